@@ -1,0 +1,29 @@
+// Lint: typescript-eslint's recommended rules plus the layer rule (imports go one way:
+// shared <- formats <- datasets/signal <- catalog <- ml <- experiments/jobs/import <- api <- main/cli/server).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const layer = (files, forbidden) => ({
+  files,
+  rules: {
+    'no-restricted-imports': ['error', { patterns: forbidden.map((dir) => ({ group: [`**/${dir}/**`, `**/${dir}`], message: `layer rule: ${files[0]} may not import ${dir}` })) }],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-output/**', 'bench/out/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', performance: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  layer(['src/shared/**'], ['main', 'renderer', 'preload']),
+  layer(['src/main/formats/**'], ['datasets', 'signal', 'catalog', 'ml', 'experiments', 'jobs', 'import', 'demo', 'api']),
+  layer(['src/main/datasets/**', 'src/main/signal/**'], ['catalog', 'ml', 'experiments', 'jobs', 'import', 'demo', 'api']),
+  layer(['src/main/catalog/**'], ['ml', 'experiments', 'jobs', 'import', 'demo', 'api']),
+  layer(['src/main/ml/**'], ['experiments', 'jobs', 'import', 'demo', 'api']),
+  layer(['src/renderer/**'], ['main', 'preload']),
+);

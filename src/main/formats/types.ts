@@ -1,0 +1,52 @@
+// The one reading shape every format reader returns: signals in physical units, NaN for invalid samples.
+
+export interface ChannelInfo {
+  /** Signal description as the file names it (e.g. 'II', 'avr', 'MDC_ECG_LEAD_V1'). */
+  readonly name: string;
+  /** Physical units as written ('mV', 'uV', 'mmHg', 'NU', ...). */
+  readonly units: string;
+  /** Storage format code as the file states it (WFDB '212', '16', 'mat', 'hdf5', ...). */
+  readonly fmt: string;
+  /** ADC units per physical unit; physical = (adc - baseline) / gain. */
+  readonly gain: number;
+  readonly baseline: number;
+}
+
+export interface Reading {
+  /** Record name (WFDB record name, or file name for other formats). */
+  readonly record: string;
+  /** Sampling frequency in Hz (frame frequency for WFDB). */
+  readonly fs: number;
+  /** Samples per channel in this reading (after from/to). */
+  readonly sigLen: number;
+  /** Samples per channel in the whole record. */
+  readonly totalLen: number;
+  readonly channels: readonly ChannelInfo[];
+  /** One array per channel, physical units, NaN marks an invalid sample. */
+  readonly signals: readonly Float64Array[];
+  /** Header comments and free metadata (e.g. '#Dx: ...' lines) in file order. */
+  readonly comments: readonly string[];
+  /** Non-fatal problems (checksum mismatch, ...) the user should see. */
+  readonly warnings: readonly string[];
+  /** Base date and time where the file gives them (ISO-like strings as written). */
+  readonly baseTime?: string;
+  readonly baseDate?: string;
+}
+
+export interface ReadOptions {
+  /** First sample (inclusive, default 0). */
+  readonly from?: number;
+  /** Last sample (exclusive, default end of record). */
+  readonly to?: number;
+}
+
+/** A reading failure with a message fit to show a user; `code` names the kind for tests and the catalog. */
+export class FormatError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'FormatError';
+  }
+}
