@@ -1,12 +1,63 @@
-// `openecg read <record> [--from N] [--to N] --json` (placeholder until the WFDB reader lands).
+// `openecg read <record> [--from N] [--to N] [--json]`: one record in physical units, as a
+// summary for people or one JSON document for scripts (checks/read_parity.py reads it).
 import type { Command } from './command.js';
+import { intOption, parseCommandArgs, UsageError } from './command.js';
+import { readRecord, type Reading } from '../formats/index.js';
+import { readingJsonBytes } from './reading-json.js';
 
 export const readCommand: Command = {
   name: 'read',
   summary: 'read one record and print its signals in physical units',
   usage: 'usage: openecg read <record> [--from N] [--to N] [--json]',
-  async run() {
-    process.stderr.write('openecg read: not implemented yet\n');
-    return 1;
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    if (positionals.length !== 1) throw new UsageError('give exactly one record path');
+    const from = intOption(values.from, 'from');
+    const to = intOption(values.to, 'to');
+    const reading = await readRecord(positionals[0], { from, to });
+    if (values.json) process.stdout.write(readingJsonBytes(reading));
+    else process.stdout.write(summary(reading));
+    return 0;
   },
 };
+
+function summary(r: Reading): string {
+  const seconds = r.sigLen / r.fs;
+  const lines = [
+    `record   ${r.record}`,
+    `fs       ${r.fs} Hz`,
+    `length   ${r.sigLen} samples (${seconds.toFixed(3)} s)${r.sigLen !== r.totalLen ? ` of ${r.totalLen}` : ''}`,
+  ];
+  if (r.baseDate || r.baseTime) lines.push(`start    ${[r.baseDate, r.baseTime].filter(Boolean).join(' ')}`);
+  lines.push(`channels ${r.channels.length}`);
+  const width = Math.max(4, ...r.channels.map((c) => c.name.length));
+  r.channels.forEach((c, i) => {
+    const sig = r.signals[i];
+    let lo = Infinity;
+    let hi = -Infinity;
+    let invalid = 0;
+    for (let k = 0; k < sig.length; k++) {
+      const v = sig[k];
+      if (v !== v) invalid++;
+      else {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+    const range = lo <= hi ? `${fmtNum(lo)} .. ${fmtNum(hi)} ${c.units}` : 'no valid sample';
+    lines.push(
+      `  ${String(i).padStart(2)} ${(c.name || '-').padEnd(width)}  ${c.units.padEnd(5)} gain ${c.gain} baseline ${c.baseline} fmt ${c.fmt}  ${range}${invalid ? `, ${invalid} invalid` : ''}`,
+    );
+  });
+  if (r.comments.length) lines.push('comments', ...r.comments.map((c) => `  ${c}`));
+  lines.push(r.warnings.length ? 'warnings' : 'warnings none', ...r.warnings.map((w) => `  ${w}`));
+  return lines.join('\n') + '\n';
+}
+
+function fmtNum(v: number): string {
+  return Number(v.toPrecision(6)).toString();
+}

@@ -1,0 +1,66 @@
+// `openecg bench train|infer --model M --batch B [--steps N] [--backend X] [--json]`: milliseconds
+// per step (median) and samples/s on the chosen backend, comparable with shared/bench/torch_peer.py.
+import { intOption, parseCommandArgs, printJson, UsageError, type Command } from './command.js';
+import { parseBackendRequest } from '../ml/backend.js';
+import { runBench } from '../ml/bench.js';
+import { isModelName, MODEL_NAMES } from '../ml/models/index.js';
+
+const USAGE = `usage: openecg bench train|infer --model ${MODEL_NAMES.join('|')} --batch B [--steps N] [--backend auto|tensorflow|wasm|cpu]
+                     [--workers N] [--samples N] [--width F] [--depth F] [--json]`;
+
+function numberOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got '${value}'`);
+  return n;
+}
+
+export const benchCommand: Command = {
+  name: 'bench',
+  summary: 'time a training step or inference of a network on this machine',
+  usage: USAGE,
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      model: { type: 'string' },
+      batch: { type: 'string' },
+      steps: { type: 'string' },
+      backend: { type: 'string' },
+      samples: { type: 'string' },
+      width: { type: 'string' },
+      depth: { type: 'string' },
+      workers: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const mode = positionals[0];
+    if (mode !== 'train' && mode !== 'infer') throw new UsageError(`expected 'train' or 'infer', got '${mode ?? ''}'`);
+    if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
+    const model = values.model ?? 'resnet18_1d';
+    if (!isModelName(model)) throw new UsageError(`unknown model '${model}' (expected ${MODEL_NAMES.join(', ')})`);
+    let backend;
+    try {
+      backend = parseBackendRequest(values.backend) ?? 'auto';
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const batch = intOption(values.batch, 'batch', 32)!;
+    const steps = intOption(values.steps, 'steps', 5)!;
+    if (batch < 1 || steps < 1) throw new UsageError('--batch and --steps must be at least 1');
+    const result = await runBench({
+      mode,
+      model,
+      batch,
+      steps,
+      backend,
+      samples: intOption(values.samples, 'samples'),
+      width: numberOption(values.width, 'width'),
+      depth: numberOption(values.depth, 'depth'),
+      workers: intOption(values.workers, 'workers', 1),
+    });
+    if (values.json) {
+      printJson(result);
+    } else {
+      process.stdout.write(`${result.model} ${result.mode} batch ${result.batch} on ${result.backend}${result.workers > 1 ? ` x${result.workers} workers` : ''}: ${result.msPerStep} ms/step, ${result.samplesPerSecond} samples/s (median of ${result.steps})\n`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,92 @@
+// PhysioNet/CinC Challenge 2020/2021 layout: one '.hea' + '.mat' (MATLAB v4, format 16+24) per
+// record, demographics and SNOMED-CT diagnoses in header comments (#Age, #Sex, #Dx).
+//
+// Patient: the challenge data carry no patient ids (records were renamed and shuffled), so every
+// record is its own patient (patient = null). Splits by patient therefore equal splits by record
+// for these centers; PTB-XL's own layout (adapter 'ptbxl') keeps the real patient ids.
+//
+// Gains: the 2020 release wrote wrong gains for Georgia (4880/mV), PTB-XL (200/mV) and PTB
+// (2000000/mV) where the 2021 release (same int16 data) says 1000/mV. load() corrects them: a
+// channel whose gain is the known wrong value for its center is rescaled to 1000/mV and a note says
+// so. Only load() does this, for the canonical store; `openecg read` reads headers as written.
+import { basename, dirname } from 'node:path';
+import type { Reading } from '../formats/types.js';
+import { CORRECT_GAIN, GAIN_ERRORS_2020, centerOfFolder, centerOfRecord } from './cinc-centers.js';
+import { commentFields, parseAge, parseDx, parseSex, readHeader } from './header-facts.js';
+import type { Candidate, DatasetAdapter, RecordMeta, ScanReport } from './types.js';
+import { hasExtension, walkFiles } from './walk.js';
+import { scanHeaders } from './wfdb-scan.js';
+import { readWfdbRecord, recordedAt, wfdbFormatName, wfdbSourcePath } from './wfdb-read.js';
+
+const NAME = 'cinc';
+
+/** Rescales channels carrying a center's known 2020-release gain error to 1000/mV; returns the notes. */
+export function correctCincGains(reading: Reading, center: string): { reading: Reading; notes: string[] } {
+  const wrong = GAIN_ERRORS_2020[center];
+  if (wrong === undefined) return { reading, notes: [] };
+  const fixed = reading.channels.map((c) => c.gain === wrong && c.units.toLowerCase() === 'mv');
+  if (!fixed.some(Boolean)) return { reading, notes: [] };
+  const factor = wrong / CORRECT_GAIN;
+  const signals = reading.signals.map((s, i) => (fixed[i] ? s.map((v) => v * factor) : s));
+  const channels = reading.channels.map((c, i) => (fixed[i] ? { ...c, gain: CORRECT_GAIN } : c));
+  const count = fixed.filter(Boolean).length;
+  const note = `gain corrected from 2020 release: ${wrong}/mV -> ${CORRECT_GAIN}/mV on ${count} channel${count > 1 ? 's' : ''} (amplitudes x${factor})`;
+  return { reading: { ...reading, channels, signals }, notes: [note] };
+}
+
+/** Metadata from CinC header comments ('#Age: 74', '# Sex: Male', '#Dx: 426783006,...'). */
+export function cincMeta(record: string, folder: string, comments: readonly string[]): Pick<RecordMeta, 'center' | 'age' | 'sex' | 'codes'> {
+  const fields = commentFields(comments);
+  return {
+    center: centerOfRecord(record) ?? centerOfFolder(folder),
+    age: parseAge(fields.get('age')),
+    sex: parseSex(fields.get('sex')),
+    codes: parseDx(fields.get('dx')),
+  };
+}
+
+export const cincAdapter: DatasetAdapter = {
+  name: NAME,
+  description: 'PhysioNet/CinC Challenge 2020/2021 (.hea + .mat, #Age/#Sex/#Dx comments)',
+
+  async detect(folder: string): Promise<number> {
+    // A few headers decide: CinC headers name '.mat' signal files and carry a '#Dx:' comment.
+    let headers = 0;
+    let cinc = 0;
+    for await (const file of walkFiles(folder, null, { accept: (n) => hasExtension(n, '.hea'), limit: 5, maxDepth: 3, maxDirectories: 50 })) {
+      headers++;
+      try {
+        const header = await readHeader(file.path);
+        const mat = header.signals.length > 0 && header.signals.every((s) => /\.mat$/i.test(s.fileName));
+        if (mat && commentFields(header.comments).has('dx')) cinc++;
+      } catch {
+        // an unreadable header is scan's business, not detection's
+      }
+    }
+    if (headers === 0 || cinc === 0) return 0;
+    return cinc === headers ? 80 : 40;
+  },
+
+  async *scan(folder: string, report: ScanReport): AsyncIterable<Candidate> {
+    for await (const entry of scanHeaders(folder, report)) yield { key: entry.key, adapter: NAME, path: entry.path };
+  },
+
+  async load(candidate: Candidate): Promise<{ meta: RecordMeta; reading: Reading }> {
+    const raw = await readWfdbRecord(candidate.path);
+    const header = raw.header;
+    const record = header.record || basename(candidate.path);
+    const base = cincMeta(record, dirname(candidate.path), header.comments);
+    const { reading, notes } = correctCincGains(raw, base.center);
+    if (!commentFields(header.comments).has('dx')) notes.push('no #Dx comment: record has no labels');
+    const meta: RecordMeta = {
+      record,
+      ...base,
+      patient: null,
+      recordedAt: recordedAt(header),
+      sourcePath: wfdbSourcePath(candidate.path, header),
+      format: wfdbFormatName(header),
+      notes,
+    };
+    return { meta, reading };
+  },
+};

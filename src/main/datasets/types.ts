@@ -1,0 +1,54 @@
+// The contract between the import pipeline and the dataset adapters: scan() on the main thread
+// yields serializable candidates, load() in a worker turns one into metadata plus a reading.
+import type { Reading } from '../formats/types.js';
+
+/** A serializable pointer to one record, produced by scan() on the main thread and sent to a worker. */
+export interface Candidate {
+  /** Stable identity within the folder: relative path of the record (no extension) or 'file.hdf5#<row>'. */
+  readonly key: string;
+  /** Adapter name. */
+  readonly adapter: string;
+  /** Absolute path of the record (WFDB record path without extension, or the HDF5 file). */
+  readonly path: string;
+  /** Row inside a multi-record file (HDF5). */
+  readonly index?: number;
+  /** Metadata known from an index CSV (patient, age, sex, codes joined by ';', center, ...). */
+  readonly hints?: Readonly<Record<string, string | number | null>>;
+}
+
+export interface RecordMeta {
+  /** Record id as the collection names it. */
+  readonly record: string;
+  /** 'CPSC', 'CPSC-Extra', 'Georgia', 'PTB-XL', 'PTB', 'INCART', 'Chapman-Shaoxing', 'Ningbo', 'MIMIC-IV-ECG', 'CODE-15%', or a folder name for plain WFDB. */
+  readonly center: string;
+  /** null: the collection gives no patient id, the record is its own patient. */
+  readonly patient: string | null;
+  readonly age: number | null;
+  readonly sex: 'M' | 'F' | null;
+  /** SNOMED-CT codes (all of them, including those outside the 24 classes; 'scp:X' / 'code15:X' pseudo-codes for statements without one). */
+  readonly codes: readonly string[];
+  readonly recordedAt: string | null;
+  /** The file the signals come from. */
+  readonly sourcePath: string;
+  /** 'wfdb-16', 'wfdb-212', 'mat4', 'hdf5', ... */
+  readonly format: string;
+  /** E.g. 'gain corrected from 2020 release'. */
+  readonly notes: readonly string[];
+}
+
+export interface ScanReport {
+  error(key: string, path: string, code: string, message: string): void;
+  progress?(found: number): void;
+}
+
+export interface DatasetAdapter {
+  /** 'cinc' | 'ptbxl' | 'mimic' | 'code15' | 'wfdb' */
+  readonly name: string;
+  readonly description: string;
+  /** 0 = not this layout; higher = more specific match. Must be cheap (look at a few files / index CSV names). */
+  detect(folder: string): Promise<number>;
+  /** Enumerates records; invalid index files are FormatError thrown (fatal for the import); per-record problems go to report.error and the scan goes on. */
+  scan(folder: string, report: ScanReport): AsyncIterable<Candidate>;
+  /** Runs in a worker: reads metadata and signals of one candidate. Throws FormatError for a bad record. */
+  load(candidate: Candidate): Promise<{ meta: RecordMeta; reading: Reading }>;
+}

@@ -1,0 +1,76 @@
+// Entry point of the format readers: one `readRecord(path)` for every file kind.
+//
+// Extension point: a reader for another container registers itself here, e.g. HDF5 (CODE-15%):
+//   registerReader((path) => /\.(hdf5|h5)(#\d+)?$/i.test(path), (path, opts) => readHdf5Exam(path, opts));
+// Registered readers are asked in registration order before the WFDB fallback; a reader gets
+// the path exactly as the caller wrote it (so `file.hdf5#<exam index>` addressing is the
+// reader's own business) and must return the common Reading shape (physical units, NaN invalid).
+import { existsSync } from 'node:fs';
+import type { Reading, ReadOptions } from './types.js';
+import { FormatError } from './types.js';
+import { readHeaderFile } from './wfdb/header-file.js';
+import type { WfdbHeader } from './wfdb/header.js';
+import { readWfdbRecord, type WfdbReadOptions, type WfdbReading } from './wfdb/record.js';
+
+export type RecordReader = (path: string, opts: ReadOptions) => Promise<Reading>;
+
+interface Registration {
+  readonly test: (path: string) => boolean;
+  readonly read: RecordReader;
+}
+
+const readers: Registration[] = [];
+
+/** Adds a reader for paths `test` accepts; returns a function that removes it again. */
+export function registerReader(test: (path: string) => boolean, read: RecordReader): () => void {
+  const entry = { test, read };
+  readers.push(entry);
+  return () => {
+    const i = readers.indexOf(entry);
+    if (i >= 0) readers.splice(i, 1);
+  };
+}
+
+/**
+ * The `.hea` a WFDB record path means: the header itself, a record path without extension
+ * (`data/100`), or a signal file beside its header (`data/A0001.mat`, `data/100.dat`).
+ */
+export function wfdbHeaderPath(path: string): string | undefined {
+  if (/\.hea$/i.test(path)) return path;
+  if (existsSync(`${path}.hea`)) return `${path}.hea`;
+  const base = path.replace(/\.[^./\\]+$/, '');
+  if (base !== path && existsSync(`${base}.hea`)) return `${base}.hea`;
+  return undefined;
+}
+
+/** Reads one record in physical units. WFDB unless a registered reader claims the path. */
+export async function readRecord(path: string, opts: ReadOptions = {}): Promise<Reading> {
+  for (const r of readers) if (r.test(path)) return r.read(path, opts);
+  return readWfdb(path, opts);
+}
+
+/** Reads a WFDB record (any of the path forms `wfdbHeaderPath` accepts) with its WFDB details. */
+export async function readWfdb(path: string, opts: WfdbReadOptions = {}): Promise<WfdbReading> {
+  const header = wfdbHeaderPath(path);
+  if (!header) {
+    const base = path.replace(/\.[^./\\]+$/, '');
+    const why = existsSync(path) ? 'no reader knows this file and it has no WFDB header' : 'no such record';
+    throw new FormatError('missing', `${path}: ${why} (looked for ${base === path ? `${path}.hea` : `${path}.hea and ${base}.hea`})`);
+  }
+  return readWfdbRecord(header, opts);
+}
+
+/** Parses a record's header only (cheap: no signal file is opened). */
+export function readWfdbHeaderFile(path: string): WfdbHeader {
+  const header = wfdbHeaderPath(path);
+  if (!header) throw new FormatError('missing', `${path}: no WFDB header found`);
+  return readHeaderFile(header);
+}
+
+export { FormatError } from './types.js';
+export type { ChannelInfo, Reading, ReadOptions } from './types.js';
+export { parseHeader, commentValue, DEFAULT_GAIN, DEFAULT_FS } from './wfdb/header.js';
+export type { WfdbHeader, WfdbSignalSpec, WfdbSegmentSpec } from './wfdb/header.js';
+export type { WfdbReadOptions, WfdbReading } from './wfdb/record.js';
+export { readMat4, parseMat4Header } from './mat4.js';
+export type { Mat4Matrix, Mat4MatrixHeader, Mat4Type } from './mat4.js';

@@ -1,0 +1,242 @@
+// One WFDB signal file ("group": the consecutive signals a header stores in the same file):
+// how many frames it holds, and the digital samples of a frame range, demultiplexed per
+// signal, with skew applied and invalid samples as NaN.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { FormatError } from '../types.js';
+import { bytesForSamples, byteOfSample, formatSpec, samplesInBytes, type FormatSpec } from './formats.js';
+import { decodeSamples } from './decode.js';
+import { decodeFlacFile } from './signal-flac.js';
+import type { WfdbSignalSpec } from './header.js';
+
+export interface GroupMember {
+  /** Position of the signal in the header. */
+  readonly index: number;
+  readonly spec: WfdbSignalSpec;
+}
+
+export interface SignalGroup {
+  readonly fileName: string;
+  readonly format: FormatSpec;
+  /** Byte offset (samples for FLAC) of the first signal of the group, as the WFDB library takes it. */
+  readonly byteOffset: number;
+  readonly members: readonly GroupMember[];
+  /** Samples per frame of the whole file (sum over members). */
+  readonly frameSamples: number;
+}
+
+export interface GroupSamples {
+  /** Per member: spf x frames digital samples (time order), NaN where invalid or past the file end. */
+  readonly samples: Float64Array[];
+  /** Per member: 16-bit signed sum of the file's samples of frames [0, sigLen), when computed. */
+  readonly checksums?: number[];
+}
+
+/**
+ * Groups signals the way the WFDB library does: consecutive signal lines naming the same file.
+ * Signals without a file ('~' or format 0, as in layout headers) belong to no group.
+ */
+export function groupSignals(signals: readonly WfdbSignalSpec[], where: string): SignalGroup[] {
+  const groups: { fileName: string; members: GroupMember[] }[] = [];
+  signals.forEach((spec, index) => {
+    if (spec.fileName === '~' || spec.format === 0) return;
+    const last = groups[groups.length - 1];
+    if (last && last.fileName === spec.fileName) last.members.push({ index, spec });
+    else groups.push({ fileName: spec.fileName, members: [{ index, spec }] });
+  });
+  return groups.map(({ fileName, members }) => {
+    const first = members[0].spec;
+    const format = formatSpec(first.format);
+    if (!format) throw new FormatError('format', `${where}: signal ${members[0].index} has no signal file (format ${first.format})`);
+    for (const m of members) {
+      if (m.spec.format !== first.format) {
+        throw new FormatError('format', `${where}: signals in ${fileName} mix formats ${first.format} and ${m.spec.format}`);
+      }
+    }
+    const frameSamples = members.reduce((n, m) => n + m.spec.samplesPerFrame, 0);
+    return { fileName, format, byteOffset: first.byteOffset, members, frameSamples };
+  });
+}
+
+/** An opened signal file: frame count known, samples read on demand. */
+export interface OpenGroup {
+  readonly path: string;
+  readonly availFrames: number;
+  /** The file's first bytes (fewer if the file is shorter). */
+  head(n: number): Buffer;
+  /** Frames [from, to) of every member, skew applied; checksums when asked (needs from = 0). */
+  read(from: number, to: number, checksumFrames?: number): GroupSamples;
+  close(): void;
+}
+
+function openError(path: string, err: unknown): FormatError {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new FormatError('missing', `${path}: signal file not found`);
+  return new FormatError('unreadable', `${path}: cannot read signal file (${code ?? (err as Error).message})`);
+}
+
+export async function openGroup(dir: string, group: SignalGroup): Promise<OpenGroup> {
+  const path = join(dir, group.fileName);
+  if (group.format.flac) return openFlacGroup(path, group);
+  let fd: number;
+  let size: number;
+  try {
+    fd = openSync(path, 'r');
+    const st = fstatSync(fd);
+    if (st.isDirectory()) {
+      closeSync(fd);
+      throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    }
+    size = st.size;
+  } catch (err) {
+    throw openError(path, err);
+  }
+  const f = group.format;
+  const availFrames = Math.floor(samplesInBytes(f, Math.max(0, size - group.byteOffset)) / group.frameSamples);
+  return {
+    path,
+    availFrames,
+    head(n) {
+      const b = Buffer.alloc(Math.min(n, size));
+      try {
+        readSync(fd, b, 0, b.length, 0);
+      } catch (err) {
+        throw openError(path, err);
+      }
+      return b;
+    },
+    read(from, to, checksumFrames) {
+      const maxSkew = Math.max(...group.members.map((m) => m.spec.skew));
+      // First differences depend on every earlier sample: always decode from the file start.
+      const readStart = f.differential ? 0 : Math.min(from, availFrames);
+      const readEnd = Math.min(to + maxSkew, availFrames);
+      const firstSample = readStart * group.frameSamples;
+      const aligned = Math.floor(firstSample / f.groupSamples) * f.groupSamples;
+      const count = Math.max(0, readEnd * group.frameSamples - aligned);
+      const bytes = Buffer.allocUnsafe(bytesForSamples(f, count));
+      let got = 0;
+      try {
+        const at = group.byteOffset + byteOfSample(f, aligned);
+        while (got < bytes.length) {
+          const n = readSync(fd, bytes, got, bytes.length - got, at + got);
+          if (n === 0) break;
+          got += n;
+        }
+      } catch (err) {
+        throw openError(path, err);
+      }
+      if (got < bytes.length) throw new FormatError('truncated', `${path}: truncated: read ${got} of ${bytes.length} bytes`);
+      const flat = new Int32Array(count);
+      decodeSamples(f, bytes, count, flat);
+      const lead = firstSample - aligned;
+      if (f.differential) integrate(flat, group);
+      return demultiplex(flat, lead, readStart, readEnd, from, to, group, checksumFrames);
+    },
+    close() {
+      closeSync(fd);
+    },
+  };
+}
+
+async function openFlacGroup(path: string, group: SignalGroup): Promise<OpenGroup> {
+  const spf = group.members[0].spec.samplesPerFrame;
+  if (group.members.some((m) => m.spec.samplesPerFrame !== spf)) {
+    throw new FormatError('format', `${path}: every signal in a FLAC file must have the same samples per frame`);
+  }
+  // The decoder has no seeking: decode the stream once and cut frames from it.
+  const decoded = await decodeFlacFile(path, group.members.length, group.format.bits);
+  const skip = group.byteOffset;
+  const perChannel = Math.max(0, decoded.length - skip);
+  const availFrames = Math.floor(perChannel / spf);
+  // Rearrange into file order (frame by frame, spf samples of each signal) like the other formats.
+  const flat = new Int32Array(availFrames * group.frameSamples);
+  for (let fr = 0, o = 0; fr < availFrames; fr++) {
+    for (const ch of decoded.channels) {
+      const s = skip + fr * spf;
+      for (let j = 0; j < spf; j++) flat[o++] = ch[s + j];
+    }
+  }
+  return {
+    path,
+    availFrames,
+    head: () => Buffer.alloc(0),
+    read(from, to, checksumFrames) {
+      const maxSkew = Math.max(...group.members.map((m) => m.spec.skew));
+      return demultiplex(flat, 0, 0, Math.min(to + maxSkew, availFrames), from, to, group, checksumFrames);
+    },
+    close() {},
+  };
+}
+
+/** Format 8: turns first differences into samples, each signal starting from its initial value. */
+function integrate(flat: Int32Array, group: SignalGroup): void {
+  const acc = group.members.map((m) => m.spec.initialValue);
+  const frames = Math.floor(flat.length / group.frameSamples);
+  for (let fr = 0, i = 0; fr < frames; fr++) {
+    for (let m = 0; m < group.members.length; m++) {
+      const spf = group.members[m].spec.samplesPerFrame;
+      let v = acc[m];
+      for (let j = 0; j < spf; j++, i++) {
+        v += flat[i];
+        flat[i] = v;
+      }
+      acc[m] = v;
+    }
+  }
+}
+
+/**
+ * `flat` holds file samples from frame `readStart` (after `lead` samples) up to frame `readEnd`.
+ * Output frame i of a member is file frame from + i + skew; frames at or past readEnd are NaN.
+ */
+function demultiplex(
+  flat: Int32Array,
+  lead: number,
+  readStart: number,
+  readEnd: number,
+  from: number,
+  to: number,
+  group: SignalGroup,
+  checksumFrames?: number,
+): GroupSamples {
+  const n = to - from;
+  const tspf = group.frameSamples;
+  const invalid = group.format.invalid;
+  const samples: Float64Array[] = [];
+  const checksums: number[] = [];
+  let pos = 0;
+  for (const m of group.members) {
+    const spf = m.spec.samplesPerFrame;
+    const out = new Float64Array(n * spf);
+    const firstFrame = from + m.spec.skew;
+    const validFrames = Math.max(0, Math.min(n, readEnd - firstFrame));
+    let src = lead + (firstFrame - readStart) * tspf + pos;
+    let o = 0;
+    if (spf === 1) {
+      for (let i = 0; i < validFrames; i++, src += tspf) {
+        const v = flat[src];
+        out[o++] = v === invalid ? NaN : v;
+      }
+    } else {
+      for (let i = 0; i < validFrames; i++, src += tspf) {
+        for (let j = 0; j < spf; j++) {
+          const v = flat[src + j];
+          out[o++] = v === invalid ? NaN : v;
+        }
+      }
+    }
+    out.fill(NaN, o);
+    samples.push(out);
+    if (checksumFrames !== undefined) {
+      let sum = 0;
+      const base = lead - readStart * tspf + pos;
+      for (let fr = 0; fr < checksumFrames; fr++) {
+        const s = base + fr * tspf;
+        for (let j = 0; j < spf; j++) sum = (sum + flat[s + j]) | 0;
+      }
+      checksums.push((sum << 16) >> 16);
+    }
+    pos += spf;
+  }
+  return checksumFrames !== undefined ? { samples, checksums } : { samples };
+}

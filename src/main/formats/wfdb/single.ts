@@ -1,0 +1,135 @@
+// A single-segment WFDB record: open its signal files, read a frame range, turn digital
+// samples into physical units, average multi-sample frames.
+import type { ChannelInfo } from '../types.js';
+import { FormatError } from '../types.js';
+import { checkMat4Signals } from '../mat4.js';
+import type { WfdbHeader, WfdbSignalSpec } from './header.js';
+import { groupSignals, openGroup, type OpenGroup } from './signal-file.js';
+import { formatSpec } from './formats.js';
+
+export interface SegmentSignals {
+  /** Frames in the whole record (header's length, or what the signal files hold). */
+  readonly totalLen: number;
+  readonly channels: ChannelInfo[];
+  /** Per channel, one physical value per frame (samples of a frame averaged), NaN invalid. */
+  readonly signals: Float64Array[];
+  /** Per channel, every sample (spf per frame) in physical units. Only when asked. */
+  readonly expanded?: Float64Array[];
+  readonly samplesPerFrame: number[];
+  readonly warnings: string[];
+}
+
+export interface RangeOptions {
+  readonly from?: number;
+  readonly to?: number;
+  readonly expanded?: boolean;
+}
+
+export function channelInfo(s: WfdbSignalSpec): ChannelInfo {
+  return { name: s.description, units: s.units, fmt: String(s.format), gain: s.adcGain, baseline: s.baseline };
+}
+
+/** Validated [from, to) within a record of `total` frames. */
+export function frameRange(total: number, opts: RangeOptions, where: string): { from: number; to: number } {
+  const from = opts.from ?? 0;
+  const to = opts.to ?? total;
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to < from || to > total) {
+    throw new FormatError('range', `${where}: sample range [${from}, ${to}) is outside the record's ${total} samples`);
+  }
+  return { from, to };
+}
+
+/** Reads frames [from, to) of a single-segment record whose header sits in `dir`. */
+export async function readSingle(header: WfdbHeader, dir: string, where: string, opts: RangeOptions): Promise<SegmentSignals> {
+  const warnings: string[] = [];
+  const specs = header.signals;
+  specs.forEach((s, i) => {
+    if (s.uncalibrated) {
+      warnings.push(`zero ADC gain on signal ${i} (${s.description || 'unnamed'}): uncalibrated, read with the default gain ${s.adcGain}`);
+    }
+  });
+  const groups = groupSignals(specs, where);
+  const opened: OpenGroup[] = [];
+  try {
+    for (const g of groups) opened.push(await openGroup(dir, g));
+    const avail = opened.length ? Math.min(...opened.map((o) => o.availFrames)) : 0;
+    const totalLen = header.sigLen ?? avail;
+    // A .mat that is not the expected MAT v4 matrix says so before any length complaint.
+    groups.forEach((g, gi) => {
+      if (/\.mat$/i.test(g.fileName) && !g.format.flac) {
+        checkMat4Signals(opened[gi].head(256), opened[gi].path, g.format.code, g.byteOffset, g.frameSamples, totalLen);
+      }
+    });
+    opened.forEach((o) => {
+      if (o.availFrames < totalLen) {
+        throw new FormatError('truncated', `${o.path}: truncated: the header says ${totalLen} samples, the file holds ${o.availFrames}`);
+      }
+    });
+    const { from, to } = frameRange(totalLen, opts, where);
+    const whole = from === 0 && to === totalLen;
+    const digital: (Float64Array | undefined)[] = new Array(specs.length);
+    groups.forEach((g, gi) => {
+      const wantSum = whole && g.members.some((m) => m.spec.checksum !== undefined);
+      const got = opened[gi].read(from, to, wantSum ? totalLen : undefined);
+      g.members.forEach((m, k) => {
+        digital[m.index] = got.samples[k];
+        const stated = m.spec.checksum;
+        if (got.checksums && stated !== undefined && ((stated << 16) >> 16) !== got.checksums[k]) {
+          warnings.push(`checksum mismatch on signal ${m.index} (${m.spec.description || 'unnamed'}): header says ${stated}, samples sum to ${got.checksums[k]}`);
+        }
+      });
+    });
+    const n = to - from;
+    const signals: Float64Array[] = [];
+    const expanded: Float64Array[] = [];
+    specs.forEach((s, c) => {
+      // A signal without a file reads as invalid throughout.
+      const d = digital[c] ?? new Float64Array(n * s.samplesPerFrame).fill(NaN);
+      const perFrame = s.samplesPerFrame === 1 ? (opts.expanded ? d.slice() : d) : smoothFrames(d, s.samplesPerFrame, n, formatSpec(s.format)?.invalid ?? null);
+      if (opts.expanded) expanded.push(toPhysical(d, s.baseline, s.adcGain));
+      signals.push(toPhysical(perFrame, s.baseline, s.adcGain));
+    });
+    return {
+      totalLen,
+      channels: specs.map(channelInfo),
+      signals,
+      ...(opts.expanded ? { expanded } : {}),
+      samplesPerFrame: specs.map((s) => s.samplesPerFrame),
+      warnings,
+    };
+  } finally {
+    for (const o of opened) o.close();
+  }
+}
+
+/** In place: physical = (digital - baseline) / gain, the division wfdb-python does (NaN stays NaN). */
+function toPhysical(d: Float64Array, baseline: number, gain: number): Float64Array {
+  for (let i = 0; i < d.length; i++) d[i] = (d[i] - baseline) / gain;
+  return d;
+}
+
+/**
+ * One digital value per frame as wfdb-python's smooth_frames (the reference reader) gives it:
+ * the mean of the frame's samples, invalid ones counted at the format's invalid value, stored
+ * in an integer array (so truncated toward zero); a frame whose samples are all invalid stays
+ * invalid. Format 8 has no invalid value: its frames average the samples present.
+ */
+function smoothFrames(x: Float64Array, spf: number, frames: number, invalid: number | null): Float64Array {
+  const out = new Float64Array(frames);
+  for (let f = 0, i = 0; f < frames; f++) {
+    let sum = 0;
+    let valid = 0;
+    for (let j = 0; j < spf; j++, i++) {
+      const v = x[i];
+      if (v === v) {
+        sum += v;
+        valid++;
+      } else if (invalid !== null) {
+        sum += invalid;
+      }
+    }
+    const mean = invalid !== null ? Math.trunc(sum / spf) : valid ? Math.trunc(sum / valid) : NaN;
+    out[f] = valid === 0 || mean === invalid ? NaN : mean;
+  }
+  return out;
+}

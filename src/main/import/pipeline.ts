@@ -1,0 +1,230 @@
+// Import: a folder on disk -> dataset adapter -> worker threads (read + canonicalize) ->
+// canonical store shards + catalog rows, batch by batch, resumable at any point.
+import { availableParallelism } from 'node:os';
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Catalog } from '../catalog/catalog.js';
+import type { NewRecord } from '../catalog/types.js';
+import { adapterByName, ADAPTERS, detectAdapter } from '../datasets/index.js';
+import type { Candidate, DatasetAdapter } from '../datasets/types.js';
+import { FormatError } from '../formats/types.js';
+import { ShardStore } from '../signal/store.js';
+import { ImportArgumentError } from './errors.js';
+import { LoaderPool } from './pool.js';
+import { RateMeter, type Progress } from './progress.js';
+import type { LoadedRecord } from './protocol.js';
+import { resolveStoreSettings, type StoreRequest } from './settings.js';
+
+export { ImportArgumentError };
+
+export interface ImportOptions {
+  readonly folder: string;
+  readonly workspace: string;
+  /** Adapter name; detected from the folder when absent. */
+  readonly dataset?: string;
+  /** Worker threads (default: one per core); 0 loads in the calling thread. */
+  readonly workers?: number;
+  readonly store?: StoreRequest;
+  readonly signal?: AbortSignal;
+}
+
+export interface ImportEvents {
+  phase?(phase: 'scan' | 'import', detail: string): void;
+  progress?(p: Progress): void;
+}
+
+export interface ImportErrorSummary {
+  readonly key: string;
+  readonly path: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface ImportSummary {
+  readonly run: number;
+  readonly folder: string;
+  readonly dataset: string;
+  readonly status: 'done' | 'cancelled';
+  readonly records_seen: number;
+  readonly imported: number;
+  /** Already in the catalog from an earlier run: not read again. */
+  readonly skipped: number;
+  readonly failed: number;
+  readonly errors: ImportErrorSummary[];
+  readonly errors_by_code: Record<string, number>;
+  readonly workers: number;
+  readonly seconds: number;
+  readonly records_per_s: number;
+  readonly MB_per_s: number;
+  readonly warnings: number;
+  readonly store: { rate: number; length: number; dtype: string };
+}
+
+/** Rows per store append + catalog transaction: large enough to amortise, small enough to lose little on a crash. */
+const BATCH = 256;
+const ERRORS_SHOWN = 50;
+
+async function chooseAdapter(folder: string, name?: string): Promise<DatasetAdapter> {
+  if (name) {
+    try {
+      return adapterByName(name);
+    } catch {
+      throw new ImportArgumentError(`unknown dataset '${name}': choose one of ${ADAPTERS.map((a) => a.name).join(', ')}`);
+    }
+  }
+  try {
+    return await detectAdapter(folder);
+  } catch (err) {
+    if (err instanceof FormatError) throw new ImportArgumentError(err.message);
+    throw err;
+  }
+}
+
+function checkFolder(folder: string): void {
+  let st;
+  try {
+    st = statSync(folder);
+  } catch {
+    throw new ImportArgumentError(`folder not found: ${folder}`);
+  }
+  if (!st.isDirectory()) throw new ImportArgumentError(`not a folder: ${folder}`);
+}
+
+function toRow(rec: LoadedRecord, key: string, loc: { shard: number; offset: number }, run: number): NewRecord {
+  const m = rec.meta;
+  return {
+    sourceKey: key,
+    record: m.record,
+    center: m.center,
+    patient: m.patient,
+    sourcePath: m.sourcePath,
+    format: m.format,
+    fs: rec.fs,
+    sigLen: rec.sigLen,
+    leads: rec.leads,
+    age: m.age,
+    sex: m.sex,
+    recordedAt: m.recordedAt,
+    codes: m.codes,
+    missingLeads: rec.missingLeads,
+    shard: loc.shard,
+    offset: loc.offset,
+    importRunId: run,
+  };
+}
+
+export async function runImport(options: ImportOptions, events: ImportEvents = {}): Promise<ImportSummary> {
+  const folder = resolve(options.folder);
+  checkFolder(folder);
+  const adapter = await chooseAdapter(folder, options.dataset);
+  const workers = options.workers ?? availableParallelism();
+
+  const catalog = Catalog.open(resolve(options.workspace));
+  let store: ShardStore | undefined;
+  let pool: LoaderPool | undefined;
+  try {
+    const settings = resolveStoreSettings(catalog, options.store ?? {});
+    store = ShardStore.open(join(resolve(options.workspace), 'store'), settings);
+    // Records the store holds beyond the catalog's last row were never committed (a crash between the two).
+    const last = catalog.lastStoreLocation();
+    store.truncateTo(last ? last.shard : 0, last ? last.offset + 1 : 0);
+    for (const stale of catalog.importRuns().filter((r) => r.status === 'running')) {
+      catalog.finishImportRun(stale.id, 'failed', stale);
+      catalog.recordImportError(stale.id, { sourceKey: null, path: stale.folder, code: 'interrupted', message: 'the import stopped before it finished (crash or kill); a later run resumed it' });
+    }
+    const run = catalog.beginImportRun({ folder, dataset: adapter.name, settings: { ...settings, workers } });
+
+    const errors: ImportErrorSummary[] = [];
+    const byCode: Record<string, number> = {};
+    let failed = 0;
+    const fail = (e: ImportErrorSummary) => {
+      failed++;
+      byCode[e.code] = (byCode[e.code] ?? 0) + 1;
+      if (errors.length < ERRORS_SHOWN) errors.push(e);
+      catalog.recordImportError(run, { sourceKey: e.key, path: e.path, code: e.code, message: e.message });
+    };
+
+    // Scan: every candidate first, so the progress bar knows its total.
+    events.phase?.('scan', `${adapter.name}: ${adapter.description}`);
+    const seenKeys = new Set<string>();
+    const candidates: Candidate[] = [];
+    for await (const c of adapter.scan(folder, { error: (key, path, code, message) => fail({ key, path, code, message }) })) {
+      if (seenKeys.has(c.key)) continue;
+      seenKeys.add(c.key);
+      candidates.push(c);
+    }
+    const known = catalog.importedKeys();
+    const todo = candidates.filter((c) => !known.has(c.key));
+    const skipped = candidates.length - todo.length;
+    const seen = candidates.length + failed;
+
+    events.phase?.('import', `${todo.length} records to import, ${skipped} already in the catalog`);
+    pool = LoaderPool.create(workers, settings);
+    const meter = new RateMeter();
+    const t0 = performance.now();
+    let imported = 0;
+    let bytes = 0;
+    let warnings = 0;
+    let pending: { key: string; rec: LoadedRecord }[] = [];
+
+    const flush = () => {
+      if (pending.length === 0) return;
+      const locs = store!.append(pending.map((p) => p.rec.data));
+      const result = catalog.insertRecords(pending.map((p, i) => toRow(p.rec, p.key, locs[i], run)));
+      imported += result.ids.length;
+      pending = [];
+      catalog.updateImportRun(run, { recordsSeen: seen, imported, skipped, failed });
+    };
+
+    let next = 0;
+    let cancelled = false;
+    const worker = async () => {
+      while (next < todo.length) {
+        if (options.signal?.aborted) {
+          cancelled = true;
+          return;
+        }
+        const c = todo[next++];
+        const result = await pool!.load(c);
+        if (result.ok) {
+          bytes += result.record.bytes;
+          warnings += result.record.warnings.length;
+          pending.push({ key: c.key, rec: result.record });
+          if (pending.length >= BATCH) flush();
+        } else {
+          fail({ key: c.key, path: result.failure.path || c.path, code: result.failure.code, message: result.failure.message });
+        }
+        events.progress?.(meter.progress(imported + pending.length + failed, todo.length + failed, failed));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(pool.capacity, Math.max(1, todo.length)) }, worker));
+    flush();
+    store.flush();
+    const seconds = (performance.now() - t0) / 1000;
+    const status = cancelled ? 'cancelled' : 'done';
+    catalog.finishImportRun(run, status, { recordsSeen: seen, imported, skipped, failed });
+    events.progress?.(meter.progress(imported + failed, todo.length + failed, failed));
+    return {
+      run,
+      folder,
+      dataset: adapter.name,
+      status,
+      records_seen: seen,
+      imported,
+      skipped,
+      failed,
+      errors,
+      errors_by_code: byCode,
+      workers,
+      seconds: +seconds.toFixed(3),
+      records_per_s: +(imported / Math.max(seconds, 1e-9)).toFixed(1),
+      MB_per_s: +(bytes / Math.max(seconds, 1e-9) / 1e6).toFixed(2),
+      warnings,
+      store: { rate: settings.rate, length: settings.length, dtype: settings.dtype },
+    };
+  } finally {
+    await pool?.close();
+    store?.close();
+    catalog.close();
+  }
+}

@@ -1,0 +1,89 @@
+// A pool of import worker threads (or the calling thread, for workers = 0) that loads candidates.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Candidate } from '../datasets/types.js';
+import { loadCandidate, type LoadResult } from './load.js';
+import type { CanonicalSettings, FromWorker, ToWorker } from './protocol.js';
+
+/** Records a worker holds at once: enough to hide message latency, few enough to bound memory. */
+const DEPTH = 8;
+
+/** The compiled worker script; under Vitest this module is TypeScript, so point at the build. */
+function workerScript(): string {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.js')) return join(dirname(here), 'worker.js');
+  const built = join(dirname(here), '..', '..', '..', 'dist', 'main', 'import', 'worker.js');
+  if (!existsSync(built)) throw new Error(`import workers need the build: run \`npm run build\` (missing ${built})`);
+  return built;
+}
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, (r: LoadResult) => void>;
+}
+
+export class LoaderPool {
+  private readonly slots: Slot[] = [];
+  private nextId = 0;
+
+  private constructor(
+    private readonly settings: CanonicalSettings,
+    workers: number,
+  ) {
+    for (let i = 0; i < workers; i++) this.slots.push(this.spawn());
+  }
+
+  static create(workers: number, settings: CanonicalSettings): LoaderPool {
+    return new LoaderPool(settings, Math.max(0, Math.floor(workers)));
+  }
+
+  get capacity(): number {
+    return Math.max(1, this.slots.length) * DEPTH;
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(workerScript(), { workerData: this.settings });
+    const slot: Slot = { worker, pending: new Map() };
+    worker.on('message', (msg: FromWorker) => {
+      if (msg.type === 'ready') return;
+      const done = slot.pending.get(msg.id);
+      if (!done) return;
+      slot.pending.delete(msg.id);
+      done(msg.type === 'loaded' ? { ok: true, record: msg.record } : { ok: false, failure: msg.failure });
+    });
+    const fail = (why: string) => {
+      // A dead worker fails what it held, and a fresh one takes its place.
+      for (const done of slot.pending.values()) done({ ok: false, failure: { code: 'worker-crash', message: why, path: '' } });
+      slot.pending.clear();
+      const i = this.slots.indexOf(slot);
+      if (i >= 0 && !this.closed) this.slots[i] = this.spawn();
+    };
+    worker.on('error', (err) => fail(`import worker crashed: ${err.message}`));
+    worker.on('exit', (code) => {
+      if (!this.closed) fail(`import worker exited with code ${code}`);
+    });
+    return slot;
+  }
+
+  private closed = false;
+
+  load(candidate: Candidate): Promise<LoadResult> {
+    if (this.slots.length === 0) return loadCandidate(candidate, this.settings);
+    // Least-loaded worker keeps both cores busy even when record sizes differ.
+    let slot = this.slots[0];
+    for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      slot.pending.set(id, resolve);
+      slot.worker.postMessage({ type: 'load', id, candidate } satisfies ToWorker);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.slots.length = 0;
+  }
+}

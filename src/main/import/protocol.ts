@@ -1,0 +1,38 @@
+// Messages between the import pipeline (main thread) and its worker threads.
+import type { Candidate, RecordMeta } from '../datasets/types.js';
+
+export interface CanonicalSettings {
+  readonly rate: number;
+  readonly length: number;
+  readonly window: 'first' | 'center' | 'cleanest';
+}
+
+/** What a worker sends back for one record: catalog metadata plus the canonical signal. */
+export interface LoadedRecord {
+  readonly meta: RecordMeta;
+  readonly fs: number;
+  readonly sigLen: number;
+  readonly leads: readonly string[];
+  /** 12 x length, lead-major, mV. */
+  readonly data: Float32Array;
+  readonly missingLeads: readonly string[];
+  readonly derivedLeads: readonly string[];
+  readonly warnings: readonly string[];
+  /** Bytes of signal files read, for the MB/s figure. */
+  readonly bytes: number;
+}
+
+export interface LoadFailure {
+  readonly code: string;
+  readonly message: string;
+  readonly path: string;
+}
+
+export type ToWorker =
+  | { readonly type: 'load'; readonly id: number; readonly candidate: Candidate }
+  | { readonly type: 'stop' };
+
+export type FromWorker =
+  | { readonly type: 'ready' }
+  | { readonly type: 'loaded'; readonly id: number; readonly record: LoadedRecord }
+  | { readonly type: 'failed'; readonly id: number; readonly failure: LoadFailure };
