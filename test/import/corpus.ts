@@ -64,29 +64,29 @@ export function brokenCorpus(folder: string): Record<string, RegExp> {
   const broken: Record<string, RegExp> = {};
   // A header naming a signal file that is not there.
   writeFileSync(join(dir, 'A0911.hea'), header('A0911'));
-  broken.A0911 = /missing|not found|no such/i;
+  broken.A0911 = /names signal file A0911\.mat, which does not exist/;
   // A truncated signal file.
   writeFileSync(join(dir, 'A0912.hea'), header('A0912'));
   writeFileSync(join(dir, 'A0912.mat'), mat.subarray(0, mat.length / 3));
-  broken.A0912 = /truncat|short|bytes/i;
+  broken.A0912 = /truncated: the header says 5000 samples/;
   // Fewer signal lines than declared.
   writeFileSync(join(dir, 'A0913.hea'), header('A0913', (l) => [l[0], ...l.slice(1, 7), ...l.slice(13)]));
   writeFileSync(join(dir, 'A0913.mat'), mat);
-  broken.A0913 = /signal line|declare/i;
+  broken.A0913 = /12 signals declared but only 6 signal lines/;
   // A non-numeric field.
   writeFileSync(join(dir, 'A0914.hea'), header('A0914', (l) => [l[0].replace('500', 'five-hundred'), ...l.slice(1)]));
   writeFileSync(join(dir, 'A0914.mat'), mat);
-  broken.A0914 = /numer|number|frequency/i;
+  broken.A0914 = /sampling frequency 'five-hundred' is not a number/;
   // A zero ADC gain.
   writeFileSync(join(dir, 'A0915.hea'), header('A0915', (l) => l.map((x, i) => (i === 1 ? x.replace('1000/mV', '0/mV') : x))));
   writeFileSync(join(dir, 'A0915.mat'), mat);
-  broken.A0915 = /gain/i;
+  broken.A0915 = /zero ADC gain/;
   // A .mat that is not MATLAB v4 (a MAT v5 text header).
   writeFileSync(join(dir, 'A0916.hea'), header('A0916'));
   const v5 = Buffer.alloc(mat.length);
   v5.write('MATLAB 5.0 MAT-file, Platform: GLNXA64, Created on: Mon Jan  1 00:00:00 2024', 0, 'latin1');
   writeFileSync(join(dir, 'A0916.mat'), v5);
-  broken.A0916 = /MAT|MATLAB/;
+  broken.A0916 = /not a MATLAB v4 MAT-file/;
   return broken;
 }
 

@@ -109,6 +109,13 @@ describe('canonicalize', () => {
     expect(c.warnings.join('\n')).toMatch(/missing leads zero-filled: I, III/);
   });
 
+  it('ignores uncalibrated channels (ADC units, not mV)', () => {
+    const r = reading(['I', 'II', 'V1'], 500, 10);
+    const c = canonicalize({ ...r, channels: r.channels.map((ch, i) => (i === 1 ? { ...ch, uncalibrated: true } : ch)) });
+    expect(c.leadStatus.slice(0, 7)).toEqual(['present', 'missing', 'missing', 'missing', 'missing', 'missing', 'present']);
+    expect(c.warnings.join('\n')).toMatch(/'II' has no calibration/);
+  });
+
   it('passes a record already at the target rate through unchanged', () => {
     const r = reading(['I', 'II', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'], 100, 10);
     const c = canonicalize(r);

@@ -66,6 +66,37 @@ export function createPatientSplit(
 }
 
 /**
+ * The stored split for (seed, ratios, centers) with every patient imported since assigned, or a new
+ * one: running an experiment twice on a grown workspace keeps every earlier patient in its part.
+ */
+export function ensurePatientSplit(
+  catalog: Catalog,
+  options: { seed: number; ratios?: SplitRatios; centers?: string[] },
+): PatientSplit {
+  const params = JSON.stringify({ ratios: options.ratios ?? DEFAULT_RATIOS, centers: options.centers ?? null });
+  const existing = catalog.db
+    .prepare("SELECT id FROM split_sets WHERE kind = 'patient' AND seed = ? AND params = ? ORDER BY id LIMIT 1")
+    .pluck()
+    .get(options.seed, params) as number | undefined;
+  if (existing === undefined) return createPatientSplit(catalog, options);
+  assignPatients(catalog, existing);
+  return patientSplit(catalog, existing);
+}
+
+/** Patients and records per center and part of a patient split. */
+export function splitTable(catalog: Catalog, setId: number): { center: string; part: Part; patients: number; records: number }[] {
+  splitSetRow(catalog, setId, 'patient');
+  return catalog.db
+    .prepare(
+      `SELECT c.name AS center, a.part AS part, count(DISTINCT a.patient_id) AS patients, count(r.id) AS records
+       FROM split_assignments a JOIN patients p ON p.id = a.patient_id JOIN centers c ON c.id = p.center_id
+       JOIN records r ON r.patient_id = p.id
+       WHERE a.split_set_id = ? GROUP BY c.name, a.part ORDER BY c.name, a.part`,
+    )
+    .all(setId) as { center: string; part: Part; patients: number; records: number }[];
+}
+
+/**
  * Assigns the patients of the set's centers that have no part yet (after a later import).
  * Returns how many were added; the parts of assigned patients never change.
  */
@@ -145,6 +176,19 @@ export function saveLodoFolds(catalog: Catalog, seed: number, folds: LodoFold[])
   return Number(info.lastInsertRowid);
 }
 
+/** The stored split set of `kind` whose params equal `params` exactly, if any. */
+function findSet(catalog: Catalog, kind: string, seed: number, params: string): number | undefined {
+  return catalog.db
+    .prepare('SELECT id FROM split_sets WHERE kind = ? AND seed = ? AND params = ? ORDER BY id DESC LIMIT 1')
+    .pluck()
+    .get(kind, seed, params) as number | undefined;
+}
+
+/** saveLodoFolds, reusing the stored set when the folds are the same. */
+export function ensureLodoFolds(catalog: Catalog, seed: number, folds: LodoFold[]): number {
+  return findSet(catalog, 'lodo', seed, JSON.stringify({ folds })) ?? saveLodoFolds(catalog, seed, folds);
+}
+
 export type ScalingUnit = 'patient' | 'record';
 
 export interface ScalingSet {
@@ -195,6 +239,21 @@ export function createScalingSet(
     return setId;
   })();
   return { id, seed: options.seed, unit, centers: options.centers, size: ranked.length };
+}
+
+/** createScalingSet, reusing the stored set while its pool has not grown (ranks depend on the pool's size). */
+export function ensureScalingSet(catalog: Catalog, options: { seed: number; centers: string[]; unit?: ScalingUnit }): ScalingSet {
+  const unit = options.unit ?? 'patient';
+  const marks = options.centers.map(() => '?').join(',');
+  const size = (
+    unit === 'patient'
+      ? catalog.db.prepare(`SELECT count(DISTINCT r.patient_id) FROM records r JOIN centers c ON c.id = r.center_id WHERE c.name IN (${marks})`)
+      : catalog.db.prepare(`SELECT count(*) FROM records r JOIN centers c ON c.id = r.center_id WHERE c.name IN (${marks})`)
+  )
+    .pluck()
+    .get(...options.centers) as number;
+  const id = findSet(catalog, 'scaling', options.seed, JSON.stringify({ unit, centers: options.centers, size }));
+  return id === undefined ? createScalingSet(catalog, options) : { id, seed: options.seed, unit, centers: options.centers, size };
 }
 
 /** Unit ids (patients or records, as the set says) in the subset at `fraction`, ascending. */

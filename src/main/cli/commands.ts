@@ -1,8 +1,20 @@
-// The registry of subcommands, in the order `openecg --help` lists them.
+// The registry of subcommands, in the order `openecg --help` lists them. Each command's module is
+// loaded only when it runs, so `openecg read` does not pay for SQLite or TensorFlow.js start-up.
 import type { Command } from './command.js';
-import { benchCommand } from './bench.js';
-import { catalogCommand } from './catalog.js';
-import { importCommand } from './import.js';
-import { readCommand } from './read.js';
 
-export const COMMANDS: readonly Command[] = [readCommand, importCommand, catalogCommand, benchCommand];
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  load(): Promise<Command>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'read', summary: 'read one record and print its signals in physical units', load: async () => (await import('./read.js')).readCommand },
+  { name: 'import', summary: 'import a folder of ECG records into a workspace (catalog + canonical store)', load: async () => (await import('./import.js')).importCommand },
+  { name: 'catalog', summary: 'counts per center, patients and records per class of a workspace', load: async () => (await import('./catalog.js')).catalogCommand },
+  { name: 'demo', summary: 'generate and import the built-in multi-center demo corpus', load: async () => (await import('./demo.js')).demoCommand },
+  { name: 'splits', summary: 'make and show the patient-level splits, LODO folds and scaling subsets', load: async () => (await import('./splits.js')).splitsCommand },
+  { name: 'score', summary: 'score predictions against labels: AUROC, AUPRC, F1, challenge metric, bootstrap CIs', load: async () => (await import('./score.js')).scoreCommand },
+  { name: 'serve', summary: 'serve the workstation to a local browser (127.0.0.1, per-start token)', load: async () => (await import('./serve.js')).serveCommand },
+  { name: 'bench', summary: 'time a training step or an inference of a network (ms/step, samples/s)', load: async () => (await import('./bench.js')).benchCommand },
+];

@@ -11,6 +11,7 @@ and the canonical signal store in <dir>. A second run imports only what is missi
 options:
   --workspace <dir>   workspace folder (created if needed)                      (required)
   --dataset <name>    cinc | ptbxl | mimic | code15 | wfdb  (default: detected from the folder)
+  --center <name>     center name for every record (default: from the collection's layout)
   --workers <n>       worker threads (default: one per core; 0 = in this thread)
   --rate <hz>         canonical rate, first import of a workspace only            (default 100)
   --length <n>        canonical samples per lead                                  (default 1000)
@@ -38,6 +39,7 @@ export const importCommand: Command = {
     const { values, positionals } = parseCommandArgs(argv, {
       workspace: { type: 'string' },
       dataset: { type: 'string' },
+      center: { type: 'string' },
       workers: { type: 'string' },
       rate: { type: 'string' },
       length: { type: 'string' },
@@ -65,6 +67,7 @@ export const importCommand: Command = {
           folder: positionals[0],
           workspace: values.workspace,
           dataset: values.dataset,
+          center: values.center,
           workers: intOption(values.workers, 'workers'),
           store: { rate, length: intOption(values.length, 'length'), dtype: dtype as 'int16' | 'float32' | undefined, window: window as 'cleanest' | undefined },
           signal: abort.signal,

@@ -141,7 +141,7 @@ export function planCorpus(seed: number, total: number): RecordPlan[] {
           age: Math.round(rng.clampedGauss(a.mean, a.sd, a.min, a.max)),
           sex: rng.chance(center.femaleShare) ? 'F' : 'M',
           classes: drawClasses(rng, center),
-          day: rng.int(3650),
+          day: rng.int(1500),
         };
       }
       // Chronic findings usually persist across a patient's records; sometimes they change.

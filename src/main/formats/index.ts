@@ -6,6 +6,7 @@
 // the path exactly as the caller wrote it (so `file.hdf5#<exam index>` addressing is the
 // reader's own business) and must return the common Reading shape (physical units, NaN invalid).
 import { existsSync } from 'node:fs';
+import { isHdf5Path, readHdf5Path } from './hdf5.js';
 import type { Reading, ReadOptions } from './types.js';
 import { FormatError } from './types.js';
 import { readHeaderFile } from './wfdb/header-file.js';
@@ -19,7 +20,7 @@ interface Registration {
   readonly read: RecordReader;
 }
 
-const readers: Registration[] = [];
+const readers: Registration[] = [{ test: isHdf5Path, read: readHdf5Path }];
 
 /** Adds a reader for paths `test` accepts; returns a function that removes it again. */
 export function registerReader(test: (path: string) => boolean, read: RecordReader): () => void {

@@ -10,6 +10,8 @@ export interface ChannelInfo {
   /** ADC units per physical unit; physical = (adc - baseline) / gain. */
   readonly gain: number;
   readonly baseline: number;
+  /** The file gave no calibration (WFDB gain 0): values are ADC units over a default gain, not physical. */
+  readonly uncalibrated?: boolean;
 }
 
 export interface Reading {

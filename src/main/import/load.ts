@@ -27,6 +27,11 @@ export async function loadCandidate(candidate: Candidate, settings: CanonicalSet
   try {
     const adapter = adapterByName(candidate.adapter);
     const { meta, reading } = await adapter.load(candidate);
+    // A lead without calibration cannot be brought to mV; storing it would poison training silently.
+    const uncalibrated = reading.channels.filter((c) => c.uncalibrated).map((c) => c.name || '(unnamed)');
+    if (uncalibrated.length > 0) {
+      throw new FormatError('uncalibrated', `${meta.sourcePath}: zero ADC gain (uncalibrated) on ${uncalibrated.join(', ')}: the signal cannot be converted to mV`);
+    }
     const canonical = canonicalize(reading, settings);
     const record: LoadedRecord = {
       meta,

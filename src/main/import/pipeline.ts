@@ -22,6 +22,8 @@ export interface ImportOptions {
   readonly workspace: string;
   /** Adapter name; detected from the folder when absent. */
   readonly dataset?: string;
+  /** Center name for every record, instead of the one the adapter derives (a site's own name). */
+  readonly center?: string;
   /** Worker threads (default: one per core); 0 loads in the calling thread. */
   readonly workers?: number;
   readonly store?: StoreRequest;
@@ -90,12 +92,12 @@ function checkFolder(folder: string): void {
   if (!st.isDirectory()) throw new ImportArgumentError(`not a folder: ${folder}`);
 }
 
-function toRow(rec: LoadedRecord, key: string, loc: { shard: number; offset: number }, run: number): NewRecord {
+function toRow(rec: LoadedRecord, key: string, loc: { shard: number; offset: number }, run: number, center?: string): NewRecord {
   const m = rec.meta;
   return {
     sourceKey: key,
     record: m.record,
-    center: m.center,
+    center: center ?? m.center,
     patient: m.patient,
     sourcePath: m.sourcePath,
     format: m.format,
@@ -170,7 +172,9 @@ export async function runImport(options: ImportOptions, events: ImportEvents = {
     const flush = () => {
       if (pending.length === 0) return;
       const locs = store!.append(pending.map((p) => p.rec.data));
-      const result = catalog.insertRecords(pending.map((p, i) => toRow(p.rec, p.key, locs[i], run)));
+      // On disk before the catalog names it: a power loss must not leave rows pointing at nothing.
+      store!.flush();
+      const result = catalog.insertRecords(pending.map((p, i) => toRow(p.rec, p.key, locs[i], run, options.center)));
       imported += result.ids.length;
       pending = [];
       catalog.updateImportRun(run, { recordsSeen: seen, imported, skipped, failed });

@@ -54,15 +54,19 @@ export function terminalProgress(label: string, stream: NodeJS.WriteStream = pro
   end(p: Progress): void;
 } {
   let last = 0;
+  let ended = false;
   const tty = stream.isTTY === true;
   return {
     update(p) {
+      if (ended) return;
       const now = performance.now();
       if (now - last < (tty ? 100 : 5000)) return;
       last = now;
       stream.write(tty ? `\r${progressLine(p, label)}\x1b[K` : `${progressLine(p, label)}\n`);
     },
     end(p) {
+      if (ended) return;
+      ended = true;
       stream.write(tty ? `\r${progressLine(p, label)}\x1b[K\n` : `${progressLine(p, label)}\n`);
     },
   };

@@ -55,10 +55,12 @@ export function canonicalize(reading: Reading, settings: CanonicalSettings = {})
   const warnings: string[] = [];
   const names = reading.channels.map((c) => c.name);
   const n = Math.min(reading.sigLen, ...reading.signals.map((s) => s.length));
-  const scale = reading.channels.map((c) => unitScaleToMv(c.units));
+  // Not a voltage, or no calibration (ADC units, not mV): no lead can come from such a channel.
+  const scale = reading.channels.map((c) => (c.uncalibrated ? null : unitScaleToMv(c.units)));
   const usable = scale.map((s) => s !== null);
   reading.channels.forEach((c, i) => {
-    if (scale[i] === null && mapLeads([c.name]).index.some((x) => x !== null)) warnings.push(`channel '${c.name}' is in '${c.units}', not a voltage: ignored`);
+    if (scale[i] !== null || !mapLeads([c.name]).index.some((x) => x !== null)) return;
+    warnings.push(c.uncalibrated ? `channel '${c.name}' has no calibration (ADC gain 0): ignored` : `channel '${c.name}' is in '${c.units}', not a voltage: ignored`);
   });
   let map = mapLeads(names, usable);
   const data = new Float32Array(LEAD_COUNT * length);

@@ -170,9 +170,9 @@ function decide(m: Float64Array, slope: Float64Array, fs: number): number[] {
   return qrs;
 }
 
-/** Moves each detection to the largest absolute band-passed deflection within 80 ms. */
-function refine(peaks: readonly number[], bp: Float64Array, fs: number): number[] {
-  const w = Math.round(0.08 * fs);
+/** Moves each detection to the largest absolute value of `bp` within `reach` seconds. */
+function refine(peaks: readonly number[], bp: Float64Array, fs: number, reach = 0.08): number[] {
+  const w = Math.round(reach * fs);
   return peaks.map((p) => {
     let best = p;
     for (let i = Math.max(0, p - w); i <= Math.min(bp.length - 1, p + w); i++) if (Math.abs(bp[i]) > Math.abs(bp[best])) best = i;
@@ -221,8 +221,8 @@ export function detectRPeaks(signal: Signal, fs: number): Int32Array {
 
 /**
  * R peaks from several leads of the same record: every lead is detected on its own and a beat is
- * kept where at least half of the leads agree within 100 ms on its QRS centre; the R peak is then
- * placed on the sum of the leads' normalised band-passed magnitudes. Flutter waves or artefacts
+ * kept where at least half of the leads agree within 150 ms on its QRS centre; the R peak is then
+ * placed, within 40 ms of the leads' mean centre, on the sum of the leads' normalised band-passed magnitudes. Flutter waves or artefacts
  * that fool a few leads are outvoted; a flat or noisy lead is ignored.
  */
 export function detectRPeaksMulti(signals: readonly Signal[], fs: number): Int32Array {
@@ -239,7 +239,7 @@ export function detectRPeaksMulti(signals: readonly Signal[], fs: number): Int32
   });
   votes.sort((a, b) => a.at - b.at);
   const need = Math.ceil(usable.length / 2);
-  const span = Math.round(0.1 * fs);
+  const span = Math.round(0.15 * fs);
   const gap = Math.round(REFRACTORY_S * fs);
   const beats: { at: number; count: number }[] = [];
   for (let i = 0; i < votes.length; ) {
@@ -251,21 +251,30 @@ export function detectRPeaksMulti(signals: readonly Signal[], fs: number): Int32
       i++;
       continue;
     }
-    const at = cluster[Math.floor(cluster.length / 2)].at;
+    // The mean of the leads' QRS centres is steadier than any one lead's (notched QRS, noise).
+    const at = Math.round(cluster.reduce((a, v) => a + v.at, 0) / cluster.length);
     const last = beats[beats.length - 1];
     if (!last || at - last.at >= gap) beats.push({ at, count: leads });
     else if (leads > last.count) beats[beats.length - 1] = { at, count: leads };
     i = j;
   }
-  return finish(
-    refine(
-      beats.map((b) => b.at),
-      combined,
-      fs,
-    ),
-    n,
-    fs,
-  );
+  // Smoothed over 50 ms, the combined magnitude peaks at the middle of a notched or split QRS, not on either notch.
+  const smoothed = movingAverage(combined, Math.max(1, Math.round(0.05 * fs)));
+  const at = beats.map((b) => b.at);
+  return finish(refine(at, smoothed, fs, 0.04), n, fs);
+}
+
+function movingAverage(x: Float64Array, w: number): Float64Array {
+  const out = new Float64Array(x.length);
+  const half = Math.floor(w / 2);
+  let sum = 0;
+  for (let i = 0; i < x.length + half; i++) {
+    if (i < x.length) sum += x[i];
+    if (i - w >= 0) sum -= x[i - w];
+    const j = i - half;
+    if (j >= 0 && j < x.length) out[j] = sum / w;
+  }
+  return out;
 }
 
 function percentileAbs(x: Float64Array, q: number): number {

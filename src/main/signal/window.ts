@@ -89,6 +89,11 @@ export function chooseWindow(req: WindowRequest): WindowChoice {
     const first = Math.floor((nOut - length) / 2 / up) * up;
     return { first, count: length, start: (first * down) / up };
   }
+  // Most long records are clean from the start: check the first window (plus the longest run that
+  // could reach into it) alone first. Its extremes are local, so it finds every bad sample the
+  // whole-record scan would (and perhaps more); a clean verdict there is the final answer.
+  const head = Math.min(n, span + Math.max(2, Math.round(FLAT_SECONDS * req.fs)));
+  if (badSamplePrefix(req.signals, head, req.fs)[Math.min(n, span)] === 0) return { first: 0, count: length, start: 0, badSamples: 0 };
   const prefix = badSamplePrefix(req.signals, n, req.fs);
   const step = up * Math.max(1, Math.round(req.rate / up));
   let best: Required<WindowChoice> = { first: 0, count: length, start: 0, badSamples: Infinity };

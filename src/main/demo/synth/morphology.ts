@@ -162,7 +162,7 @@ export function buildMorphology(rng: Rng, traits: PatientTraits, classes: Readon
   const conduction: Conduction = (['LBBB', 'RBBB', 'IRBBB', 'NSIVCB'] as const).find((k) => classes.has(k)) ?? 'normal';
   let d = traits.qrsDur;
   if (conduction === 'RBBB') d = rng.uniform(0.13, 0.16);
-  else if (conduction === 'LBBB') d = rng.uniform(0.135, 0.17);
+  else if (conduction === 'LBBB') d = rng.uniform(0.14, 0.17);
   else if (conduction === 'IRBBB') d = rng.uniform(0.1, 0.112);
   else if (conduction === 'NSIVCB') d = rng.uniform(0.114, 0.13);
   if (classes.has('LAnFB') && conduction === 'normal') d = Math.max(d, rng.uniform(0.095, 0.108));
@@ -177,11 +177,12 @@ export function buildMorphology(rng: Rng, traits: PatientTraits, classes: Readon
   qrs = scaleComponents(qrs, traits.qrsAmp);
   let p2p = limbPeakToPeak(qrs, d);
   // Low voltage is defined on the limb leads; every other record keeps them clearly above it.
-  const target = classes.has('LQRSV') ? rng.uniform(0.28, 0.44) : Math.max(p2p, 0.65);
+  const target = classes.has('LQRSV') ? rng.uniform(0.28, 0.44) : Math.max(p2p, 0.8);
   const amp = target / p2p;
   qrs = scaleComponents(qrs, amp);
   p2p *= amp;
-  const global = classes.has('LQRSV') ? Math.max(0.35, amp) : 1;
+  // Low voltage (effusion, obesity, emphysema) damps every wave, not the QRS alone.
+  const global = classes.has('LQRSV') ? amp : 1;
 
   const qtc = classes.has('LQT') ? rng.uniform(0.475, 0.54) : traits.qtc;
   const qt1 = Math.max(qtc, d + 0.26);

@@ -104,8 +104,9 @@ export function buildRhythm(rng: Rng, classes: ReadonlySet<string>, duration: nu
       let prev = rr0;
       const pending = [...pvcs];
       while (t < end) {
-        const rr = Math.max(0.3, rr0 * Math.exp(sigma * rng.normal() - (sigma * sigma) / 2));
-        if (pending.length > 0 && pending[0] <= t + rr) {
+        const rr = Math.max(0.36, rr0 * Math.exp(sigma * rng.normal() - (sigma * sigma) / 2));
+        // A PVC comes at least 400 ms after the beat before it (its coupling interval).
+        if (pending.length > 0 && pending[0] <= t + rr && prev >= 0.4) {
           pending.shift();
           beats.push({ onset: t, kind: 'pvc', rr: prev, focus: rng.int(focusCount) });
         } else beats.push({ onset: t, kind: 'conducted', rr: prev, focus: 0 });

@@ -26,7 +26,7 @@ export interface RangeOptions {
 }
 
 export function channelInfo(s: WfdbSignalSpec): ChannelInfo {
-  return { name: s.description, units: s.units, fmt: String(s.format), gain: s.adcGain, baseline: s.baseline };
+  return { name: s.description, units: s.units, fmt: String(s.format), gain: s.adcGain, baseline: s.baseline, ...(s.uncalibrated ? { uncalibrated: true } : {}) };
 }
 
 /** Validated [from, to) within a record of `total` frames. */

@@ -5,6 +5,9 @@ import { MODEL_NAMES, type EcgModel, type ModelName, type ModelOptions } from '.
 
 export { MODEL_NAMES, type EcgModel, type ModelName, type ModelOptions, type ForwardOptions } from './types.js';
 export { countParameters } from './params.js';
+export { createVit1d, encoderBlockParams, runEncoderBlock, vitShape, type EncoderBlock, type Vit1dModel, type VitParts, type VitShape } from './vit1d.js';
+export { ParamStore } from './params.js';
+export { batchNorm, batchNormParams, gelu, layerNorm, layerNormParams, linear, linearParams, type BatchNorm, type LayerNorm, type Linear } from './layers.js';
 export { applyBatchNormUpdates, discardBatchNormUpdates, type BatchNormUpdate } from './layers.js';
 
 export function isModelName(name: string): name is ModelName {

@@ -82,7 +82,8 @@ export function createResNet1d(name: 'resnet18_1d' | 'resnet50_1d', options: Mod
       cin = made.cout;
     }
   });
-  const head = linearParams(store, String(index + 2), cin, classes);
+  const headName = String(index + 2);
+  const head = linearParams(store, headName, cin, classes);
 
   return {
     name: name as ModelName,
@@ -90,6 +91,7 @@ export function createResNet1d(name: 'resnet18_1d' | 'resnet50_1d', options: Mod
     samples,
     classes,
     embeddingSize: cin,
+    headNames: [`${headName}.weight`, `${headName}.bias`],
     params: store.params,
     buffers: store.buffers,
     apply(x: tf.Tensor3D, opts: ForwardOptions): tf.Tensor2D {

@@ -33,6 +33,8 @@ export interface EcgModel {
   readonly samples: number;
   readonly classes: number;
   readonly embeddingSize: number;
+  /** Names of the classification head's parameters (Linear(embeddingSize, classes)): what a linear probe trains. */
+  readonly headNames: readonly string[];
   /** Trainable weights by PyTorch-style name (e.g. 'layer1.0.c1.weight'). */
   readonly params: ReadonlyMap<string, tf.Variable>;
   /** Non-trainable state: BatchNorm running statistics. */

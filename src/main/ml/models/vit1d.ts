@@ -7,7 +7,7 @@ import { gelu, layerNorm, layerNormParams, linear, linearParams, type LayerNorm,
 import { ParamStore } from './params.js';
 import type { EcgModel, ForwardOptions, ModelOptions } from './types.js';
 
-interface EncoderBlock {
+export interface EncoderBlock {
   norm1: LayerNorm;
   inProj: Linear; // [dim, 3 dim]: q, k, v
   outProj: Linear;
@@ -40,6 +40,43 @@ export function vitShape(options: ModelOptions): VitShape {
   };
 }
 
+export function encoderBlockParams(store: ParamStore, prefix: string, dim: number, mlp: number): EncoderBlock {
+  return {
+    norm1: layerNormParams(store, `${prefix}.norm1`, dim),
+    inProj: linearParams(store, `${prefix}.self_attn.in_proj`, dim, 3 * dim),
+    outProj: linearParams(store, `${prefix}.self_attn.out_proj`, dim, dim),
+    norm2: layerNormParams(store, `${prefix}.norm2`, dim),
+    fc1: linearParams(store, `${prefix}.linear1`, dim, mlp),
+    fc2: linearParams(store, `${prefix}.linear2`, mlp, dim),
+  };
+}
+
+/** One pre-norm transformer block on tokens [n, len, dim]. */
+export function runEncoderBlock(z: tf.Tensor3D, b: EncoderBlock, heads: number): tf.Tensor3D {
+  const y = tf.add(z, attention(layerNorm(z, b.norm1) as tf.Tensor3D, b, heads)) as tf.Tensor3D;
+  return tf.add(y, linear(gelu(linear(layerNorm(y, b.norm2), b.fc1)), b.fc2)) as tf.Tensor3D;
+}
+
+/** The pieces of a vit_1d, for methods that run it on some tokens only (MAE). */
+export interface VitParts {
+  readonly shape: VitShape;
+  /** Patches (time steps of `patch` samples) per record. */
+  readonly tokens: number;
+  readonly embed: Linear;
+  readonly cls: tf.Variable; // [1, 1, dim]
+  readonly pos: tf.Variable; // [1, tokens + 1, dim]: the class token's first
+  readonly blocks: readonly EncoderBlock[];
+  readonly norm: LayerNorm;
+  /** [n, leads, T] -> [n, tokens, leads * patch], lead-major within a patch. */
+  patchify(x: tf.Tensor3D): tf.Tensor3D;
+  /** The inverse of patchify. */
+  unpatchify(p: tf.Tensor3D): tf.Tensor3D;
+}
+
+export interface Vit1dModel extends EcgModel {
+  readonly vit: VitParts;
+}
+
 function attention(z: tf.Tensor3D, b: EncoderBlock, heads: number): tf.Tensor3D {
   const [n, len, dim] = z.shape;
   const d = dim / heads;
@@ -53,7 +90,7 @@ function attention(z: tf.Tensor3D, b: EncoderBlock, heads: number): tf.Tensor3D 
   return linear(merged, b.outProj) as tf.Tensor3D;
 }
 
-export function createVit1d(options: ModelOptions = {}): EcgModel {
+export function createVit1d(options: ModelOptions = {}): Vit1dModel {
   const leads = options.leads ?? 12;
   const samples = options.samples ?? 1000;
   const classes = options.classes ?? 24;
@@ -65,19 +102,17 @@ export function createVit1d(options: ModelOptions = {}): EcgModel {
   const cls = store.constant('cls', [1, 1, shape.dim], 0);
   const pos = store.normal('pos', [1, tokens + 1, shape.dim], 0.02);
   const blocks: EncoderBlock[] = [];
-  for (let i = 0; i < shape.depth; i++) {
-    const p = `blocks.layers.${i}`;
-    blocks.push({
-      norm1: layerNormParams(store, `${p}.norm1`, shape.dim),
-      inProj: linearParams(store, `${p}.self_attn.in_proj`, shape.dim, 3 * shape.dim),
-      outProj: linearParams(store, `${p}.self_attn.out_proj`, shape.dim, shape.dim),
-      norm2: layerNormParams(store, `${p}.norm2`, shape.dim),
-      fc1: linearParams(store, `${p}.linear1`, shape.dim, shape.mlp),
-      fc2: linearParams(store, `${p}.linear2`, shape.mlp, shape.dim),
-    });
-  }
+  for (let i = 0; i < shape.depth; i++) blocks.push(encoderBlockParams(store, `blocks.layers.${i}`, shape.dim, shape.mlp));
   const norm = layerNormParams(store, 'norm', shape.dim);
   const head = linearParams(store, 'head', shape.dim, classes);
+  const patchify = (x: tf.Tensor3D): tf.Tensor3D => {
+    const [n, c] = x.shape;
+    return tf.reshape(tf.transpose(tf.reshape(x, [n, c, tokens, shape.patch]), [0, 2, 1, 3]), [n, tokens, c * shape.patch]);
+  };
+  const unpatchify = (p: tf.Tensor3D): tf.Tensor3D => {
+    const n = p.shape[0];
+    return tf.reshape(tf.transpose(tf.reshape(p, [n, tokens, leads, shape.patch]), [0, 2, 1, 3]), [n, leads, samples]);
+  };
 
   return {
     name: 'vit_1d',
@@ -85,19 +120,17 @@ export function createVit1d(options: ModelOptions = {}): EcgModel {
     samples,
     classes,
     embeddingSize: shape.dim,
+    headNames: ['head.weight', 'head.bias'],
+    vit: { shape, tokens, embed, cls, pos, blocks, norm, patchify, unpatchify },
     params: store.params,
     buffers: store.buffers,
     apply(x: tf.Tensor3D, opts: ForwardOptions): tf.Tensor2D {
       return tf.tidy(() => {
         const [n, c, t] = x.shape;
         if (c !== leads || t !== samples) throw new Error(`vit_1d expects [batch, ${leads}, ${samples}], got [${x.shape}]`);
-        const patches = tf.reshape(tf.transpose(tf.reshape(x, [n, c, tokens, shape.patch]), [0, 2, 1, 3]), [n, tokens, c * shape.patch]);
-        let z = tf.concat([tf.tile(cls, [n, 1, 1]), linear(patches, embed)], 1);
+        let z = tf.concat([tf.tile(cls, [n, 1, 1]), linear(patchify(x), embed)], 1) as tf.Tensor3D;
         z = tf.add(z, pos) as tf.Tensor3D;
-        for (const b of blocks) {
-          z = tf.add(z, attention(layerNorm(z, b.norm1) as tf.Tensor3D, b, shape.heads));
-          z = tf.add(z, linear(gelu(linear(layerNorm(z, b.norm2), b.fc1)), b.fc2));
-        }
+        for (const b of blocks) z = runEncoderBlock(z, b, shape.heads);
         const first = tf.reshape(tf.slice(layerNorm(z, norm), [0, 0, 0], [n, 1, shape.dim]), [n, shape.dim]) as tf.Tensor2D;
         return opts.output === 'embedding' ? first : (linear(first, head) as tf.Tensor2D);
       });

@@ -1,0 +1,111 @@
+// The one transport-free implementation of the Workstation API (src/shared/api.ts). Electron IPC,
+// the browser-mode server and tests all call `call(method, input)`; every input is validated with
+// the shared schema here, whatever carried it, since no transport is trusted to have checked it.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { API, ApiError, isApiMethod, parseInput, type ApiMethod, type ApiOutput, type ApiParsedInput } from '../../shared/api.js';
+import { Catalog, CatalogError, type RecordDetail } from '../catalog/index.js';
+import { ShardStore } from '../signal/store.js';
+import { canonicalSignals, rawSignals } from './signals.js';
+
+export interface WorkstationOptions {
+  readonly workspace: string;
+}
+
+export interface WorkstationApi {
+  readonly workspace: string;
+  /** Validates `input` for `method` and runs it; ApiError for bad input, unknown ids or methods. */
+  call<M extends ApiMethod>(method: M, input: unknown): Promise<ApiOutput<M>>;
+  /** Same, for a method name that came over a wire as a string. */
+  callByName(method: string, input: unknown): Promise<unknown>;
+  close(): void;
+}
+
+type Handlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutput<M>> | ApiOutput<M> };
+
+const VERSION = readVersion();
+
+export function createWorkstationApi(options: WorkstationOptions): WorkstationApi {
+  const workspace = resolve(options.workspace);
+  let catalog: Catalog | undefined;
+  let store: ShardStore | undefined;
+
+  // Opened on first use and read-only: the UI browses while an import may be writing (WAL).
+  const openCatalog = (): Catalog => {
+    if (catalog) return catalog;
+    if (!Catalog.exists(workspace)) throw new ApiError('not-found', `no catalog in ${workspace}: import records first`);
+    try {
+      catalog = Catalog.open(workspace, { readonly: true });
+    } catch (err) {
+      if (err instanceof CatalogError) throw new ApiError('failed', err.message);
+      throw err;
+    }
+    return catalog;
+  };
+  const openStore = (): ShardStore => {
+    store ??= ShardStore.openReader(join(workspace, 'store'));
+    return store;
+  };
+  const record = (id: number): RecordDetail => {
+    const detail = openCatalog().getRecord(id);
+    if (!detail) throw new ApiError('not-found', `no record ${id} in the catalog`);
+    return detail;
+  };
+
+  const handlers: Handlers = {
+    'system.info': () => {
+      const hasCatalog = Catalog.exists(workspace);
+      let storeInfo: ApiOutput<'system.info'>['store'] = null;
+      if (hasCatalog) {
+        const s = openCatalog().settings();
+        if (s['store.rate'] !== undefined) storeInfo = { rate: Number(s['store.rate']), length: Number(s['store.length']), dtype: s['store.dtype'] ?? 'int16' };
+      }
+      return { app: 'OpenECG Workstation', version: VERSION, workspace, catalog: hasCatalog, store: storeInfo, runtime: `Node ${process.versions.node}` };
+    },
+    'catalog.summary': () => openCatalog().summary(),
+    'catalog.query': ({ filter, page }) => {
+      try {
+        return openCatalog().queryRecords(filter, page);
+      } catch (err) {
+        if (err instanceof Error && err.name === 'ZodError') throw new ApiError('invalid-input', `catalog.query: ${err.message}`);
+        throw err;
+      }
+    },
+    'record.get': ({ id }) => record(id),
+    'record.signals': async (input) => {
+      const detail = record(input.id);
+      return input.source === 'canonical' ? canonicalSignals(detail, openStore(), input) : rawSignals(detail, input);
+    },
+  };
+
+  const call = async <M extends ApiMethod>(method: M, input: unknown): Promise<ApiOutput<M>> => {
+    const parsed = parseInput(method, input);
+    const handler = handlers[method] as (i: ApiParsedInput<M>) => Promise<ApiOutput<M>> | ApiOutput<M>;
+    return handler(parsed);
+  };
+
+  return {
+    workspace,
+    call,
+    callByName(method, input) {
+      if (!isApiMethod(method)) return Promise.reject(new ApiError('unknown-method', `unknown API method '${method}' (known: ${Object.keys(API).join(', ')})`));
+      return call(method, input);
+    },
+    close() {
+      catalog?.close();
+      store?.close();
+      catalog = undefined;
+      store = undefined;
+    },
+  };
+}
+
+function readVersion(): string {
+  // src/main/api and dist/main/api both sit three levels below the package root.
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,112 @@
+// `openecg score --labels L.csv --scores S.csv [--thresholds T.csv] [--patients P.csv] [--bootstrap N] [--seed S] [--json]`:
+// per-class and macro AUROC/AUPRC/F1/sensitivity/specificity, the challenge metric and patient-bootstrap CIs.
+import type { Command } from './command.js';
+import { intOption, parseCommandArgs, printJson, UsageError } from './command.js';
+import { CLASSES } from '../../shared/classes.js';
+import { FormatError } from '../formats/types.js';
+import {
+  CHALLENGE_WEIGHTS_SOURCE,
+  DEFAULT_REPLICATES,
+  DEFAULT_SEED,
+  DEFAULT_THRESHOLD,
+  evaluate,
+  loadScoreSet,
+  type Evaluation,
+  type Interval,
+  type LoadedScoreSet,
+} from '../experiments/metrics/index.js';
+
+const DEFAULT_THRESHOLD_NOTE =
+  `no --thresholds given: every class uses ${DEFAULT_THRESHOLD}. The documented rule (the threshold maximising F1 on validation data) ` +
+  'needs validation scores, which this command does not read; pass thresholds chosen on validation data with --thresholds.';
+
+export const scoreCommand: Command = {
+  name: 'score',
+  summary: 'score predictions against labels: AUROC, AUPRC, F1, challenge metric, bootstrap CIs',
+  usage:
+    'usage: openecg score --labels L.csv --scores S.csv [--thresholds T.csv] [--patients P.csv] [--bootstrap N] [--seed S] [--json]\n' +
+    `  L: record + one 0/1 column per class (${CLASSES.map((c) => c.abbreviation).join(',')}); S: the same columns with scores\n` +
+    '  T: one row of thresholds under the class header; P: record,patient (records of a patient are resampled together)\n' +
+    `  --bootstrap N replicates (default ${DEFAULT_REPLICATES}, 0 = no intervals), --seed S (default ${DEFAULT_SEED})`,
+  async run(argv) {
+    const { values } = parseCommandArgs(
+      argv,
+      {
+        labels: { type: 'string' },
+        scores: { type: 'string' },
+        thresholds: { type: 'string' },
+        patients: { type: 'string' },
+        bootstrap: { type: 'string' },
+        seed: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      false,
+    );
+    if (!values.labels || !values.scores) throw new UsageError('--labels and --scores are required');
+    const replicates = intOption(values.bootstrap, 'bootstrap', DEFAULT_REPLICATES)!;
+    const seed = intOption(values.seed, 'seed', DEFAULT_SEED)!;
+    let loaded: LoadedScoreSet;
+    try {
+      loaded = loadScoreSet(
+        { labels: values.labels, scores: values.scores, thresholds: values.thresholds, patients: values.patients },
+        CLASSES.map((c) => c.abbreviation),
+      );
+    } catch (err) {
+      if (err instanceof FormatError) throw new UsageError(err.message);
+      throw err;
+    }
+    const result = evaluate(loaded.input, { replicates, seed });
+    const thresholds =
+      loaded.thresholdSource === 'file' ? { source: 'file', file: values.thresholds } : { source: 'default', value: DEFAULT_THRESHOLD, note: DEFAULT_THRESHOLD_NOTE };
+    if (values.json) {
+      printJson({ ...result, thresholds, challenge_weights: CHALLENGE_WEIGHTS_SOURCE, warnings: loaded.warnings });
+    } else {
+      process.stdout.write(table(result, loaded));
+      if (loaded.thresholdSource === 'default') process.stdout.write(`note: ${DEFAULT_THRESHOLD_NOTE}\n`);
+    }
+    for (const w of loaded.warnings) process.stderr.write(`openecg score: ${w}\n`);
+    return 0;
+  },
+};
+
+function num(v: number | null | undefined): string {
+  return v === null || v === undefined ? '   -  ' : v.toFixed(4);
+}
+
+function interval(ci: Interval | null | undefined): string {
+  return ci ? `[${ci.low.toFixed(3)}, ${ci.high.toFixed(3)}]` : '';
+}
+
+function table(r: Evaluation, loaded: LoadedScoreSet): string {
+  const withCi = r.ci !== null;
+  const ciHead = withCi ? `${Math.round(r.ci!.level * 100)}% CI` : '';
+  const lines = [
+    `records ${r.records}, patients ${r.patients}${withCi ? `, bootstrap ${r.ci!.replicates} replicates over ${r.ci!.resampled} (seed ${r.ci!.seed})` : ''}`,
+    `thresholds ${loaded.thresholdSource === 'file' ? 'from file' : `default ${DEFAULT_THRESHOLD}`}`,
+    '',
+    ['class ', '  pos', '   neg', ' AUROC ', withCi ? ciHead.padEnd(16) : '', ' AUPRC ', withCi ? ciHead.padEnd(16) : '', '  F1   ', withCi ? ciHead.padEnd(16) : '', ' sens  ', ' spec  ', ' thr'].filter(Boolean).join(' '),
+  ];
+  for (const [name, c] of Object.entries(r.per_class)) {
+    const head = `${name.padEnd(6)} ${String(c.positives).padStart(5)} ${String(c.negatives).padStart(6)}`;
+    if (!c.present) {
+      lines.push(`${head}  absent: ${c.reason}`);
+      continue;
+    }
+    const cols = [head, num(c.auroc)];
+    if (withCi) cols.push(interval(c.ci?.auroc).padEnd(16));
+    cols.push(num(c.auprc));
+    if (withCi) cols.push(interval(c.ci?.auprc).padEnd(16));
+    cols.push(num(c.f1));
+    if (withCi) cols.push(interval(c.ci?.f1).padEnd(16));
+    cols.push(num(c.sensitivity), num(c.specificity), String(Number(c.threshold.toPrecision(6))));
+    lines.push(cols.join('  '));
+  }
+  lines.push('');
+  lines.push(`macro over ${r.classes_averaged} of ${Object.keys(r.per_class).length} classes (absent: ${r.classes_absent.length ? r.classes_absent.join(', ') : 'none'})`);
+  lines.push(`  AUROC ${num(r.macro_auroc)} ${interval(r.ci?.macro_auroc)}`);
+  lines.push(`  AUPRC ${num(r.macro_auprc)} ${interval(r.ci?.macro_auprc)}`);
+  lines.push(`  F1    ${num(r.macro_f1)} ${interval(r.ci?.macro_f1)}`);
+  lines.push(`  sensitivity ${num(r.macro_sensitivity)}  specificity ${num(r.macro_specificity)}`);
+  lines.push(`challenge metric ${num(r.challenge_metric)} ${interval(r.ci?.challenge_metric)}${r.challenge_metric_note ? ` (${r.challenge_metric_note})` : ''}`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,45 @@
+// Evaluation metrics: pure functions over labels and scores (no tfjs), plus the score-file reader.
+export { auroc, averagePrecision, classCounts, scoreOrder, type Labels, type Scores, type Multiplicities } from './ranking.js';
+export {
+  DEFAULT_THRESHOLD,
+  chooseThreshold,
+  confusionAt,
+  f1Score,
+  sensitivity,
+  specificity,
+  type Confusion,
+  type ThresholdChoice,
+  type ThresholdRule,
+} from './threshold.js';
+export { challengeContributions, challengeMetric, challengeScore, type ChallengeContributions } from './challenge.js';
+export {
+  CHALLENGE_NORMAL_CLASS,
+  CHALLENGE_NORMAL_CODE,
+  CHALLENGE_WEIGHTS,
+  CHALLENGE_WEIGHTS_SOURCE,
+  challengeWeightMatrix,
+  type WeightTable,
+} from './challenge-weights.js';
+export {
+  DEFAULT_LEVEL,
+  DEFAULT_REPLICATES,
+  DEFAULT_SEED,
+  SeededRandom,
+  drawReplicate,
+  patientGroups,
+  percentileInterval,
+  quantile,
+  type Interval,
+} from './bootstrap.js';
+export {
+  chooseThresholds,
+  evaluate,
+  type AbsentClass,
+  type BootstrapSummary,
+  type ClassResult,
+  type Evaluation,
+  type EvaluationInput,
+  type EvaluationOptions,
+  type PresentClass,
+} from './evaluate.js';
+export { loadScoreSet, type LoadedScoreSet, type ScoreFiles } from './score-files.js';

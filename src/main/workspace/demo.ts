@@ -1,0 +1,81 @@
+// The built-in demo workspace: generate the synthetic multi-center corpus, import every center
+// through its real adapter, and store the splits. A second run reuses what exists.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Catalog } from '../catalog/catalog.js';
+import { ensureLodoFolds, ensurePatientSplit, ensureScalingSet, lodoFolds } from '../catalog/splits.js';
+import { generateDemoCorpus } from '../demo/generate.js';
+import type { DemoManifest } from '../demo/manifest.js';
+import { runImport, type ImportEvents, type ImportSummary } from '../import/pipeline.js';
+
+export interface DemoWorkspaceOptions {
+  readonly workspace: string;
+  /** Records to generate (default 2000). */
+  readonly records?: number;
+  readonly seed?: number;
+  readonly workers?: number;
+}
+
+export interface DemoEvents extends ImportEvents {
+  generate?(done: number, total: number): void;
+  center?(name: string, index: number, count: number): void;
+}
+
+export interface DemoSummary {
+  readonly workspace: string;
+  readonly corpus: string;
+  readonly generated: boolean;
+  readonly generate_seconds: number | null;
+  readonly records: number;
+  readonly centers: { name: string; adapter: string; imported: number; skipped: number; failed: number }[];
+  readonly split: { id: number; patients: { train: number; val: number; test: number } };
+}
+
+const MANIFEST = 'demo-manifest.json';
+
+function readManifest(corpus: string): DemoManifest | null {
+  const path = join(corpus, MANIFEST);
+  if (!existsSync(path)) return null;
+  return JSON.parse(readFileSync(path, 'utf8')) as DemoManifest;
+}
+
+export async function makeDemoWorkspace(options: DemoWorkspaceOptions, events: DemoEvents = {}): Promise<DemoSummary> {
+  const workspace = resolve(options.workspace);
+  const corpus = join(workspace, 'demo-corpus');
+  const seed = options.seed ?? 1;
+  const records = options.records ?? 2000;
+  let manifest = readManifest(corpus);
+  // A corpus from another seed or size is made again rather than mixed with the new one.
+  const reuse = manifest !== null && manifest.seed === seed && manifest.records.length === records;
+  let generateSeconds: number | null = null;
+  if (!reuse) {
+    const t0 = performance.now();
+    manifest = await generateDemoCorpus(corpus, { seed, records, workers: options.workers }, events.generate);
+    generateSeconds = +((performance.now() - t0) / 1000).toFixed(2);
+  }
+  const centers: DemoSummary['centers'] = [];
+  const list = manifest!.centers;
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i];
+    events.center?.(c.name, i, list.length);
+    const s: ImportSummary = await runImport({ folder: join(corpus, c.folder), workspace, dataset: c.adapter, center: c.name, workers: options.workers }, events);
+    centers.push({ name: c.name, adapter: c.adapter, imported: s.imported, skipped: s.skipped, failed: s.failed });
+  }
+  const catalog = Catalog.open(workspace);
+  try {
+    const split = ensurePatientSplit(catalog, { seed: 0 });
+    ensureLodoFolds(catalog, 0, lodoFolds(catalog));
+    ensureScalingSet(catalog, { seed: 0, centers: catalog.summary().centers.map((c) => c.center) });
+    return {
+      workspace,
+      corpus,
+      generated: !reuse,
+      generate_seconds: generateSeconds,
+      records: catalog.summary().records,
+      centers,
+      split: { id: split.id, patients: split.counts },
+    };
+  } finally {
+    catalog.close();
+  }
+}

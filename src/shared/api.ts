@@ -1,0 +1,233 @@
+// The one Workstation API every front end speaks (Electron IPC, browser-mode HTTP, tests): method
+// names, a zod schema for each argument and result, and the TypeScript types inferred from them.
+// Transport-free and Node-free: the renderer imports this file as it is.
+import { z } from 'zod';
+import { CLASSES, CLASS_COUNT } from './classes.js';
+import { STANDARD_LEADS } from './leads.js';
+
+// --- catalog -------------------------------------------------------------------------------------
+
+const classRef = z.union([
+  z.number().int().min(0).max(CLASS_COUNT - 1),
+  z
+    .string()
+    .min(1)
+    .refine((s) => CLASSES.some((c) => c.abbreviation.toLowerCase() === s.trim().toLowerCase()), {
+      message: 'unknown class (expected one of the 24 abbreviations)',
+    }),
+]);
+
+/** The record filter as the UI sends it; the catalog validates it again with its own schema. */
+export const recordFilterSchema = z
+  .object({
+    centers: z.array(z.string().min(1).max(200)).max(100).optional(),
+    classes: z.array(classRef).max(CLASS_COUNT).optional(),
+    classMatch: z.enum(['any', 'all']).optional(),
+    sex: z.enum(['M', 'F']).optional(),
+    ageMin: z.number().min(0).max(150).optional(),
+    ageMax: z.number().min(0).max(150).optional(),
+    text: z.string().trim().max(200).optional(),
+    splitSet: z.number().int().positive().optional(),
+    part: z.enum(['train', 'val', 'test']).optional(),
+  })
+  .strict()
+  .refine((f) => f.ageMin === undefined || f.ageMax === undefined || f.ageMin <= f.ageMax, { message: 'ageMin must not exceed ageMax' })
+  .refine((f) => f.part === undefined || f.splitSet !== undefined, { message: 'part needs a splitSet' });
+
+export const pageSchema = z
+  .object({
+    limit: z.number().int().min(1).max(1000).optional(),
+    /** Keyset paging: the previous page's `next`. */
+    after: z.number().int().min(0).optional(),
+    offset: z.number().int().min(0).optional(),
+  })
+  .strict()
+  .refine((p) => p.after === undefined || p.offset === undefined, { message: 'use either after or offset, not both' });
+
+const count = z.number().int().min(0);
+const perKey = z.record(z.string(), count);
+const sex = z.enum(['M', 'F']).nullable();
+
+export const catalogSummarySchema = z.object({
+  records: count,
+  patients: count,
+  per_center: perKey,
+  centers: z.array(z.object({ center: z.string(), records: count, patients: count, per_class: perKey })),
+  per_class: perKey,
+});
+
+export const recordRowSchema = z.object({
+  id: z.number().int().positive(),
+  record: z.string(),
+  center: z.string(),
+  patientId: z.number().int(),
+  age: z.number().nullable(),
+  sex,
+  fs: z.number(),
+  durationS: z.number(),
+  nLeads: count,
+  classes: z.array(z.string()),
+  missingLeads: z.array(z.string()),
+});
+
+export const recordPageSchema = z.object({
+  rows: z.array(recordRowSchema),
+  total: count,
+  totalExact: z.boolean(),
+  estimated: count,
+  next: z.number().int().nullable(),
+});
+
+export const recordDetailSchema = recordRowSchema.extend({
+  sourceKey: z.string(),
+  sourcePath: z.string(),
+  format: z.string(),
+  sigLen: count,
+  leads: z.array(z.string()),
+  recordedAt: z.string().nullable(),
+  patientKey: z.string(),
+  ownRecord: z.boolean(),
+  shard: z.number().int().nullable(),
+  offset: z.number().int().nullable(),
+  importRunId: z.number().int().nullable(),
+  labels: z.array(z.object({ code: z.string(), classIndex: z.number().int().nullable(), abbreviation: z.string().nullable() })),
+});
+
+// --- signals -------------------------------------------------------------------------------------
+
+/** Display filters, applied on the main side; all off by default (the raw trace). */
+export const signalFiltersSchema = z
+  .object({
+    /** 0.5 Hz high-pass: baseline-wander removal. */
+    baseline: z.boolean().default(false),
+    /** Mains notch in Hz, 0 = off. */
+    notch: z.literal([0, 50, 60]).default(0),
+    /** Low-pass corner in Hz, 0 = off (40: monitoring, 150: diagnostic). */
+    lowpass: z.literal([0, 40, 150]).default(0),
+  })
+  .strict();
+
+/** Longest window one call returns: long records (Holter, INCART's 30 min) are read in windows. */
+export const MAX_WINDOW_SECONDS = 120;
+
+export const signalsInputSchema = z
+  .object({
+    id: z.number().int().positive(),
+    /** 'raw': the record's own file at its own rate; 'canonical': the 100 Hz store row. */
+    source: z.enum(['raw', 'canonical']).default('raw'),
+    /** Window in samples at the source's rate (raw only): first inclusive, last exclusive. */
+    from: z.number().int().min(0).optional(),
+    to: z.number().int().min(1).optional(),
+    filters: signalFiltersSchema.default({ baseline: false, notch: 0, lowpass: 0 }),
+  })
+  .strict()
+  .refine((s) => s.from === undefined || s.to === undefined || s.to > s.from, { message: 'to must be greater than from' });
+
+export const leadTraceSchema = z.object({
+  lead: z.enum(STANDARD_LEADS),
+  /** present: a channel records it; derived: computed from two limb leads; missing: all null. */
+  status: z.enum(['present', 'derived', 'missing']),
+  /** mV; null marks an invalid or missing sample. */
+  samples: z.array(z.number().nullable()),
+});
+
+export const signalsSchema = z.object({
+  id: z.number().int().positive(),
+  source: z.enum(['raw', 'canonical']),
+  fs: z.number().positive(),
+  /** The window actually returned, in samples at fs. */
+  from: count,
+  to: count,
+  /** Samples in the whole record (or the canonical row) at fs. */
+  totalLen: count,
+  leads: z.array(leadTraceSchema).length(STANDARD_LEADS.length),
+  /** The filters that were applied (a requested one the rate cannot carry is off here and noted). */
+  filters: z.object({ baseline: z.boolean(), notch: z.number(), lowpass: z.number() }),
+  notes: z.array(z.string()),
+  rhythm: z.object({
+    /** R peaks as sample indices within the window. */
+    rPeaks: z.array(count),
+    bpm: z.number().nullable(),
+    rrMs: z.array(z.number()),
+  }),
+});
+
+// --- system --------------------------------------------------------------------------------------
+
+export const systemInfoSchema = z.object({
+  app: z.string(),
+  version: z.string(),
+  workspace: z.string(),
+  catalog: z.boolean(),
+  store: z.object({ rate: z.number(), length: count, dtype: z.string() }).nullable(),
+  runtime: z.string(),
+});
+
+// --- the method table ----------------------------------------------------------------------------
+
+const none = z.object({}).strict().default({});
+
+export const API = {
+  'system.info': { input: none, output: systemInfoSchema },
+  'catalog.summary': { input: none, output: catalogSummarySchema },
+  'catalog.query': {
+    input: z.object({ filter: recordFilterSchema.default({}), page: pageSchema.default({}) }).strict(),
+    output: recordPageSchema,
+  },
+  'record.get': { input: z.object({ id: z.number().int().positive() }).strict(), output: recordDetailSchema },
+  'record.signals': { input: signalsInputSchema, output: signalsSchema },
+} as const;
+
+export type ApiMethod = keyof typeof API;
+export const API_METHODS = Object.keys(API) as ApiMethod[];
+export type ApiInput<M extends ApiMethod> = z.input<(typeof API)[M]['input']>;
+/** The input after validation and defaults, as the implementation sees it. */
+export type ApiParsedInput<M extends ApiMethod> = z.output<(typeof API)[M]['input']>;
+export type ApiOutput<M extends ApiMethod> = z.output<(typeof API)[M]['output']>;
+
+/** What a front end's client offers the renderer: one typed call, whatever carries it. */
+export interface ApiClient {
+  call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>>;
+}
+
+export type RecordFilterInput = z.input<typeof recordFilterSchema>;
+export type CatalogSummary = ApiOutput<'catalog.summary'>;
+export type RecordPage = ApiOutput<'catalog.query'>;
+export type RecordRow = z.output<typeof recordRowSchema>;
+export type RecordDetail = ApiOutput<'record.get'>;
+export type Signals = ApiOutput<'record.signals'>;
+export type SignalFilters = z.output<typeof signalFiltersSchema>;
+export type SystemInfo = ApiOutput<'system.info'>;
+
+export type ApiErrorCode = 'invalid-input' | 'not-found' | 'unknown-method' | 'failed';
+
+/** A failed call as every transport reports it: a code to branch on and a message to show. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const apiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+export function isApiMethod(name: string): name is ApiMethod {
+  return Object.prototype.hasOwnProperty.call(API, name);
+}
+
+/** Validates a method's input; the ApiError names every bad field. */
+export function parseInput<M extends ApiMethod>(method: M, input: unknown): ApiParsedInput<M> {
+  const result = API[method].input.safeParse(input ?? {});
+  if (!result.success) throw new ApiError('invalid-input', `${method}: ${z.prettifyError(result.error)}`);
+  return result.data as ApiParsedInput<M>;
+}
+
+/** Validates a result coming over a transport (the renderer trusts nothing it did not check). */
+export function parseOutput<M extends ApiMethod>(method: M, output: unknown): ApiOutput<M> {
+  const result = API[method].output.safeParse(output);
+  if (!result.success) throw new ApiError('failed', `${method}: malformed result: ${z.prettifyError(result.error)}`);
+  return result.data as ApiOutput<M>;
+}
