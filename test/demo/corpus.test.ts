@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO_CENTERS, generateDemoCorpus, type DemoManifest } from '../../src/main/demo/index.js';
 import { readRecord } from '../../src/main/formats/index.js';
 import { readHdf5Exam, readHdf5ExamIds } from '../../src/main/formats/hdf5.js';
+import { adapterByName, detectAdapter } from '../../src/main/datasets/index.js';
 import { detectRPeaksMulti, heartRate } from '../../src/main/signal/qrs.js';
 
 const RECORDS = 220;
@@ -116,6 +117,25 @@ describe('demo corpus', () => {
     expect(i1[0]).toBe(0);
     expect(i1[4095]).toBe(0);
     expect(Math.max(...i2.map(Math.abs))).toBeGreaterThan(0.2);
+  });
+
+  test('every center folder is detected as its adapter, scanned whole and loaded with its labels', async () => {
+    for (const c of manifest.centers) {
+      const folder = join(root, 'a', c.folder);
+      expect((await detectAdapter(folder)).name, c.folder).toBe(c.adapter);
+      const adapter = adapterByName(c.adapter);
+      const errors: string[] = [];
+      const found = [];
+      for await (const cand of adapter.scan(folder, { error: (_k, _p, code, msg) => errors.push(`${code}: ${msg}`) })) found.push(cand);
+      expect(errors, c.folder).toEqual([]);
+      expect(found.length, c.folder).toBe(c.count);
+      const { meta, reading } = await adapter.load(found[0]);
+      const rel = relative(join(root, 'a'), found[0].path) + (found[0].index !== undefined ? `#${found[0].index}` : '');
+      const entry = manifest.records.find((r) => r.path === rel)!;
+      expect(entry, `${c.folder} ${rel}`).toBeDefined();
+      expect(reading.fs).toBe(c.fs);
+      for (const code of entry.labelled) expect(meta.codes, `${c.folder} ${meta.record}`).toContain(code);
+    }
   });
 
   test('same seed, same bytes; another seed, other bytes', async () => {

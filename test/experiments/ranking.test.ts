@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { auroc, averagePrecision, classCounts } from '../../src/main/experiments/metrics/ranking.js';
-import { confusionAt } from '../../src/main/experiments/metrics/threshold.js';
+import { auroc, averagePrecision, classCounts, groupCounts, rankClass } from '../../src/main/experiments/metrics/ranking.js';
+import { confusionAt, confusionOfGroups } from '../../src/main/experiments/metrics/threshold.js';
 import { SeededRandom } from '../../src/main/experiments/metrics/bootstrap.js';
 
 describe('AUROC (Mann-Whitney with mid-ranks)', () => {
@@ -90,5 +90,8 @@ describe('multiplicities', () => {
     expect(averagePrecision(labels, scores, weights)).toBeCloseTo(averagePrecision(expandedLabels, expandedScores)!, 12);
     expect(confusionAt(labels, scores, 0.6, weights)).toEqual(confusionAt(expandedLabels, expandedScores, 0.6));
     expect(classCounts(labels, weights)).toEqual(classCounts(expandedLabels));
+    // The bootstrap's one-pass path: tie-group counts, threshold .6 falling on a group score (>= calls it).
+    const ranked = rankClass(labels, scores);
+    expect(confusionOfGroups(ranked, groupCounts(ranked, weights), 0.6)).toEqual(confusionAt(expandedLabels, expandedScores, 0.6));
   });
 });

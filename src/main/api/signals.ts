@@ -24,8 +24,9 @@ export async function rawSignals(detail: RecordDetail, input: Input): Promise<Si
   const fs = detail.fs;
   const total = detail.sigLen;
   const from = Math.min(input.from ?? 0, Math.max(0, total - 1));
-  const to = Math.min(input.to ?? from + Math.round(DEFAULT_WINDOW_SECONDS * fs), total);
-  if (to - from > MAX_WINDOW_SECONDS * fs) {
+  const wanted = input.to ?? from + Math.round(DEFAULT_WINDOW_SECONDS * fs);
+  const to = Math.min(wanted, total);
+  if (wanted - from > MAX_WINDOW_SECONDS * fs) {
     throw new ApiError('invalid-input', `record.signals: a window holds at most ${MAX_WINDOW_SECONDS} s (${MAX_WINDOW_SECONDS * fs} samples at ${fs} Hz); read long records in windows`);
   }
   const plan = planFilters(fs, input.filters);

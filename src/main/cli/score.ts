@@ -70,43 +70,60 @@ export const scoreCommand: Command = {
 };
 
 function num(v: number | null | undefined): string {
-  return v === null || v === undefined ? '   -  ' : v.toFixed(4);
+  return v === null || v === undefined ? '-' : v.toFixed(4);
 }
 
 function interval(ci: Interval | null | undefined): string {
   return ci ? `[${ci.low.toFixed(3)}, ${ci.high.toFixed(3)}]` : '';
 }
 
+/** Left-aligned text columns, each as wide as its widest cell. */
+function columns(rows: readonly string[][]): string[] {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((cell, j) => (widths[j] = Math.max(widths[j] ?? 0, cell.length)));
+  return rows.map((r) => r.map((cell, j) => (j === r.length - 1 ? cell : cell.padEnd(widths[j]))).join('  ').trimEnd());
+}
+
 function table(r: Evaluation, loaded: LoadedScoreSet): string {
   const withCi = r.ci !== null;
   const ciHead = withCi ? `${Math.round(r.ci!.level * 100)}% CI` : '';
+  const metric = (name: string) => (withCi ? [name, ciHead] : [name]);
+  const rows: string[][] = [['class', 'pos', 'neg', ...metric('AUROC'), ...metric('AUPRC'), ...metric('F1'), 'sens', 'spec', 'thr']];
+  const absent: string[] = [];
+  for (const [name, c] of Object.entries(r.per_class)) {
+    if (!c.present) {
+      absent.push(`${name.padEnd(7)}${c.positives} positives, ${c.negatives} negatives: absent (${c.reason})`);
+      continue;
+    }
+    const cell = (v: number, ci: Interval | null | undefined) => (withCi ? [num(v), interval(ci)] : [num(v)]);
+    rows.push([
+      name,
+      String(c.positives),
+      String(c.negatives),
+      ...cell(c.auroc, c.ci?.auroc),
+      ...cell(c.auprc, c.ci?.auprc),
+      ...cell(c.f1, c.ci?.f1),
+      num(c.sensitivity),
+      num(c.specificity),
+      String(Number(c.threshold.toPrecision(6))),
+    ]);
+  }
   const lines = [
     `records ${r.records}, patients ${r.patients}${withCi ? `, bootstrap ${r.ci!.replicates} replicates over ${r.ci!.resampled} (seed ${r.ci!.seed})` : ''}`,
     `thresholds ${loaded.thresholdSource === 'file' ? 'from file' : `default ${DEFAULT_THRESHOLD}`}`,
     '',
-    ['class ', '  pos', '   neg', ' AUROC ', withCi ? ciHead.padEnd(16) : '', ' AUPRC ', withCi ? ciHead.padEnd(16) : '', '  F1   ', withCi ? ciHead.padEnd(16) : '', ' sens  ', ' spec  ', ' thr'].filter(Boolean).join(' '),
+    ...columns(rows),
+    ...absent,
+    '',
+    `macro over ${r.classes_averaged} of ${Object.keys(r.per_class).length} classes (absent: ${r.classes_absent.length ? r.classes_absent.join(', ') : 'none'})`,
+    ...columns([
+      ['AUROC', num(r.macro_auroc), interval(r.ci?.macro_auroc)],
+      ['AUPRC', num(r.macro_auprc), interval(r.ci?.macro_auprc)],
+      ['F1', num(r.macro_f1), interval(r.ci?.macro_f1)],
+      ['sensitivity', num(r.macro_sensitivity), ''],
+      ['specificity', num(r.macro_specificity), ''],
+    ]).map((l) => `  ${l}`),
+    `challenge metric ${num(r.challenge_metric)} ${interval(r.ci?.challenge_metric)}${r.challenge_metric_note ? ` (${r.challenge_metric_note})` : ''}`.trimEnd(),
   ];
-  for (const [name, c] of Object.entries(r.per_class)) {
-    const head = `${name.padEnd(6)} ${String(c.positives).padStart(5)} ${String(c.negatives).padStart(6)}`;
-    if (!c.present) {
-      lines.push(`${head}  absent: ${c.reason}`);
-      continue;
-    }
-    const cols = [head, num(c.auroc)];
-    if (withCi) cols.push(interval(c.ci?.auroc).padEnd(16));
-    cols.push(num(c.auprc));
-    if (withCi) cols.push(interval(c.ci?.auprc).padEnd(16));
-    cols.push(num(c.f1));
-    if (withCi) cols.push(interval(c.ci?.f1).padEnd(16));
-    cols.push(num(c.sensitivity), num(c.specificity), String(Number(c.threshold.toPrecision(6))));
-    lines.push(cols.join('  '));
-  }
-  lines.push('');
-  lines.push(`macro over ${r.classes_averaged} of ${Object.keys(r.per_class).length} classes (absent: ${r.classes_absent.length ? r.classes_absent.join(', ') : 'none'})`);
-  lines.push(`  AUROC ${num(r.macro_auroc)} ${interval(r.ci?.macro_auroc)}`);
-  lines.push(`  AUPRC ${num(r.macro_auprc)} ${interval(r.ci?.macro_auprc)}`);
-  lines.push(`  F1    ${num(r.macro_f1)} ${interval(r.ci?.macro_f1)}`);
-  lines.push(`  sensitivity ${num(r.macro_sensitivity)}  specificity ${num(r.macro_specificity)}`);
-  lines.push(`challenge metric ${num(r.challenge_metric)} ${interval(r.ci?.challenge_metric)}${r.challenge_metric_note ? ` (${r.challenge_metric_note})` : ''}`);
   return lines.join('\n') + '\n';
 }

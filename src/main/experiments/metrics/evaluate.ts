@@ -1,8 +1,8 @@
 // Scores a multi-label test set: per-class and macro AUROC/AUPRC/F1/sensitivity/specificity, the
 // challenge metric, and patient-bootstrap confidence intervals. The JSON of `openecg score` is this
 // object as is, hence the snake_case keys.
-import { auroc, averagePrecision, classCounts, scoreOrder } from './ranking.js';
-import { chooseThreshold, confusionAt, f1Score, sensitivity, specificity, type ThresholdChoice } from './threshold.js';
+import { auroc, averagePrecision, aurocOfGroups, averagePrecisionOfGroups, classCounts, groupCounts, rankClass, totals } from './ranking.js';
+import { chooseThreshold, confusionAt, confusionOfGroups, f1Score, sensitivity, specificity, type ThresholdChoice } from './threshold.js';
 import { challengeContributions, challengeScore } from './challenge.js';
 import { CHALLENGE_NORMAL_CLASS, challengeWeightMatrix } from './challenge-weights.js';
 import {
@@ -185,31 +185,33 @@ function challengeParts({ classes, labels, scores, thresholds }: EvaluationInput
 function bootstrap(
   { classes, labels, scores, thresholds, patients }: EvaluationInput,
   present: readonly number[],
-  groups: readonly Uint32Array[],
+  patientSets: readonly Uint32Array[],
   challenge: ReturnType<typeof challengeContributions> | null,
   perClass: Record<string, ClassResult>,
   { replicates, seed, level }: { replicates: number; seed: number; level: number },
 ): BootstrapSummary {
   const rng = new SeededRandom(seed);
   const counts = new Float64Array(labels[0].length);
-  const orders = present.map((c) => scoreOrder(scores[c]));
+  const ranked = present.map((c) => rankClass(labels[c], scores[c]));
+  const tieCounts = ranked.map((r) => groupCounts(r));
   const values = present.map(() => ({ auroc: [] as number[], auprc: [] as number[], f1: [] as number[] }));
   const macroValues = { auroc: [] as number[], auprc: [] as number[], f1: [] as number[] };
   const challengeValues: number[] = [];
 
   for (let b = 0; b < replicates; b++) {
-    drawReplicate(groups, rng, counts);
+    drawReplicate(patientSets, rng, counts);
     let sumAuroc = 0;
     let sumAuprc = 0;
     let sumF1 = 0;
     let averaged = 0;
     present.forEach((c, p) => {
+      const g = groupCounts(ranked[p], counts, tieCounts[p]);
       // A class enters a replicate's macro under the same rule as the point estimate: positives and negatives present.
-      const { positives, negatives } = classCounts(labels[c], counts);
+      const { positives, negatives } = totals(g);
       if (positives === 0 || negatives === 0) return;
-      const a = auroc(labels[c], scores[c], counts, orders[p])!;
-      const ap = averagePrecision(labels[c], scores[c], counts, orders[p])!;
-      const f = f1Score(confusionAt(labels[c], scores[c], thresholds[c], counts))!;
+      const a = aurocOfGroups(g)!;
+      const ap = averagePrecisionOfGroups(g)!;
+      const f = f1Score(confusionOfGroups(ranked[p], g, thresholds[c]))!;
       values[p].auroc.push(a);
       values[p].auprc.push(ap);
       values[p].f1.push(f);

@@ -1,9 +1,24 @@
 // Evaluation metrics: pure functions over labels and scores (no tfjs), plus the score-file reader.
-export { auroc, averagePrecision, classCounts, scoreOrder, type Labels, type Scores, type Multiplicities } from './ranking.js';
+export {
+  auroc,
+  aurocOfGroups,
+  averagePrecision,
+  averagePrecisionOfGroups,
+  classCounts,
+  groupCounts,
+  rankClass,
+  totals,
+  type GroupCounts,
+  type Labels,
+  type Multiplicities,
+  type RankedClass,
+  type Scores,
+} from './ranking.js';
 export {
   DEFAULT_THRESHOLD,
   chooseThreshold,
   confusionAt,
+  confusionOfGroups,
   f1Score,
   sensitivity,
   specificity,

@@ -1,6 +1,6 @@
 // Metrics at a decision threshold (F1, sensitivity, specificity) and the per-class threshold rule.
 // A record is called positive when its score >= threshold.
-import { scoreOrder, type Labels, type Multiplicities, type Scores } from './ranking.js';
+import { groupCounts, rankClass, type GroupCounts, type Labels, type Multiplicities, type RankedClass, type Scores } from './ranking.js';
 
 /** Used where the rule has nothing to learn from: no validation data, or no positives in it. */
 export const DEFAULT_THRESHOLD = 0.5;
@@ -25,6 +25,24 @@ export function confusionAt(labels: Labels, scores: Scores, threshold: number, w
       else fn += w;
     } else if (called) fp += w;
     else tn += w;
+  }
+  return { tp, fp, fn, tn };
+}
+
+/** confusionAt from tie-group counts (rankClass + groupCounts): the bootstrap's one-pass path. */
+export function confusionOfGroups(ranked: RankedClass, g: GroupCounts, threshold: number): Confusion {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  let tn = 0;
+  for (let k = 0; k < ranked.groupScore.length; k++) {
+    if (ranked.groupScore[k] >= threshold) {
+      tp += g.positive[k];
+      fp += g.negative[k];
+    } else {
+      fn += g.positive[k];
+      tn += g.negative[k];
+    }
   }
   return { tp, fp, fn, tn };
 }
@@ -70,26 +88,22 @@ export function chooseThreshold(labels: Labels, scores: Scores): ThresholdChoice
   for (let i = 0; i < labels.length; i++) if (labels[i]) positives++;
   if (positives === 0) return { threshold: DEFAULT_THRESHOLD, rule: 'default-no-positives' };
 
-  const order = scoreOrder(scores);
+  const ranked = rankClass(labels, scores);
+  const groups = groupCounts(ranked);
   let tp = 0;
   let fp = 0;
   let bestF1 = -1;
   let bestScore = 0;
   let bestNext: number | undefined;
-  let k = order.length - 1;
-  while (k >= 0) {
-    const value = scores[order[k]];
-    while (k >= 0 && scores[order[k]] === value) {
-      if (labels[order[k]]) tp++;
-      else fp++;
-      k--;
-    }
+  for (let k = ranked.groupScore.length - 1; k >= 0; k--) {
+    tp += groups.positive[k];
+    fp += groups.negative[k];
     const f1 = (2 * tp) / (2 * tp + fp + (positives - tp));
     // >= so that an equal F1 further down (a lower threshold) replaces the earlier one.
     if (f1 >= bestF1) {
       bestF1 = f1;
-      bestScore = value;
-      bestNext = k >= 0 ? scores[order[k]] : undefined;
+      bestScore = ranked.groupScore[k];
+      bestNext = k > 0 ? ranked.groupScore[k - 1] : undefined;
     }
   }
   let threshold = bestNext === undefined ? bestScore : (bestScore + bestNext) / 2;

@@ -1,0 +1,48 @@
+// The workstation shell: a header with the workspace, and the catalog browser or the 12-lead viewer.
+import { useEffect, useState } from 'react';
+import type { ApiClient, SystemInfo } from '../shared/api.js';
+import { CatalogView } from './catalog/CatalogView.js';
+import { ViewerView } from './viewer/ViewerView.js';
+
+type View = { kind: 'catalog' } | { kind: 'viewer'; id: number };
+
+export function App({ client }: { client: ApiClient }) {
+  const [info, setInfo] = useState<SystemInfo | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [view, setView] = useState<View>({ kind: 'catalog' });
+  const [lastRecord, setLastRecord] = useState<number | null>(null);
+
+  useEffect(() => {
+    client.call('system.info', {}).then(setInfo, (e: Error) => setError(e.message));
+  }, [client]);
+
+  const open = (id: number) => {
+    setLastRecord(id);
+    setView({ kind: 'viewer', id });
+  };
+
+  return (
+    <div className="app">
+      <header className="app-header">
+        <strong>OpenECG Workstation</strong>
+        <nav>
+          <button className={view.kind === 'catalog' ? 'active' : ''} onClick={() => setView({ kind: 'catalog' })} data-testid="nav-catalog">
+            Catalog
+          </button>
+          <button className={view.kind === 'viewer' ? 'active' : ''} disabled={lastRecord === null} onClick={() => lastRecord !== null && open(lastRecord)} data-testid="nav-viewer">
+            12-lead viewer
+          </button>
+        </nav>
+        <span className="muted" data-testid="workspace">
+          {info ? `${info.workspace} · v${info.version}${info.store ? ` · store ${info.store.rate} Hz × ${info.store.length}` : ''}` : ''}
+        </span>
+      </header>
+      {error && <div className="error">{error}</div>}
+      <main>
+        {view.kind === 'catalog' && info?.catalog === false && <p className="muted">This workspace has no catalog yet: import records with `openecg import`.</p>}
+        {view.kind === 'catalog' && info?.catalog && <CatalogView client={client} onOpen={open} />}
+        {view.kind === 'viewer' && <ViewerView client={client} id={view.id} />}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,121 @@
+// The clinical 12-lead viewer: a record's page with layout, speed, gain, filters and source chosen
+// in the toolbar, the current settings always printed, and long records read 10 s at a time.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ApiClient, RecordDetail, SignalFilters, Signals } from '../../shared/api.js';
+import { EcgPaper } from './EcgPaper.js';
+import { layoutPaper, type Layout, type PaperSettings } from './paper.js';
+import { RecordInfo } from './RecordInfo.js';
+import { Toolbar, type ViewerChoice } from './Toolbar.js';
+
+const WINDOW_SECONDS = 10;
+
+export function ViewerView({ client, id }: { client: ApiClient; id: number }) {
+  const [record, setRecord] = useState<RecordDetail | null>(null);
+  const [signals, setSignals] = useState<Signals | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [choice, setChoice] = useState<ViewerChoice>({ layout: '3x4', speed: 25, gain: 10, source: 'raw', snap: true, filters: { baseline: false, notch: 0, lowpass: 0 } });
+  const [start, setStart] = useState(0);
+  const [drawMs, setDrawMs] = useState<number | null>(null);
+  const [pxPerMm, setPxPerMm] = useState(4);
+  const box = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    setRecord(null);
+    setStart(0);
+    client.call('record.get', { id }).then(setRecord, (e: Error) => setError(e.message));
+  }, [client, id]);
+
+  const filters: SignalFilters = choice.filters;
+  useEffect(() => {
+    if (!record) return;
+    const fs = record.fs;
+    const input =
+      choice.source === 'raw'
+        ? { id, source: 'raw' as const, from: Math.round(start * fs), to: Math.min(record.sigLen, Math.round((start + WINDOW_SECONDS) * fs)), filters }
+        : { id, source: 'canonical' as const, filters };
+    let live = true;
+    client.call('record.signals', input).then(
+      (s) => {
+        if (!live) return;
+        setSignals(s);
+        setError(null);
+      },
+      (e: Error) => live && setError(e.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, id, record, choice.source, filters, start]);
+
+  const settings: PaperSettings = { layout: choice.layout as Layout, speed: choice.speed, gain: choice.gain, seconds: WINDOW_SECONDS };
+  // Fit the 25 mm/s page to the window's width; 50 mm/s then doubles it (scroll), keeping the mm.
+  useEffect(() => {
+    const fit = () => {
+      const width = box.current?.clientWidth ?? 1000;
+      const mm = layoutPaper({ ...settings, speed: 25 }).width;
+      setPxPerMm(Math.max(2.5, Math.min(8, Math.floor((width / mm) * 10) / 10)));
+    };
+    fit();
+    window.addEventListener('resize', fit);
+    return () => window.removeEventListener('resize', fit);
+  }, [choice.layout, choice.gain]);
+
+  const onDrawn = useCallback((ms: number) => setDrawMs(ms), []);
+  const duration = record ? record.sigLen / record.fs : 0;
+  const windowed = choice.source === 'raw' && duration > WINDOW_SECONDS + 1e-9;
+  const applied = signals?.filters;
+  const filterText = applied
+    ? [applied.baseline && 'baseline 0.5 Hz', applied.notch > 0 && `notch ${applied.notch} Hz`, applied.lowpass > 0 && `low-pass ${applied.lowpass} Hz`].filter(Boolean).join(', ')
+    : '';
+
+  return (
+    <div className="viewer">
+      <Toolbar choice={choice} onChange={setChoice} />
+      {error && <div className="error" data-testid="viewer-error">{error}</div>}
+      <div className="viewer-body">
+        <div className="viewer-main" ref={box}>
+          <div className={`status ${filterText ? 'filtered' : ''}`} data-testid="viewer-status">
+            <span>{choice.speed} mm/s</span>
+            <span>{choice.gain} mm/mV</span>
+            <span>{signals ? `${signals.fs} Hz ${signals.source === 'raw' ? 'raw' : 'canonical store'}` : ''}</span>
+            <span data-testid="filter-status">{filterText ? `FILTERED: ${filterText}` : 'unfiltered'}</span>
+            {signals && (
+              <span data-testid="window">
+                {(signals.from / signals.fs).toFixed(1)}–{(signals.to / signals.fs).toFixed(1)} s of {(signals.totalLen / signals.fs).toFixed(1)} s
+              </span>
+            )}
+            {drawMs !== null && <span data-testid="draw-ms">drawn in {drawMs.toFixed(1)} ms</span>}
+          </div>
+          {windowed && (
+            <div className="window-nav">
+              <button disabled={start <= 0} onClick={() => setStart(Math.max(0, start - WINDOW_SECONDS))} data-testid="window-prev">
+                ◀ {WINDOW_SECONDS} s
+              </button>
+              <input
+                type="range"
+                min={0}
+                max={Math.max(0, Math.floor(duration - WINDOW_SECONDS))}
+                step={1}
+                value={start}
+                onChange={(e) => setStart(Number(e.target.value))}
+                aria-label="window start (s)"
+              />
+              <button disabled={start + WINDOW_SECONDS >= duration} onClick={() => setStart(Math.min(duration - WINDOW_SECONDS, start + WINDOW_SECONDS))} data-testid="window-next">
+                {WINDOW_SECONDS} s ▶
+              </button>
+            </div>
+          )}
+          <EcgPaper signals={signals} settings={settings} pxPerMm={pxPerMm} snap={choice.snap} onDrawn={onDrawn} />
+          {signals && signals.notes.length > 0 && (
+            <ul className="notes muted">
+              {signals.notes.map((n, i) => (
+                <li key={i}>{n}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+        {record && <RecordInfo record={record} signals={signals} />}
+      </div>
+    </div>
+  );
+}
