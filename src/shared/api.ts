@@ -2,47 +2,12 @@
 // names, a zod schema for each argument and result, and the TypeScript types inferred from them.
 // Transport-free and Node-free: the renderer imports this file as it is.
 import { z } from 'zod';
-import { CLASSES, CLASS_COUNT } from './classes.js';
 import { STANDARD_LEADS } from './leads.js';
+import { pageSchema, recordFilterSchema } from './record-filter.js';
+
+export { pageSchema, recordFilterSchema } from './record-filter.js';
 
 // --- catalog -------------------------------------------------------------------------------------
-
-const classRef = z.union([
-  z.number().int().min(0).max(CLASS_COUNT - 1),
-  z
-    .string()
-    .min(1)
-    .refine((s) => CLASSES.some((c) => c.abbreviation.toLowerCase() === s.trim().toLowerCase()), {
-      message: 'unknown class (expected one of the 24 abbreviations)',
-    }),
-]);
-
-/** The record filter as the UI sends it; the catalog validates it again with its own schema. */
-export const recordFilterSchema = z
-  .object({
-    centers: z.array(z.string().min(1).max(200)).max(100).optional(),
-    classes: z.array(classRef).max(CLASS_COUNT).optional(),
-    classMatch: z.enum(['any', 'all']).optional(),
-    sex: z.enum(['M', 'F']).optional(),
-    ageMin: z.number().min(0).max(150).optional(),
-    ageMax: z.number().min(0).max(150).optional(),
-    text: z.string().trim().max(200).optional(),
-    splitSet: z.number().int().positive().optional(),
-    part: z.enum(['train', 'val', 'test']).optional(),
-  })
-  .strict()
-  .refine((f) => f.ageMin === undefined || f.ageMax === undefined || f.ageMin <= f.ageMax, { message: 'ageMin must not exceed ageMax' })
-  .refine((f) => f.part === undefined || f.splitSet !== undefined, { message: 'part needs a splitSet' });
-
-export const pageSchema = z
-  .object({
-    limit: z.number().int().min(1).max(1000).optional(),
-    /** Keyset paging: the previous page's `next`. */
-    after: z.number().int().min(0).optional(),
-    offset: z.number().int().min(0).optional(),
-  })
-  .strict()
-  .refine((p) => p.after === undefined || p.offset === undefined, { message: 'use either after or offset, not both' });
 
 const count = z.number().int().min(0);
 const perKey = z.record(z.string(), count);
@@ -171,7 +136,7 @@ export const API = {
   'system.info': { input: none, output: systemInfoSchema },
   'catalog.summary': { input: none, output: catalogSummarySchema },
   'catalog.query': {
-    input: z.object({ filter: recordFilterSchema.default({}), page: pageSchema.default({}) }).strict(),
+    input: z.object({ filter: recordFilterSchema.default({}), page: pageSchema.default({ limit: 50 }) }).strict(),
     output: recordPageSchema,
   },
   'record.get': { input: z.object({ id: z.number().int().positive() }).strict(), output: recordDetailSchema },

@@ -2,7 +2,9 @@
 // around it), probability 0 leaves records alone, and each transform does what it says on a
 // real record (masked runs are exactly zero, masked leads entirely, shifts move samples...).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { augmentBatch, augmentConfig, DEFAULT_AUGMENT, NO_AUGMENT, type AugmentOverrides } from '../../src/main/ml/augment.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { chooseBackend } from '../../src/main/ml/backend.js';
+import { augmentBatch, augmentTensor, augmentConfig, DEFAULT_AUGMENT, NO_AUGMENT, type AugmentOverrides } from '../../src/main/ml/augment.js';
 import { normalizeBatch, denormalizeBatch } from '../../src/main/ml/normalize.js';
 import { Rng } from '../../src/main/ml/rng.js';
 import { realRecords } from './real-records.js';
@@ -12,6 +14,7 @@ let batch: Float32Array; // 4 records, z-scored, + 10 so no sample is 0 before m
 let raw: Float32Array;
 
 beforeAll(async () => {
+  await chooseBackend({ prefer: 'wasm', env: {} });
   raw = (await realRecords(4)).data;
   batch = normalizeBatch(raw, 4, 12, 'zscore-per-lead').data.map((v) => v + 10);
 });
@@ -43,6 +46,15 @@ describe('determinism', () => {
     const four = augmentBatch(batch, 4, 12, DEFAULT_AUGMENT, 7);
     const two = augmentBatch(batch.subarray(0, 2 * 12 * T), 2, 12, DEFAULT_AUGMENT, 7);
     expect(two).toEqual(four.subarray(0, 2 * 12 * T));
+  });
+
+  it('on a tensor: the same views as on the array, in a new tensor', () => {
+    const x = tf.tensor3d(batch, [4, 12, T]);
+    const y = augmentTensor(x, DEFAULT_AUGMENT, 42);
+    expect(y.shape).toEqual([4, 12, T]);
+    expect(y.dataSync()).toEqual(augmentBatch(batch, 4, 12, DEFAULT_AUGMENT, 42));
+    expect(x.dataSync()).toEqual(batch);
+    tf.dispose([x, y]);
   });
 
   it('probability 0 everywhere leaves the batch unchanged and the input is never modified', () => {

@@ -1,7 +1,7 @@
 // The model bundle: save -> load gives the same logits (classifier) and the same reconstruction
 // (MAE); bundle.json carries architecture, preprocessing, classes and provenance; a missing,
 // damaged or mismatched bundle is refused with an error that says what is wrong.
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync as mkdtemp, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,13 @@ let classifierDir: string;
 let maeDir: string;
 let wantLogits: Float32Array;
 let mae: MaeModel;
+
+const made: string[] = [];
+function mkdtempSync(prefix: string): string {
+  const d = mkdtemp(prefix);
+  made.push(d);
+  return d;
+}
 
 function expectBundleError(f: () => unknown, kind: BundleError['kind'], message: RegExp): void {
   try {
@@ -68,7 +75,10 @@ beforeAll(async () => {
   mae = pre.method as MaeModel;
 });
 
-afterAll(() => mae?.dispose());
+afterAll(() => {
+  mae?.dispose();
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 describe('round trip', () => {
   it('a classifier bundle gives the same logits after loading', () => {

@@ -2,10 +2,10 @@
 // gives the same losses and the same final weights as 6 steps straight (BYOL: weights, Adam
 // moments, EMA target and BatchNorm statistics all restored; fine-tuning likewise). Damaged
 // newest checkpoints are skipped; old ones pruned.
-import { mkdtempSync, readdirSync, truncateSync } from 'node:fs';
+import { mkdtempSync as mkdtemp, readdirSync, truncateSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseBackend } from '../../src/main/ml/backend.js';
 import { latestCheckpoint, listCheckpoints } from '../../src/main/ml/checkpoint.js';
 import { arraySource, labelledArraySource } from '../../src/main/ml/train/data.js';
@@ -14,6 +14,17 @@ import { trainSsl, type SslTrainConfig } from '../../src/main/ml/train/ssl.js';
 import { trainSupervised, type SupervisedConfig } from '../../src/main/ml/train/supervised.js';
 import type * as tf from '@tensorflow/tfjs-core';
 import { realRecords } from './real-records.js';
+
+// Temporary folders of this file, removed at the end.
+const made: string[] = [];
+function mkdtempSync(prefix: string): string {
+  const d = mkdtemp(prefix);
+  made.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 let records: Float32Array;
 let labels: Float32Array;

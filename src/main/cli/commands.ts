@@ -9,6 +9,7 @@ export interface CommandEntry {
 }
 
 export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'start', summary: 'start the workstation (demo workspace on first start; Electron or browser mode)', load: async () => (await import('./start.js')).startCommand },
   { name: 'read', summary: 'read one record and print its signals in physical units', load: async () => (await import('./read.js')).readCommand },
   { name: 'import', summary: 'import a folder of ECG records into a workspace (catalog + canonical store)', load: async () => (await import('./import.js')).importCommand },
   { name: 'catalog', summary: 'counts per center, patients and records per class of a workspace', load: async () => (await import('./catalog.js')).catalogCommand },

@@ -81,11 +81,14 @@ export function planFilters(fs: number, request: FilterRequest): FilterPlan {
   return { applied: { baseline, notch: notchHz, lowpass }, sections, notes, settle };
 }
 
-function run(x: Float64Array, s: Biquad, reverse: boolean): void {
+/**
+ * One biquad pass over x, in place, backwards when `reverse`. `steady` starts in the steady state of
+ * the first sample, so a DC offset does not ring at the edge; otherwise the state starts at zero.
+ */
+export function runBiquad(x: Float64Array, s: Biquad, reverse: boolean, steady = true): void {
   const [b0, b1, b2, a1, a2] = s;
   const n = x.length;
-  // Start in the steady state of the first sample, so a DC offset does not ring at the edge.
-  const first = x[reverse ? n - 1 : 0];
+  const first = steady ? x[reverse ? n - 1 : 0] : 0;
   const dcGain = (b0 + b1 + b2) / (1 + a1 + a2);
   let x1 = first;
   let x2 = first;
@@ -122,8 +125,8 @@ export function applyFilters(signal: ArrayLike<number>, plan: FilterPlan): Float
   }
   ext.set(out, pad);
   for (const s of plan.sections) {
-    run(ext, s, false);
-    run(ext, s, true);
+    runBiquad(ext, s, false);
+    runBiquad(ext, s, true);
   }
   const result = ext.subarray(pad, pad + n).slice();
   if (invalid > 0) for (let i = 0; i < n; i++) if (Number.isNaN(signal[i])) result[i] = Number.NaN;

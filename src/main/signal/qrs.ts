@@ -3,39 +3,17 @@
 // refractory period and T-wave discrimination. The multi-lead variant lets the leads vote, so
 // flutter waves, a noisy lead or a flat lead cannot add or remove beats on their own.
 
+import { butterworth, runBiquad, type Biquad } from './filters.js';
+
 export type Signal = Float32Array | Float64Array;
 
 const REFRACTORY_S = 0.2;
 const T_WAVE_WINDOW_S = 0.36;
 const INTEGRATION_S = 0.15;
 
-/** A second-order Butterworth section (bilinear transform), `high` for high-pass. */
-function biquad(fc: number, fs: number, high: boolean): [number, number, number, number, number] {
-  const k = Math.tan((Math.PI * Math.min(fc, 0.45 * fs)) / fs);
-  const q = Math.SQRT1_2;
-  const norm = 1 / (1 + k / q + k * k);
-  const b0 = high ? norm : k * k * norm;
-  const b1 = high ? -2 * b0 : 2 * b0;
-  return [b0, b1, b0, 2 * (k * k - 1) * norm, (1 - k / q + k * k) * norm];
-}
-
-function runBiquad(x: Float64Array, c: readonly number[], reverse: boolean): void {
-  const [b0, b1, b2, a1, a2] = c;
-  let x1 = 0;
-  let x2 = 0;
-  let y1 = 0;
-  let y2 = 0;
-  const n = x.length;
-  for (let j = 0; j < n; j++) {
-    const i = reverse ? n - 1 - j : j;
-    const v = x[i];
-    const y = b0 * v + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
-    x2 = x1;
-    x1 = v;
-    y2 = y1;
-    y1 = y;
-    x[i] = y;
-  }
+/** A second-order Butterworth section, its corner kept below 0.45 fs. */
+function biquad(fc: number, fs: number, high: boolean): Biquad {
+  return butterworth(Math.min(fc, 0.45 * fs), fs, high ? 'high' : 'low');
 }
 
 /** Zero-phase 5-15 Hz band-pass (forward and backward), invalid samples (NaN) taken as the baseline. */
@@ -55,8 +33,8 @@ export function bandPass(signal: Signal, fs: number): Float64Array {
   const hp = biquad(5, fs, true);
   const lp = biquad(15, fs, false);
   for (const reverse of [false, true]) {
-    runBiquad(x, hp, reverse);
-    runBiquad(x, lp, reverse);
+    runBiquad(x, hp, reverse, false);
+    runBiquad(x, lp, reverse, false);
   }
   return x;
 }

@@ -1,6 +1,6 @@
 // The clinical 12-lead viewer: a record's page with layout, speed, gain, filters and source chosen
 // in the toolbar, the current settings always printed, and long records read 10 s at a time.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ApiClient, RecordDetail, SignalFilters, Signals } from '../../shared/api.js';
 import { EcgPaper } from './EcgPaper.js';
 import { layoutPaper, type Layout, type PaperSettings } from './paper.js';
@@ -47,12 +47,13 @@ export function ViewerView({ client, id }: { client: ApiClient; id: number }) {
     };
   }, [client, id, record, choice.source, filters, start]);
 
-  const settings: PaperSettings = { layout: choice.layout as Layout, speed: choice.speed, gain: choice.gain, seconds: WINDOW_SECONDS };
+  // One object per setting change: the page redraws (and calipers reset) only when a setting changes.
+  const settings: PaperSettings = useMemo(() => ({ layout: choice.layout as Layout, speed: choice.speed, gain: choice.gain, seconds: WINDOW_SECONDS }), [choice.layout, choice.speed, choice.gain]);
   // Fit the 25 mm/s page to the window's width; 50 mm/s then doubles it (scroll), keeping the mm.
   useEffect(() => {
     const fit = () => {
       const width = box.current?.clientWidth ?? 1000;
-      const mm = layoutPaper({ ...settings, speed: 25 }).width;
+      const mm = layoutPaper({ layout: choice.layout, gain: choice.gain, seconds: WINDOW_SECONDS, speed: 25 }).width;
       setPxPerMm(Math.max(2.5, Math.min(8, Math.floor((width / mm) * 10) / 10)));
     };
     fit();

@@ -5,7 +5,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { FormatError } from '../types.js';
 import { bytesForSamples, byteOfSample, formatSpec, samplesInBytes, type FormatSpec } from './formats.js';
-import { decodeSamples } from './decode.js';
+import { PHYSICAL_FORMATS, decodePhysical, decodeSamples } from './decode.js';
 import { decodeFlacFile } from './signal-flac.js';
 import type { WfdbSignalSpec } from './header.js';
 
@@ -58,6 +58,19 @@ export function groupSignals(signals: readonly WfdbSignalSpec[], where: string):
   });
 }
 
+// File bytes of the fused path, reused from record to record: they are decoded before the next read.
+// A long range read gets a buffer of its own rather than pinning its size for the process's life.
+const MAX_SCRATCH = 4 << 20;
+let scratch = Buffer.allocUnsafe(0);
+
+/**
+ * The common case the fused path serves: a byte format without state across samples, one sample
+ * per frame and no skew in every member (the bulk of PhysioNet: MIT-BIH 212, CinC .mat 16+24).
+ */
+export function fusable(group: SignalGroup): boolean {
+  return !group.format.flac && PHYSICAL_FORMATS.has(group.format.code) && group.members.every((m) => m.spec.samplesPerFrame === 1 && m.spec.skew === 0);
+}
+
 /** An opened signal file: frame count known, samples read on demand. */
 export interface OpenGroup {
   readonly path: string;
@@ -66,6 +79,12 @@ export interface OpenGroup {
   head(n: number): Buffer;
   /** Frames [from, to) of every member, skew applied; checksums when asked (needs from = 0). */
   read(from: number, to: number, checksumFrames?: number): GroupSamples;
+  /**
+   * The fused fast path: frames [from, to) of every member already in physical units
+   * ((d - baseline) / adcGain, NaN invalid), or null where it does not apply (see `fusable`);
+   * then `read` and a separate conversion do the work.
+   */
+  readPhysical(from: number, to: number, checksumFrames?: number): GroupSamples | null;
   close(): void;
 }
 
@@ -93,6 +112,22 @@ export async function openGroup(dir: string, group: SignalGroup): Promise<OpenGr
   }
   const f = group.format;
   const availFrames = Math.floor(samplesInBytes(f, Math.max(0, size - group.byteOffset)) / group.frameSamples);
+  /** `count` samples from sample `aligned` (a group boundary) into `bytes`, or a FormatError. */
+  const readBytes = (aligned: number, count: number, bytes: Buffer): Buffer => {
+    let got = 0;
+    try {
+      const at = group.byteOffset + byteOfSample(f, aligned);
+      while (got < bytes.length) {
+        const n = readSync(fd, bytes, got, bytes.length - got, at + got);
+        if (n === 0) break;
+        got += n;
+      }
+    } catch (err) {
+      throw openError(path, err);
+    }
+    if (got < bytes.length) throw new FormatError('truncated', `${path}: truncated: read ${got} of ${bytes.length} bytes`);
+    return bytes;
+  };
   return {
     path,
     availFrames,
@@ -113,24 +148,31 @@ export async function openGroup(dir: string, group: SignalGroup): Promise<OpenGr
       const firstSample = readStart * group.frameSamples;
       const aligned = Math.floor(firstSample / f.groupSamples) * f.groupSamples;
       const count = Math.max(0, readEnd * group.frameSamples - aligned);
-      const bytes = Buffer.allocUnsafe(bytesForSamples(f, count));
-      let got = 0;
-      try {
-        const at = group.byteOffset + byteOfSample(f, aligned);
-        while (got < bytes.length) {
-          const n = readSync(fd, bytes, got, bytes.length - got, at + got);
-          if (n === 0) break;
-          got += n;
-        }
-      } catch (err) {
-        throw openError(path, err);
-      }
-      if (got < bytes.length) throw new FormatError('truncated', `${path}: truncated: read ${got} of ${bytes.length} bytes`);
+      const bytes = readBytes(aligned, count, Buffer.allocUnsafe(bytesForSamples(f, count)));
       const flat = new Int32Array(count);
       decodeSamples(f, bytes, count, flat);
       const lead = firstSample - aligned;
       if (f.differential) integrate(flat, group);
       return demultiplex(flat, lead, readStart, readEnd, from, to, group, checksumFrames);
+    },
+    readPhysical(from, to, checksumFrames) {
+      if (!fusable(group) || to > availFrames || to < from || (checksumFrames !== undefined && (from !== 0 || checksumFrames !== to))) return null;
+      const tspf = group.frameSamples;
+      const firstSample = from * tspf;
+      const aligned = Math.floor(firstSample / f.groupSamples) * f.groupSamples;
+      const count = to * tspf - aligned;
+      const size = bytesForSamples(f, count);
+      if (scratch.length < size && size <= MAX_SCRATCH) scratch = Buffer.allocUnsafe(Math.max(size, Math.min(MAX_SCRATCH, 2 * scratch.length)));
+      const bytes = readBytes(aligned, count, size <= MAX_SCRATCH ? scratch.subarray(0, size) : Buffer.allocUnsafe(size));
+      const samples: Float64Array[] = [];
+      const checksums: number[] = [];
+      group.members.forEach((m, k) => {
+        const out = new Float64Array(to - from);
+        const sum = decodePhysical(f, bytes, firstSample - aligned + k, tspf, out, m.spec.baseline, m.spec.adcGain);
+        samples.push(out);
+        checksums.push((sum << 16) >> 16);
+      });
+      return checksumFrames !== undefined ? { samples, checksums } : { samples };
     },
     close() {
       closeSync(fd);
@@ -160,6 +202,7 @@ async function openFlacGroup(path: string, group: SignalGroup): Promise<OpenGrou
     path,
     availFrames,
     head: () => Buffer.alloc(0),
+    readPhysical: () => null,
     read(from, to, checksumFrames) {
       const maxSkew = Math.max(...group.members.map((m) => m.spec.skew));
       return demultiplex(flat, 0, 0, Math.min(to + maxSkew, availFrames), from, to, group, checksumFrames);

@@ -68,11 +68,15 @@ export async function readSingle(header: WfdbHeader, dir: string, where: string,
     const { from, to } = frameRange(totalLen, opts, where);
     const whole = from === 0 && to === totalLen;
     const digital: (Float64Array | undefined)[] = new Array(specs.length);
+    // Signals the fused path already put in physical units.
+    const physical = new Array<boolean>(specs.length).fill(false);
     groups.forEach((g, gi) => {
       const wantSum = whole && g.members.some((m) => m.spec.checksum !== undefined);
-      const got = opened[gi].read(from, to, wantSum ? totalLen : undefined);
+      const fused = opened[gi].readPhysical(from, to, wantSum ? totalLen : undefined);
+      const got = fused ?? opened[gi].read(from, to, wantSum ? totalLen : undefined);
       g.members.forEach((m, k) => {
         digital[m.index] = got.samples[k];
+        physical[m.index] = fused !== null;
         const stated = m.spec.checksum;
         if (got.checksums && stated !== undefined && ((stated << 16) >> 16) !== got.checksums[k]) {
           warnings.push(`checksum mismatch on signal ${m.index} (${m.spec.description || 'unnamed'}): header says ${stated}, samples sum to ${got.checksums[k]}`);
@@ -83,10 +87,17 @@ export async function readSingle(header: WfdbHeader, dir: string, where: string,
     const signals: Float64Array[] = [];
     const expanded: Float64Array[] = [];
     specs.forEach((s, c) => {
+      const d = digital[c];
+      if (d && physical[c]) {
+        // One sample per frame, converted while decoding.
+        if (opts.expanded) expanded.push(d.slice());
+        signals.push(d);
+        return;
+      }
       // A signal without a file reads as invalid throughout.
-      const d = digital[c] ?? new Float64Array(n * s.samplesPerFrame).fill(NaN);
-      const perFrame = s.samplesPerFrame === 1 ? (opts.expanded ? d.slice() : d) : smoothFrames(d, s.samplesPerFrame, n, formatSpec(s.format)?.invalid ?? null);
-      if (opts.expanded) expanded.push(toPhysical(d, s.baseline, s.adcGain));
+      const dd = d ?? new Float64Array(n * s.samplesPerFrame).fill(NaN);
+      const perFrame = s.samplesPerFrame === 1 ? (opts.expanded ? dd.slice() : dd) : smoothFrames(dd, s.samplesPerFrame, n, formatSpec(s.format)?.invalid ?? null);
+      if (opts.expanded) expanded.push(toPhysical(dd, s.baseline, s.adcGain));
       signals.push(toPhysical(perFrame, s.baseline, s.adcGain));
     });
     return {

@@ -1,0 +1,69 @@
+// `openecg start` (what `npm start` runs): the workstation on the built-in demo workspace, made on
+// first start in the user's data folder, in Electron where it is installed, else in browser mode.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { RateMeter, terminalProgress } from '../import/progress.js';
+import { startServer } from '../server/server.js';
+import { makeDemoWorkspace } from '../workspace/demo.js';
+import { chooseFrontEnd } from '../workspace/front-end.js';
+import { demoWorkspaceDir } from '../workspace/paths.js';
+import { intOption, parseCommandArgs, type Command } from './command.js';
+
+const USAGE = `usage: openecg start [--workspace <dir>] [--records N] [--port N] [--no-browser]
+
+Starts the workstation. Without --workspace it opens the built-in demo workspace in your data
+folder (${demoWorkspaceDir()}; set OPENECG_HOME to move it), generating and importing the demo
+corpus on first start. Electron is used where its binary is installed; otherwise the workstation
+runs in browser mode on 127.0.0.1 and prints the address to open.`;
+
+function openBrowser(url: string): void {
+  const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return;
+  try {
+    const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
+    child.on('error', () => undefined);
+    child.unref();
+  } catch {
+    // No browser to open: the printed address is enough.
+  }
+}
+
+export const startCommand: Command = {
+  name: 'start',
+  summary: 'start the workstation (demo workspace on first start; Electron or browser mode)',
+  usage: USAGE,
+  async run(argv) {
+    const { values } = parseCommandArgs(argv, { workspace: { type: 'string' }, records: { type: 'string' }, port: { type: 'string' }, 'no-browser': { type: 'boolean' } }, false);
+    const workspace = values.workspace ?? demoWorkspaceDir();
+    if (!values.workspace || !existsSync(join(workspace, 'catalog.sqlite'))) {
+      process.stderr.write(`preparing the demo workspace in ${workspace} (first start only)\n`);
+      const meter = new RateMeter();
+      const gen = terminalProgress('generate');
+      let bar = terminalProgress('import');
+      await makeDemoWorkspace(
+        { workspace, records: intOption(values.records, 'records', 2000) },
+        {
+          generate: (done, total) => (done >= total ? gen.end(meter.progress(done, total, 0)) : gen.update(meter.progress(done, total, 0))),
+          center: (name) => (bar = terminalProgress(`import ${name}`)),
+          progress: (p) => (p.done >= p.total ? bar.end(p) : bar.update(p)),
+        },
+      );
+    }
+    const front = chooseFrontEnd();
+    if (front.kind === 'electron') {
+      const child = spawn(front.binary, [front.main, '--workspace', workspace], { stdio: 'inherit' });
+      return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
+    }
+    process.stderr.write(`${front.reason}: starting browser mode.\n`);
+    const server = await startServer({ workspace, port: intOption(values.port, 'port', 0) });
+    process.stdout.write(`OpenECG Workstation on ${workspace}\n  open ${server.url}\n  (Ctrl-C stops it)\n`);
+    if (!values['no-browser']) openBrowser(server.url);
+    await new Promise<void>((resolve) => {
+      const stop = () => void server.close().then(resolve);
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    return 0;
+  },
+};

@@ -1,0 +1,57 @@
+// `npm start` as a new user meets it: no Electron here, so the demo workspace is made in the data
+// folder and browser mode opens; Chromium then shows the demo records.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { DemoManifest } from '../../src/main/demo/manifest.js';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const home = mkdtempSync(join(tmpdir(), 'openecg-start-'));
+let child: ChildProcess | undefined;
+let browser: BrowserContext | undefined;
+afterAll(async () => {
+  await browser?.close();
+  child?.kill('SIGTERM');
+  rmSync(home, { recursive: true, force: true });
+});
+
+function started(proc: ChildProcess): Promise<{ url: string; log: string }> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    proc.stdout!.on('data', (d) => {
+      out += d;
+      const m = out.match(/open (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/);
+      if (m) resolve({ url: m[1], log: err + out });
+    });
+    proc.stderr!.on('data', (d) => (err += d));
+    proc.on('exit', (code) => reject(new Error(`start exited ${code}: ${err.slice(-500)}`)));
+  });
+}
+
+describe('openecg start (npm start)', () => {
+  it('makes the demo workspace on first start and shows its records in the browser', async () => {
+    child = spawn(process.execPath, [join(REPO, 'bin', 'openecg.js'), 'start', '--records', '80', '--no-browser'], {
+      env: { ...process.env, OPENECG_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const { url, log } = await started(child);
+    expect(log).toMatch(/Electron is not installed here.*starting browser mode/);
+    const manifest = JSON.parse(readFileSync(join(home, 'demo-workspace', 'demo-corpus', 'demo-manifest.json'), 'utf8')) as DemoManifest;
+    browser = await chromium.launchPersistentContext(join(home, 'chromium'), {
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    });
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    await page.goto(url);
+    await page.waitForSelector('[data-testid=total-records]');
+    expect(Number(await page.textContent('[data-testid=total-records]'))).toBe(manifest.records.length);
+    const centers = await page.locator('[data-testid=center-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-center')));
+    expect(centers.sort()).toEqual(manifest.centers.filter((c) => c.count > 0).map((c) => c.name).sort());
+    expect(await page.locator('[data-testid=record-row]').count()).toBeGreaterThan(0);
+  }, 180_000);
+});
