@@ -4,9 +4,9 @@ import { adapterByName } from '../datasets/index.js';
 import type { Candidate } from '../datasets/types.js';
 import { FormatError } from '../formats/types.js';
 import { canonicalize } from '../signal/index.js';
-import type { CanonicalSettings, LoadedRecord, LoadFailure } from './protocol.js';
+import type { CanonicalSettings, LoadedRecord, LoadResult } from './protocol.js';
 
-export type LoadResult = { ok: true; record: LoadedRecord } | { ok: false; failure: LoadFailure };
+export type { LoadResult };
 
 const sizes = new Map<string, number>();
 

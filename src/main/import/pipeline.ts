@@ -10,7 +10,7 @@ import type { Candidate, DatasetAdapter } from '../datasets/types.js';
 import { FormatError } from '../formats/types.js';
 import { ShardStore } from '../signal/store.js';
 import { ImportArgumentError } from './errors.js';
-import { LoaderPool } from './pool.js';
+import { BATCH_RECORDS, LoaderPool } from './pool.js';
 import { RateMeter, type Progress } from './progress.js';
 import type { LoadedRecord } from './protocol.js';
 import { resolveStoreSettings, type StoreRequest } from './settings.js';
@@ -188,20 +188,24 @@ export async function runImport(options: ImportOptions, events: ImportEvents = {
           cancelled = true;
           return;
         }
-        const c = todo[next++];
-        const result = await pool!.load(c);
-        if (result.ok) {
-          bytes += result.record.bytes;
-          warnings += result.record.warnings.length;
-          pending.push({ key: c.key, rec: result.record });
-          if (pending.length >= BATCH) flush();
-        } else {
-          fail({ key: c.key, path: result.failure.path || c.path, code: result.failure.code, message: result.failure.message });
-        }
+        const batch = todo.slice(next, next + BATCH_RECORDS);
+        next += batch.length;
+        const results = await pool!.loadBatch(batch);
+        results.forEach((result, i) => {
+          const c = batch[i];
+          if (result.ok) {
+            bytes += result.record.bytes;
+            warnings += result.record.warnings.length;
+            pending.push({ key: c.key, rec: result.record });
+            if (pending.length >= BATCH) flush();
+          } else {
+            fail({ key: c.key, path: result.failure.path || c.path, code: result.failure.code, message: result.failure.message });
+          }
+        });
         events.progress?.(meter.progress(imported + pending.length + failed, todo.length + failed, failed));
       }
     };
-    await Promise.all(Array.from({ length: Math.min(pool.capacity, Math.max(1, todo.length)) }, worker));
+    await Promise.all(Array.from({ length: Math.min(pool.capacity, Math.max(1, Math.ceil(todo.length / BATCH_RECORDS))) }, worker));
     flush();
     store.flush();
     const seconds = (performance.now() - t0) / 1000;

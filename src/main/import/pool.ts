@@ -1,14 +1,16 @@
-// A pool of import worker threads (or the calling thread, for workers = 0) that loads candidates.
+// A pool of import worker threads (or the calling thread, for workers = 0) that loads candidates
+// in batches: one message each way per batch keeps the per-record messaging cost small.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Candidate } from '../datasets/types.js';
-import { loadCandidate, type LoadResult } from './load.js';
-import type { CanonicalSettings, FromWorker, ToWorker } from './protocol.js';
+import { loadCandidate } from './load.js';
+import type { CanonicalSettings, FromWorker, LoadResult, ToWorker } from './protocol.js';
 
-/** Records a worker holds at once: enough to hide message latency, few enough to bound memory. */
-const DEPTH = 8;
+/** Records per batch, and batches a worker holds at once (the second hides the main thread's pauses). */
+export const BATCH_RECORDS = 16;
+const BATCHES_PER_WORKER = 3;
 
 /** The compiled worker script; under Vitest this module is TypeScript, so point at the build. */
 function workerScript(): string {
@@ -21,12 +23,13 @@ function workerScript(): string {
 
 interface Slot {
   worker: Worker;
-  pending: Map<number, (r: LoadResult) => void>;
+  pending: Map<number, { size: number; done: (r: LoadResult[]) => void }>;
 }
 
 export class LoaderPool {
   private readonly slots: Slot[] = [];
   private nextId = 0;
+  private closed = false;
 
   private constructor(
     private readonly settings: CanonicalSettings,
@@ -39,23 +42,26 @@ export class LoaderPool {
     return new LoaderPool(settings, Math.max(0, Math.floor(workers)));
   }
 
+  /** Batches worth keeping in flight to keep every worker busy. */
   get capacity(): number {
-    return Math.max(1, this.slots.length) * DEPTH;
+    return Math.max(1, this.slots.length) * BATCHES_PER_WORKER;
   }
 
   private spawn(): Slot {
     const worker = new Worker(workerScript(), { workerData: this.settings });
     const slot: Slot = { worker, pending: new Map() };
     worker.on('message', (msg: FromWorker) => {
-      if (msg.type === 'ready') return;
-      const done = slot.pending.get(msg.id);
-      if (!done) return;
+      if (msg.type !== 'loaded') return;
+      const entry = slot.pending.get(msg.id);
+      if (!entry) return;
       slot.pending.delete(msg.id);
-      done(msg.type === 'loaded' ? { ok: true, record: msg.record } : { ok: false, failure: msg.failure });
+      entry.done([...msg.results]);
     });
     const fail = (why: string) => {
       // A dead worker fails what it held, and a fresh one takes its place.
-      for (const done of slot.pending.values()) done({ ok: false, failure: { code: 'worker-crash', message: why, path: '' } });
+      for (const { size, done } of slot.pending.values()) {
+        done(Array.from({ length: size }, () => ({ ok: false, failure: { code: 'worker-crash', message: why, path: '' } }) as const));
+      }
       slot.pending.clear();
       const i = this.slots.indexOf(slot);
       if (i >= 0 && !this.closed) this.slots[i] = this.spawn();
@@ -67,17 +73,20 @@ export class LoaderPool {
     return slot;
   }
 
-  private closed = false;
-
-  load(candidate: Candidate): Promise<LoadResult> {
-    if (this.slots.length === 0) return loadCandidate(candidate, this.settings);
-    // Least-loaded worker keeps both cores busy even when record sizes differ.
+  /** Loads a batch; results come back in the batch's order. */
+  async loadBatch(candidates: readonly Candidate[]): Promise<LoadResult[]> {
+    if (this.slots.length === 0) {
+      const out: LoadResult[] = [];
+      for (const c of candidates) out.push(await loadCandidate(c, this.settings));
+      return out;
+    }
+    // The least-loaded worker keeps both cores busy even when record sizes differ.
     let slot = this.slots[0];
     for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
     const id = this.nextId++;
     return new Promise((resolve) => {
-      slot.pending.set(id, resolve);
-      slot.worker.postMessage({ type: 'load', id, candidate } satisfies ToWorker);
+      slot.pending.set(id, { size: candidates.length, done: resolve });
+      slot.worker.postMessage({ type: 'load', id, candidates } satisfies ToWorker);
     });
   }
 

@@ -20,7 +20,9 @@ export class RateMeter {
 
   progress(done: number, total: number, failed: number): Progress {
     const t = performance.now();
-    this.marks.push({ t, done });
+    // A mark per 100 ms at most: the window stays a few hundred entries at any rate.
+    const lastMark = this.marks[this.marks.length - 1];
+    if (!lastMark || t - lastMark.t >= 100) this.marks.push({ t, done });
     while (this.marks.length > 2 && (t - this.marks[0].t) / 1000 > this.windowS) this.marks.shift();
     const first = this.marks[0];
     const dt = (t - first.t) / 1000;

@@ -28,11 +28,13 @@ export interface LoadFailure {
   readonly path: string;
 }
 
+/** Records go to a worker, and come back, in batches: one message per batch, not per record. */
 export type ToWorker =
-  | { readonly type: 'load'; readonly id: number; readonly candidate: Candidate }
+  | { readonly type: 'load'; readonly id: number; readonly candidates: readonly Candidate[] }
   | { readonly type: 'stop' };
+
+export type LoadResult = { readonly ok: true; readonly record: LoadedRecord } | { readonly ok: false; readonly failure: LoadFailure };
 
 export type FromWorker =
   | { readonly type: 'ready' }
-  | { readonly type: 'loaded'; readonly id: number; readonly record: LoadedRecord }
-  | { readonly type: 'failed'; readonly id: number; readonly failure: LoadFailure };
+  | { readonly type: 'loaded'; readonly id: number; readonly results: readonly LoadResult[] };

@@ -1,7 +1,7 @@
-// Import worker thread: loads and canonicalizes the records the pipeline hands it.
+// Import worker thread: loads and canonicalizes the batches of records the pipeline hands it.
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadCandidate } from './load.js';
-import type { CanonicalSettings, FromWorker, ToWorker } from './protocol.js';
+import type { CanonicalSettings, FromWorker, LoadResult, ToWorker } from './protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('the import worker must run in a worker thread');
@@ -12,12 +12,12 @@ port.on('message', (msg: ToWorker) => {
     port.close();
     return;
   }
-  void loadCandidate(msg.candidate, settings).then((result) => {
-    const reply: FromWorker = result.ok
-      ? { type: 'loaded', id: msg.id, record: result.record }
-      : { type: 'failed', id: msg.id, failure: result.failure };
-    // The canonical buffer moves to the main thread instead of being copied.
-    port.postMessage(reply, result.ok ? [result.record.data.buffer as ArrayBuffer] : []);
-  });
+  void (async () => {
+    const results: LoadResult[] = [];
+    for (const c of msg.candidates) results.push(await loadCandidate(c, settings));
+    // The canonical buffers move to the main thread instead of being copied.
+    const transfer = results.flatMap((r) => (r.ok ? [r.record.data.buffer as ArrayBuffer] : []));
+    port.postMessage({ type: 'loaded', id: msg.id, results } satisfies FromWorker, transfer);
+  })();
 });
 port.postMessage({ type: 'ready' } satisfies FromWorker);
