@@ -1,5 +1,5 @@
 // Lint: typescript-eslint's recommended rules plus the layer rule (imports go one way:
-// shared <- formats <- datasets/signal <- catalog <- ml <- experiments/jobs/import <- api <- main/cli/server).
+// shared <- formats <- datasets/signal <- catalog <- ml <- experiments/jobs/import/demo <- workspace/api <- server/cli/Electron main).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -21,9 +21,12 @@ export default tseslint.config(
     },
   },
   layer(['src/shared/**'], ['main', 'renderer', 'preload']),
-  layer(['src/main/formats/**'], ['datasets', 'signal', 'catalog', 'ml', 'experiments', 'jobs', 'import', 'demo', 'api']),
-  layer(['src/main/datasets/**', 'src/main/signal/**'], ['catalog', 'ml', 'experiments', 'jobs', 'import', 'demo', 'api']),
-  layer(['src/main/catalog/**'], ['ml', 'experiments', 'jobs', 'import', 'demo', 'api']),
-  layer(['src/main/ml/**'], ['experiments', 'jobs', 'import', 'demo', 'api']),
+  layer(['src/main/formats/**'], ['datasets', 'signal', 'catalog', 'ml', 'experiments', 'jobs', 'import', 'demo', 'workspace', 'api', 'server', 'cli']),
+  layer(['src/main/datasets/**', 'src/main/signal/**'], ['catalog', 'ml', 'experiments', 'jobs', 'import', 'demo', 'workspace', 'api', 'server', 'cli']),
+  layer(['src/main/catalog/**'], ['ml', 'experiments', 'jobs', 'import', 'demo', 'workspace', 'api', 'server', 'cli']),
+  layer(['src/main/ml/**'], ['experiments', 'jobs', 'import', 'demo', 'workspace', 'api', 'server', 'cli']),
+  layer(['src/main/experiments/**', 'src/main/jobs/**', 'src/main/import/**', 'src/main/demo/**'], ['workspace', 'api', 'server', 'cli']),
+  layer(['src/main/workspace/**', 'src/main/api/**'], ['server', 'cli']),
+  layer(['src/main/server/**'], ['cli']),
   layer(['src/renderer/**'], ['main', 'preload']),
 );

@@ -126,6 +126,62 @@ export const systemInfoSchema = z.object({
   catalog: z.boolean(),
   store: z.object({ rate: z.number(), length: count, dtype: z.string() }).nullable(),
   runtime: z.string(),
+  /**
+   * What this front end can do beyond the common API, so the renderer adapts without knowing which
+   * front end it runs in: nativeDialogs = `dialog.chooseFolder` works (Electron), else a text field.
+   */
+  capabilities: z.object({ nativeDialogs: z.boolean() }),
+  /** Dataset layouts `import.start` accepts (besides auto-detection). */
+  importDatasets: z.array(z.string()),
+});
+
+// --- native dialogs (optional capability) --------------------------------------------------------
+
+export const chooseFolderInputSchema = z
+  .object({
+    /** What the folder is for: the dialog's title and button say so. */
+    purpose: z.enum(['data', 'workspace']),
+  })
+  .strict();
+
+export const chooseFolderSchema = z.object({ folder: z.string().nullable() });
+
+// --- workspace -----------------------------------------------------------------------------------
+
+const folderPath = z.string().min(1).max(4096).refine((p) => !p.includes('\0'), { message: 'NUL in path' });
+
+// --- import started from the UI ------------------------------------------------------------------
+
+export const importStartSchema = z
+  .object({
+    folder: folderPath,
+    /** Adapter name (system.info's importDatasets); absent = detected from the folder. */
+    dataset: z.string().regex(/^[a-z0-9-]{1,32}$/).optional(),
+  })
+  .strict();
+
+export const importJobIdSchema = z.object({ id: z.number().int().positive() }).strict();
+
+export const importJobSchema = z.object({
+  id: z.number().int().positive(),
+  folder: z.string(),
+  dataset: z.string().nullable(),
+  state: z.enum(['starting', 'scanning', 'running', 'done', 'failed', 'cancelled']),
+  /** The catalog's import run, once the job has one. */
+  run: z.number().int().nullable(),
+  done: count,
+  total: count,
+  failed: count,
+  /** Records per second (recent window) and seconds left at that rate. */
+  rate: z.number().min(0),
+  etaS: z.number().min(0).nullable(),
+  elapsedS: z.number().min(0),
+  imported: count,
+  skipped: count,
+  /** Per-record errors as the catalog keeps them (first 200). */
+  errors: z.array(z.object({ key: z.string().nullable(), path: z.string().nullable(), code: z.string(), message: z.string() })),
+  /** Why the job as a whole failed (bad folder, unknown layout, crash). */
+  message: z.string().nullable(),
 });
 
 // --- the method table ----------------------------------------------------------------------------
@@ -141,6 +197,11 @@ export const API = {
   },
   'record.get': { input: z.object({ id: z.number().int().positive() }).strict(), output: recordDetailSchema },
   'record.signals': { input: signalsInputSchema, output: signalsSchema },
+  'dialog.chooseFolder': { input: chooseFolderInputSchema, output: chooseFolderSchema },
+  'workspace.open': { input: z.object({ folder: folderPath }).strict(), output: systemInfoSchema },
+  'import.start': { input: importStartSchema, output: importJobSchema },
+  'import.status': { input: importJobIdSchema, output: importJobSchema },
+  'import.cancel': { input: importJobIdSchema, output: importJobSchema },
 } as const;
 
 export type ApiMethod = keyof typeof API;
@@ -163,8 +224,9 @@ export type RecordDetail = ApiOutput<'record.get'>;
 export type Signals = ApiOutput<'record.signals'>;
 export type SignalFilters = z.output<typeof signalFiltersSchema>;
 export type SystemInfo = ApiOutput<'system.info'>;
+export type ImportJob = ApiOutput<'import.status'>;
 
-export type ApiErrorCode = 'invalid-input' | 'not-found' | 'unknown-method' | 'failed';
+export type ApiErrorCode = 'invalid-input' | 'not-found' | 'unknown-method' | 'unsupported' | 'failed';
 
 /** A failed call as every transport reports it: a code to branch on and a message to show. */
 export class ApiError extends Error {

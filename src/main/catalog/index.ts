@@ -5,4 +5,5 @@ export { parseFilter, parsePage, recordFilterSchema, pageSchema } from './filter
 export type { RecordFilter, RecordFilterInput, Page, PageInput } from './filter.js';
 export { COUNT_CAP, type RecordPage } from './query.js';
 export * from './splits.js';
+export * from './jobs.js';
 export type * from './types.js';

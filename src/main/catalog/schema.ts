@@ -137,6 +137,33 @@ CREATE TABLE settings (
 ) WITHOUT ROWID;
 `;
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, description: 'initial schema', sql: initial }];
+// Long work (import, training, experiments) runs as jobs in their own processes; the row is how the
+// UI, the CLI and a later resume see them. 'interrupted': the process died while running (crash, kill -9).
+const jobs = `
+CREATE TABLE jobs (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('import', 'pretrain', 'probe', 'finetune', 'evaluate', 'experiment')),
+  params TEXT NOT NULL DEFAULT '{}',
+  state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed', 'cancelled', 'interrupted')),
+  progress REAL NOT NULL DEFAULT 0 CHECK (progress >= 0 AND progress <= 1),
+  eta_s REAL,
+  message TEXT,
+  created_at TEXT NOT NULL,
+  started_at TEXT,
+  finished_at TEXT,
+  pid INTEGER,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  error TEXT,
+  result TEXT,
+  log_path TEXT,
+  checkpoint_dir TEXT
+);
+CREATE INDEX jobs_state ON jobs(state, id);
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, description: 'initial schema', sql: initial },
+  { version: 2, description: 'jobs', sql: jobs },
+];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -12,6 +12,33 @@ export interface ChannelInfo {
   readonly baseline: number;
   /** The file gave no calibration (WFDB gain 0): values are ADC units over a default gain, not physical. */
   readonly uncalibrated?: boolean;
+  /** Set when the reader computed this lead from stored ones (e.g. 'II - I' for III), as vendors' viewers do. */
+  readonly derived?: string;
+}
+
+/**
+ * Who the record is about, as clinical files (DICOM, aECG, SCP-ECG, vendor XML) state it. Kept
+ * apart from `comments` on purpose: the dataset layer pseudonymises `id` (keyed hash), turns
+ * `birthDate` into an age and drops `name`; nothing of it may reach the catalog, logs or
+ * `openecg read --json`.
+ */
+export interface PatientIdentity {
+  readonly id?: string;
+  readonly name?: string;
+  /** As written in the file (e.g. '19530508'). */
+  readonly birthDate?: string;
+  /** 'M', 'F' or as written. */
+  readonly sex?: string;
+  /** Age in years where the file states it. */
+  readonly age?: number;
+}
+
+/** Median (representative) beats a clinical file stores beside the rhythm: for the viewer, not the record. */
+export interface MedianBeats {
+  readonly fs: number;
+  readonly sigLen: number;
+  readonly channels: readonly ChannelInfo[];
+  readonly signals: readonly Float64Array[];
 }
 
 export interface Reading {
@@ -33,6 +60,10 @@ export interface Reading {
   /** Base date and time where the file gives them (ISO-like strings as written). */
   readonly baseTime?: string;
   readonly baseDate?: string;
+  /** Patient identity from clinical files; never printed or stored as is (see PatientIdentity). */
+  readonly patient?: PatientIdentity;
+  /** Median beats where the file stores them (MUSE, DICOM multiplex groups, aECG derived series). */
+  readonly median?: MedianBeats;
 }
 
 export interface ReadOptions {
