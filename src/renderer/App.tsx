@@ -1,7 +1,9 @@
 // The workstation shell: a header with the workspace, and the catalog browser or the 12-lead viewer.
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { ApiClient, SystemInfo } from '../shared/api.js';
 import { CatalogView } from './catalog/CatalogView.js';
+import { ImportPanel } from './catalog/ImportPanel.js';
+import { WorkspacePicker } from './WorkspacePicker.js';
 import { ViewerView } from './viewer/ViewerView.js';
 
 type View = { kind: 'catalog' } | { kind: 'viewer'; id: number };
@@ -11,10 +13,22 @@ export function App({ client }: { client: ApiClient }) {
   const [error, setError] = useState<string | null>(null);
   const [view, setView] = useState<View>({ kind: 'catalog' });
   const [lastRecord, setLastRecord] = useState<number | null>(null);
+  // Bumped when an import finishes or another workspace opens: the catalog view reloads.
+  const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
     client.call('system.info', {}).then(setInfo, (e: Error) => setError(e.message));
-  }, [client]);
+  }, [client, generation]);
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  const opened = useCallback(
+    (next: SystemInfo) => {
+      setLastRecord(null);
+      setView({ kind: 'catalog' });
+      setInfo(next);
+      reload();
+    },
+    [reload],
+  );
 
   const open = (id: number) => {
     setLastRecord(id);
@@ -33,14 +47,16 @@ export function App({ client }: { client: ApiClient }) {
             12-lead viewer
           </button>
         </nav>
+        {info && <WorkspacePicker client={client} info={info} onOpened={opened} />}
         <span className="muted" data-testid="workspace">
           {info ? `${info.workspace} · v${info.version}${info.store ? ` · store ${info.store.rate} Hz × ${info.store.length}` : ''}` : ''}
         </span>
       </header>
       {error && <div className="error">{error}</div>}
       <main>
-        {view.kind === 'catalog' && info?.catalog === false && <p className="muted">This workspace has no catalog yet: import records with `openecg import`.</p>}
-        {view.kind === 'catalog' && info?.catalog && <CatalogView client={client} onOpen={open} />}
+        {view.kind === 'catalog' && info?.catalog === false && <p className="muted">This workspace has no catalog yet: import a folder of records below (or with `openecg import`).</p>}
+        {view.kind === 'catalog' && info && <ImportPanel key={info.workspace} client={client} info={info} onFinished={reload} />}
+        {view.kind === 'catalog' && info?.catalog && <CatalogView key={`${info.workspace}#${generation}`} client={client} onOpen={open} />}
         {view.kind === 'viewer' && <ViewerView client={client} id={view.id} />}
       </main>
     </div>

@@ -1,11 +1,16 @@
 // The renderer's API client, chosen once at start: the Electron preload's `window.openecg` when it
 // exists, else HTTP to the browser-mode server. Either way the renderer sees one ApiClient and
 // checks every result against the shared schema.
-import { ApiError, apiErrorSchema, parseOutput, type ApiClient, type ApiErrorCode } from '../shared/api.js';
+import { ApiError, apiErrorSchema, ipcReplySchema, parseOutput, type ApiClient, type ApiErrorCode } from '../shared/api.js';
+
+/** What the Electron preload exposes: one call answering with the IPC envelope (ipcReplySchema). */
+interface PreloadBridge {
+  call(method: string, input: unknown): Promise<unknown>;
+}
 
 declare global {
   interface Window {
-    openecg?: ApiClient;
+    openecg?: PreloadBridge;
   }
 }
 
@@ -48,7 +53,14 @@ export function httpClient(): ApiClient {
 export function chooseClient(): ApiClient {
   const bridged = window.openecg;
   if (bridged) {
-    return { call: async (method, input) => parseOutput(method, await bridged.call(method, input)) };
+    return {
+      call: async (method, input) => {
+        const reply = ipcReplySchema.safeParse(await bridged.call(method, input ?? {}));
+        if (!reply.success) throw new ApiError('failed', `${method}: malformed reply from the main process`);
+        if (!reply.data.ok) throw new ApiError(reply.data.error.code as ApiErrorCode, reply.data.error.message);
+        return parseOutput(method, reply.data.value);
+      },
+    };
   }
   return httpClient();
 }

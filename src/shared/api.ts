@@ -226,7 +226,7 @@ export type SignalFilters = z.output<typeof signalFiltersSchema>;
 export type SystemInfo = ApiOutput<'system.info'>;
 export type ImportJob = ApiOutput<'import.status'>;
 
-export type ApiErrorCode = 'invalid-input' | 'not-found' | 'unknown-method' | 'unsupported' | 'failed';
+export type ApiErrorCode = 'invalid-input' | 'not-found' | 'unknown-method' | 'unsupported' | 'forbidden' | 'failed';
 
 /** A failed call as every transport reports it: a code to branch on and a message to show. */
 export class ApiError extends Error {
@@ -240,6 +240,19 @@ export class ApiError extends Error {
 }
 
 export const apiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+/** Electron: the one IPC channel the preload exposes (ipcRenderer.invoke(IPC_CHANNEL, method, input)). */
+export const IPC_CHANNEL = 'openecg:call';
+
+/**
+ * What the main process answers on IPC_CHANNEL: an envelope rather than a thrown error, because
+ * Electron flattens a thrown error to its message and the renderer needs the code.
+ */
+export const ipcReplySchema = z.union([
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
+]);
+export type IpcReply = z.infer<typeof ipcReplySchema>;
 
 export function isApiMethod(name: string): name is ApiMethod {
   return Object.prototype.hasOwnProperty.call(API, name);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { Catalog, SCHEMA_VERSION } from '../../src/main/catalog/index.js';
+import { Catalog, SCHEMA_VERSION, claimJob, finishJob, getJob, insertJob, listJobs, markInterrupted, updateJobProgress } from '../../src/main/catalog/index.js';
 import { openDatabase } from '../../src/main/catalog/database.js';
 import { MIGRATIONS } from '../../src/main/catalog/schema.js';
 import { generatedRecords, workspace } from './fixtures.js';
@@ -62,5 +62,31 @@ describe('schema migrations', () => {
     const again = Catalog.open(dir, { readonly: true });
     expect(again.summary().records).toBe(3);
     again.close();
+  });
+
+  it('version 2 adds jobs: queued, claimed once, progress clamped, dead processes marked interrupted', () => {
+    const dir = workspace();
+    // A version-1 catalog with records upgrades in place.
+    const v1 = openDatabase(join(dir, 'catalog.sqlite'), {}, MIGRATIONS.slice(0, 1));
+    v1.close();
+    const c = Catalog.open(dir);
+    try {
+      expect(c.db.pragma('user_version', { simple: true })).toBe(2);
+      const id = insertJob(c, { kind: 'pretrain', params: { steps: 3 } });
+      expect(getJob(c, id)).toMatchObject({ state: 'queued', params: { steps: 3 }, attempts: 0, progress: 0 });
+      expect(claimJob(c, id, 4242)).toBe(true);
+      expect(claimJob(c, id, 4343)).toBe(false); // a second process cannot take a running job
+      updateJobProgress(c, id, { progress: 1.7, eta_s: 12, message: 'step 3/3' });
+      expect(getJob(c, id)).toMatchObject({ state: 'running', pid: 4242, progress: 1, eta_s: 12, message: 'step 3/3', attempts: 1 });
+      expect(markInterrupted(c, (pid) => pid !== 4242)).toEqual([id]);
+      expect(getJob(c, id)).toMatchObject({ state: 'interrupted', pid: null });
+      expect(claimJob(c, id, 4343)).toBe(true);
+      finishJob(c, id, { state: 'done', result: { bundle: 'b' } });
+      expect(getJob(c, id)).toMatchObject({ state: 'done', progress: 1, result: { bundle: 'b' }, attempts: 2 });
+      expect(() => c.db.prepare("INSERT INTO jobs (kind, state, created_at) VALUES ('bake', 'queued', 'now')").run()).toThrow(/CHECK constraint/);
+      expect(listJobs(c, { states: ['done'] }).map((j) => j.id)).toEqual([id]);
+    } finally {
+      c.close();
+    }
   });
 });

@@ -1,18 +1,31 @@
 // The one transport-free implementation of the Workstation API (src/shared/api.ts). Electron IPC,
 // the browser-mode server and tests all call `call(method, input)`; every input is validated with
 // the shared schema here, whatever carried it, since no transport is trusted to have checked it.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { API, ApiError, isApiMethod, parseInput, type ApiMethod, type ApiOutput, type ApiParsedInput } from '../../shared/api.js';
 import { Catalog, CatalogError, type RecordDetail } from '../catalog/index.js';
+import { ADAPTERS } from '../datasets/index.js';
 import { ShardStore } from '../signal/store.js';
+import { ImportJobs, type ImportCatalogView } from './import-jobs.js';
 import { canonicalSignals, rawSignals } from './signals.js';
+
+/** Native folder pickers: only a front end with a desktop (Electron) has them. */
+export interface NativeDialogs {
+  /** The chosen folder, or null when the user cancelled. */
+  chooseFolder(purpose: 'data' | 'workspace'): Promise<string | null>;
+}
 
 export interface WorkstationOptions {
   readonly workspace: string;
+  /** Present in Electron: system.info then reports nativeDialogs and dialog.chooseFolder works. */
+  readonly dialogs?: NativeDialogs;
+  /** Worker threads of imports started from the UI (default: one per core). */
+  readonly importWorkers?: number;
 }
 
 export interface WorkstationApi {
+  /** The open workspace (workspace.open changes it). */
   readonly workspace: string;
   /** Validates `input` for `method` and runs it; ApiError for bad input, unknown ids or methods. */
   call<M extends ApiMethod>(method: M, input: unknown): Promise<ApiOutput<M>>;
@@ -26,9 +39,25 @@ type Handlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOut
 const VERSION = readVersion();
 
 export function createWorkstationApi(options: WorkstationOptions): WorkstationApi {
-  const workspace = resolve(options.workspace);
+  let workspace = resolve(options.workspace);
   let catalog: Catalog | undefined;
   let store: ShardStore | undefined;
+  const closeWorkspace = () => {
+    catalog?.close();
+    store?.close();
+    catalog = undefined;
+    store = undefined;
+  };
+  const importView = (): ImportCatalogView | null => {
+    if (!Catalog.exists(workspace)) return null;
+    const c = openCatalog();
+    return {
+      lastRun: () => c.importRuns().reduce((m, r) => Math.max(m, r.id), 0),
+      runFor: (folder, after) => c.importRuns().find((r) => r.id > after && r.folder === folder)?.id ?? null,
+      errors: (run, limit) => c.importErrors(run, limit).map((e) => ({ key: e.sourceKey, path: e.path, code: e.code, message: e.message })),
+    };
+  };
+  const imports = new ImportJobs(() => workspace, importView, options.importWorkers);
 
   // Opened on first use and read-only: the UI browses while an import may be writing (WAL).
   const openCatalog = (): Catalog => {
@@ -60,7 +89,16 @@ export function createWorkstationApi(options: WorkstationOptions): WorkstationAp
         const s = openCatalog().settings();
         if (s['store.rate'] !== undefined) storeInfo = { rate: Number(s['store.rate']), length: Number(s['store.length']), dtype: s['store.dtype'] ?? 'int16' };
       }
-      return { app: 'OpenECG Workstation', version: VERSION, workspace, catalog: hasCatalog, store: storeInfo, runtime: `Node ${process.versions.node}` };
+      return {
+        app: 'OpenECG Workstation',
+        version: VERSION,
+        workspace,
+        catalog: hasCatalog,
+        store: storeInfo,
+        runtime: process.versions.electron ? `Electron ${process.versions.electron}` : `Node ${process.versions.node}`,
+        capabilities: { nativeDialogs: options.dialogs !== undefined },
+        importDatasets: ADAPTERS.map((a) => a.name),
+      };
     },
     'catalog.summary': () => openCatalog().summary(),
     'catalog.query': ({ filter, page }) => {
@@ -76,6 +114,26 @@ export function createWorkstationApi(options: WorkstationOptions): WorkstationAp
       const detail = record(input.id);
       return input.source === 'canonical' ? canonicalSignals(detail, openStore(), input) : rawSignals(detail, input);
     },
+    'dialog.chooseFolder': async ({ purpose }) => {
+      if (!options.dialogs) throw new ApiError('unsupported', 'dialog.chooseFolder: this front end has no native dialogs (system.info capabilities.nativeDialogs is false): type the path');
+      return { folder: await options.dialogs.chooseFolder(purpose) };
+    },
+    'workspace.open': ({ folder }) => {
+      const next = resolve(folder);
+      let isDir = false;
+      try {
+        isDir = statSync(next).isDirectory();
+      } catch {
+        // Reported below.
+      }
+      if (!isDir) throw new ApiError('invalid-input', `workspace.open: no folder ${next}`);
+      closeWorkspace();
+      workspace = next;
+      return handlers['system.info']({});
+    },
+    'import.start': ({ folder, dataset }) => imports.start(folder, dataset),
+    'import.status': ({ id }) => imports.status(id),
+    'import.cancel': ({ id }) => imports.cancel(id),
   };
 
   const call = async <M extends ApiMethod>(method: M, input: unknown): Promise<ApiOutput<M>> => {
@@ -85,17 +143,17 @@ export function createWorkstationApi(options: WorkstationOptions): WorkstationAp
   };
 
   return {
-    workspace,
+    get workspace() {
+      return workspace;
+    },
     call,
     callByName(method, input) {
       if (!isApiMethod(method)) return Promise.reject(new ApiError('unknown-method', `unknown API method '${method}' (known: ${Object.keys(API).join(', ')})`));
       return call(method, input);
     },
     close() {
-      catalog?.close();
-      store?.close();
-      catalog = undefined;
-      store = undefined;
+      imports.close();
+      closeWorkspace();
     },
   };
 }

@@ -16,6 +16,9 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'demo', summary: 'generate and import the built-in multi-center demo corpus', load: async () => (await import('./demo.js')).demoCommand },
   { name: 'splits', summary: 'make and show the patient-level splits, LODO folds and scaling subsets', load: async () => (await import('./splits.js')).splitsCommand },
   { name: 'score', summary: 'score predictions against labels: AUROC, AUPRC, F1, challenge metric, bootstrap CIs', load: async () => (await import('./score.js')).scoreCommand },
+  { name: 'experiment', summary: 'run the LODO or data-scaling experiment of a config as a job', load: async () => (await import('./experiment.js')).experimentCommand },
+  { name: 'jobs', summary: 'list, cancel and resume jobs (training, experiments, imports) of a workspace', load: async () => (await import('./jobs.js')).jobsCommand },
+  { name: 'export', summary: 'export the canonical signals as NumPy .npy (n, 12, 1000) float32 plus a labels/splits CSV', load: async () => (await import('./export.js')).exportCommand },
   { name: 'serve', summary: 'serve the workstation to a local browser (127.0.0.1, per-start token)', load: async () => (await import('./serve.js')).serveCommand },
   { name: 'bench', summary: 'time a training step or an inference of a network (ms/step, samples/s)', load: async () => (await import('./bench.js')).benchCommand },
 ];

@@ -23,7 +23,7 @@ exit status: 0 the folder was read (records that failed are listed), 2 unusable 
 function printSummary(s: ImportSummary): void {
   const lines = [
     `${s.status === 'done' ? 'imported' : 'cancelled after'} ${s.imported} records from ${s.folder} (${s.dataset}) in ${s.seconds} s: ${s.records_per_s} records/s, ${s.MB_per_s} MB/s, ${s.workers} workers`,
-    `  seen ${s.records_seen}, already in the catalog ${s.skipped}, failed ${s.failed}, warnings ${s.warnings}`,
+    `  seen ${s.records_seen}, already in the catalog ${s.skipped}, failed ${s.failed}, warnings ${s.warnings}${s.clipped_records ? `, ${s.clipped_records} records clipped to +-32.767 mV` : ''}`,
   ];
   for (const [code, n] of Object.entries(s.errors_by_code)) lines.push(`  ${n} x ${code}`);
   for (const e of s.errors.slice(0, 10)) lines.push(`  ${e.key || e.path}: ${e.message}`);

@@ -30,7 +30,7 @@ export function recordRefs(catalog: Catalog, ids: readonly number[]): RecordRef[
 /** Record slots of each batch: a fresh seeded shuffle per epoch, as ml's in-memory sources do. */
 class EpochOrder {
   private epoch = -1;
-  private order = new Int32Array(0);
+  private order: Int32Array = new Int32Array(0);
   constructor(
     private readonly count: number,
     private readonly seed: number,

@@ -6,7 +6,13 @@
 // the path exactly as the caller wrote it (so `file.hdf5#<exam index>` addressing is the
 // reader's own business) and must return the common Reading shape (physical units, NaN invalid).
 import { existsSync } from 'node:fs';
+import { readAecg } from './aecg/read.js';
+import { clinicalKind } from './clinical/sniff.js';
+import { readDicom } from './dicom/read.js';
 import { isHdf5Path, readHdf5Path } from './hdf5.js';
+import { readMuse } from './muse/read.js';
+import { isPhilipsFile, readPhilips } from './philips/read.js';
+import { isScpFile, readScp } from './scp/read.js';
 import type { Reading, ReadOptions } from './types.js';
 import { FormatError } from './types.js';
 import { readHeaderFile } from './wfdb/header-file.js';
@@ -31,6 +37,13 @@ export function registerReader(test: (path: string) => boolean, read: RecordRead
     if (i >= 0) readers.splice(i, 1);
   };
 }
+
+// Clinical formats, detected by content (a DICOM file renamed .xml still reads as DICOM).
+registerReader((path) => clinicalKind(path) === 'dicom', readDicom);
+registerReader((path) => clinicalKind(path) === 'aecg', readAecg);
+registerReader((path) => clinicalKind(path) === 'muse', readMuse);
+registerReader(isScpFile, readScp);
+registerReader(isPhilipsFile, readPhilips);
 
 /**
  * The `.hea` a WFDB record path means: the header itself, a record path without extension
@@ -69,7 +82,7 @@ export function readWfdbHeaderFile(path: string): WfdbHeader {
 }
 
 export { FormatError } from './types.js';
-export type { ChannelInfo, Reading, ReadOptions } from './types.js';
+export type { ChannelInfo, MedianBeats, PatientIdentity, Reading, ReadOptions } from './types.js';
 export { parseHeader, commentValue, DEFAULT_GAIN, DEFAULT_FS } from './wfdb/header.js';
 export type { WfdbHeader, WfdbSignalSpec, WfdbSegmentSpec } from './wfdb/header.js';
 export type { WfdbReadOptions, WfdbReading } from './wfdb/record.js';

@@ -59,6 +59,8 @@ export interface ImportSummary {
   readonly records_per_s: number;
   readonly MB_per_s: number;
   readonly warnings: number;
+  /** Records with samples clipped to the int16 store's +-32.767 mV. */
+  readonly clipped_records: number;
   readonly store: { rate: number; length: number; dtype: string };
 }
 
@@ -167,6 +169,7 @@ export async function runImport(options: ImportOptions, events: ImportEvents = {
     let imported = 0;
     let bytes = 0;
     let warnings = 0;
+    let clippedRecords = 0;
     let pending: { key: string; rec: LoadedRecord }[] = [];
 
     const flush = () => {
@@ -176,6 +179,8 @@ export async function runImport(options: ImportOptions, events: ImportEvents = {
       store!.flush();
       const result = catalog.insertRecords(pending.map((p, i) => toRow(p.rec, p.key, locs[i], run, options.center)));
       imported += result.ids.length;
+      // Samples beyond +-32.767 mV do not fit int16 microvolts: say how many records lost peaks.
+      clippedRecords += locs.filter((l) => l.clipped > 0).length;
       pending = [];
       catalog.updateImportRun(run, { recordsSeen: seen, imported, skipped, failed });
     };
@@ -228,6 +233,7 @@ export async function runImport(options: ImportOptions, events: ImportEvents = {
       records_per_s: +(imported / Math.max(seconds, 1e-9)).toFixed(1),
       MB_per_s: +(bytes / Math.max(seconds, 1e-9) / 1e6).toFixed(2),
       warnings,
+      clipped_records: clippedRecords,
       store: { rate: settings.rate, length: settings.length, dtype: settings.dtype },
     };
   } finally {

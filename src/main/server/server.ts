@@ -44,7 +44,7 @@ export interface RunningServer {
 /** Largest API request body: inputs are small JSON documents. */
 const MAX_BODY = 1 << 20;
 
-const STATUS: Record<string, number> = { 'invalid-input': 400, 'not-found': 404, 'unknown-method': 404, failed: 500 };
+const STATUS: Record<string, number> = { 'invalid-input': 400, 'not-found': 404, 'unknown-method': 404, unsupported: 501, failed: 500 };
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const api = createWorkstationApi({ workspace: options.workspace });

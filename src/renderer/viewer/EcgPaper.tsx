@@ -1,9 +1,11 @@
-// The 12-lead page: canvas for grid and traces, DOM lead labels on top, calipers from two clicks.
+// The 12-lead page: canvas for grid and traces, DOM lead labels on top, calipers from two clicks,
+// zoom (wheel or buttons, around the pointer) and pan (drag) in a scroll box.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { STANDARD_LEADS } from '../../shared/leads.js';
 import type { Signals } from '../../shared/api.js';
 import { drawPaper, type Pen } from './draw.js';
 import { caliperPoint, caliperReading, layoutPaper, segmentAt, type CaliperPoint, type PaperSettings, type Segment } from './paper.js';
+import { anchoredScroll, clampZoom, DRAG_THRESHOLD, draggedScroll, zoomAfterWheel, ZOOM_STEP, type Scroll } from './zoom.js';
 
 interface Mark {
   readonly point: CaliperPoint;
@@ -20,20 +22,79 @@ export interface EcgPaperProps {
   readonly onDrawn?: (ms: number) => void;
 }
 
-export function EcgPaper({ signals, settings, pxPerMm, snap, onDrawn }: EcgPaperProps) {
+export function EcgPaper({ signals, settings, pxPerMm: fitPxPerMm, snap, onDrawn }: EcgPaperProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
   const geometry = useMemo(() => layoutPaper(settings), [settings]);
   const [marks, setMarks] = useState<Mark[]>([]);
+  const [zoomWanted, setZoom] = useState(1);
+  const dpr = typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1;
+  const zoom = clampZoom(zoomWanted, geometry.width * fitPxPerMm, geometry.height * fitPxPerMm, dpr);
+  // Where the pointer was when the zoom changed: the scroll box is moved to keep it in place once the new size is laid out.
+  const anchor = useRef<{ from: number; pointer: { x: number; y: number } } | null>(null);
+  const drag = useRef<{ x: number; y: number; scroll: Scroll; moved: boolean } | null>(null);
+  const pxPerMm = fitPxPerMm * zoom;
   const points = marks.map((m) => m.point);
   const widthPx = Math.ceil(geometry.width * pxPerMm);
   const heightPx = Math.ceil(geometry.height * pxPerMm);
 
   useEffect(() => setMarks([]), [signals, settings]);
 
+  const zoomTo = (next: number, pointer?: { x: number; y: number }) => {
+    const box = scroller.current;
+    const to = clampZoom(next, geometry.width * fitPxPerMm, geometry.height * fitPxPerMm, dpr);
+    if (to === zoom) return;
+    anchor.current = { from: zoom, pointer: pointer ?? { x: (box?.clientWidth ?? 0) / 2, y: (box?.clientHeight ?? 0) / 2 } };
+    setZoom(to);
+  };
+  useLayoutEffect(() => {
+    const box = scroller.current;
+    const a = anchor.current;
+    if (!box || !a) return;
+    anchor.current = null;
+    const next = anchoredScroll({ left: box.scrollLeft, top: box.scrollTop }, a.pointer, a.from, zoom);
+    box.scrollLeft = next.left;
+    box.scrollTop = next.top;
+  }, [zoom]);
+  // The wheel zooms around the pointer; a non-passive listener, since the page must not scroll too.
+  const zoomRef = useRef(zoomTo);
+  zoomRef.current = zoomTo;
+  const zoomNow = useRef(zoom);
+  zoomNow.current = zoom;
+  useEffect(() => {
+    const box = scroller.current;
+    if (!box) return;
+    const wheel = (e: WheelEvent) => {
+      if (e.shiftKey) return; // shift+wheel keeps its usual sideways scroll
+      e.preventDefault();
+      const r = box.getBoundingClientRect();
+      zoomRef.current(zoomAfterWheel(zoomNow.current, e.deltaY), { x: e.clientX - r.left, y: e.clientY - r.top });
+    };
+    box.addEventListener('wheel', wheel, { passive: false });
+    return () => box.removeEventListener('wheel', wheel);
+  }, []);
+
+  const down = (e: React.MouseEvent<HTMLDivElement>) => {
+    const box = scroller.current;
+    if (e.button !== 0 || !box) return;
+    drag.current = { x: e.clientX, y: e.clientY, scroll: { left: box.scrollLeft, top: box.scrollTop }, moved: false };
+  };
+  const move = (e: React.MouseEvent<HTMLDivElement>) => {
+    const d = drag.current;
+    const box = scroller.current;
+    if (!d || !box || (e.buttons & 1) === 0) return;
+    const dx = e.clientX - d.x;
+    const dy = e.clientY - d.y;
+    if (!d.moved && Math.hypot(dx, dy) < DRAG_THRESHOLD) return;
+    d.moved = true;
+    const next = draggedScroll(d.scroll, dx, dy);
+    box.scrollLeft = next.left;
+    box.scrollTop = next.top;
+  };
+
   useLayoutEffect(() => {
     const el = canvas.current;
     if (!el) return;
-    const dpr = window.devicePixelRatio || 1;
     el.width = Math.ceil(widthPx * dpr);
     el.height = Math.ceil(heightPx * dpr);
     const ctx = el.getContext('2d');
@@ -47,10 +108,13 @@ export function EcgPaper({ signals, settings, pxPerMm, snap, onDrawn }: EcgPaper
     const ms = performance.now() - t0;
     el.dataset.drawMs = ms.toFixed(1);
     onDrawn?.(ms);
-  }, [signals, geometry, settings, pxPerMm, widthPx, heightPx, onDrawn]);
+  }, [signals, geometry, settings, pxPerMm, widthPx, heightPx, onDrawn, dpr]);
 
   const click = (e: React.MouseEvent<HTMLDivElement>) => {
-    if (!signals) return;
+    // The end of a drag is a pan, not a caliper point.
+    const dragged = drag.current?.moved === true;
+    drag.current = null;
+    if (!signals || dragged) return;
     const rect = e.currentTarget.getBoundingClientRect();
     const x = (e.clientX - rect.left) / pxPerMm;
     const y = (e.clientY - rect.top) / pxPerMm;
@@ -64,6 +128,7 @@ export function EcgPaper({ signals, settings, pxPerMm, snap, onDrawn }: EcgPaper
   // Test and accessibility hook: where each segment is, in CSS px relative to the paper.
   const exposed = JSON.stringify({
     pxPerMm,
+    zoom,
     speed: settings.speed,
     gain: settings.gain,
     segments: geometry.segments.map((s) => ({ lead: STANDARD_LEADS[s.lead], x: s.x * pxPerMm, baseline: s.baseline * pxPerMm, width: s.width * pxPerMm, t0: s.t0, t1: s.t1 })),
@@ -79,18 +144,32 @@ export function EcgPaper({ signals, settings, pxPerMm, snap, onDrawn }: EcgPaper
             Δt {reading.ms.toFixed(1)} ms{reading.bpm ? ` (${reading.bpm.toFixed(0)} bpm)` : ''} · ΔV {reading.mv === null ? '–' : `${reading.mv.toFixed(3)} mV`}
           </span>
         )}
+        <span className="zoom" data-testid="zoom">
+          <button onClick={() => zoomTo(zoom / ZOOM_STEP)} disabled={zoom <= 1} data-testid="zoom-out" title="zoom out (or wheel)">
+            −
+          </button>
+          <span data-testid="zoom-level">{Math.round(zoom * 100)}%</span>
+          <button onClick={() => zoomTo(zoom * ZOOM_STEP)} data-testid="zoom-in" title="zoom in (or wheel); drag to pan">
+            +
+          </button>
+          <button onClick={() => zoomTo(1)} disabled={zoom === 1} data-testid="zoom-fit">
+            fit
+          </button>
+        </span>
       </div>
-      <div className="paper" style={{ width: widthPx, height: heightPx }} onClick={click} data-testid="paper" data-geometry={exposed}>
-        <canvas ref={canvas} style={{ width: widthPx, height: heightPx }} data-testid="ecg-canvas" />
-        {geometry.segments.map((s, i) => (
-          <span key={i} className="lead-label" style={{ left: (s.x + 1) * pxPerMm, top: (s.baseline - geometry.rowHeight * 0.5) * pxPerMm }} data-testid="lead-label">
-            {STANDARD_LEADS[s.lead]}
-          </span>
-        ))}
-        {marks.map(({ point: p, seg }, i) => {
-          const left = (seg.x + (p.t - seg.t0) * settings.speed) * pxPerMm;
-          return <div key={i} className="caliper-mark" style={{ left, top: (seg.baseline - geometry.rowHeight * 0.6) * pxPerMm, height: geometry.rowHeight * pxPerMm }} />;
-        })}
+      <div className="paper-scroll" ref={scroller} onMouseDown={down} onMouseMove={move} data-testid="paper-scroll">
+        <div className="paper" style={{ width: widthPx, height: heightPx }} onClick={click} data-testid="paper" data-geometry={exposed}>
+          <canvas ref={canvas} style={{ width: widthPx, height: heightPx }} data-testid="ecg-canvas" />
+          {geometry.segments.map((s, i) => (
+            <span key={i} className="lead-label" style={{ left: (s.x + 1) * pxPerMm, top: (s.baseline - geometry.rowHeight * 0.5) * pxPerMm }} data-testid="lead-label">
+              {STANDARD_LEADS[s.lead]}
+            </span>
+          ))}
+          {marks.map(({ point: p, seg }, i) => {
+            const left = (seg.x + (p.t - seg.t0) * settings.speed) * pxPerMm;
+            return <div key={i} className="caliper-mark" style={{ left, top: (seg.baseline - geometry.rowHeight * 0.6) * pxPerMm, height: geometry.rowHeight * pxPerMm }} />;
+          })}
+        </div>
       </div>
     </div>
   );

@@ -1,0 +1,197 @@
+// Runs an experiment (LODO or scaling) step by step into its run folder. A step already recorded
+// is skipped, a step with a checkpoint continues from it, so a cancelled or killed run resumes
+// where it stopped and a finished one reproduces its numbers from the same config and backend.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Catalog } from '../catalog/index.js';
+import { chooseBackend, codeVersionOf } from './backend-info.js';
+import type { ExperimentConfig } from './config.js';
+import { recordRefs } from './data.js';
+import { planExperiment, type ExperimentKind, type PlannedStep } from './plan.js';
+import type { DownstreamRecord, PretrainRecord, StepRecord } from './records.js';
+import { RunFolder, writeJsonAtomic } from './run-folder.js';
+import { ShardStore } from '../signal/store.js';
+import { downstream, pretrain } from './steps.js';
+import { lodoTable, scalingCurves, type LodoRow, type ScalingCurve } from './tables.js';
+
+export interface ExperimentOptions {
+  readonly workspace: string;
+  readonly runDir: string;
+  readonly kind: ExperimentKind;
+  readonly config: ExperimentConfig;
+  readonly configFile?: string;
+  readonly signal?: AbortSignal;
+  /** Overall fraction done (by training steps and inference batches) and what runs now. */
+  onProgress?(fraction: number, message: string): void;
+  log?(line: string): void;
+}
+
+export interface ExperimentSummary {
+  readonly kind: ExperimentKind;
+  readonly run_dir: string;
+  readonly backend: string;
+  readonly code_version: string;
+  readonly steps: number;
+  /** Steps found already recorded (a resumed run). */
+  readonly steps_reused: number;
+  readonly skipped_targets: { target: string; reason: string }[];
+  readonly lodo?: LodoRow[];
+  readonly scaling?: ScalingCurve[];
+  readonly seconds: number;
+}
+
+const sha256 = (ids: readonly number[]) => createHash('sha256').update(ids.join(',')).digest('hex');
+
+export async function runExperiment(options: ExperimentOptions): Promise<ExperimentSummary> {
+  const t0 = performance.now();
+  const { config, kind } = options;
+  const log = options.log ?? (() => {});
+  const backend = await chooseBackend({ prefer: config.backend });
+  const codeVersion = codeVersionOf();
+  const folder = new RunFolder(options.runDir);
+  const catalog = Catalog.open(options.workspace);
+  const store = ShardStore.openReader(join(options.workspace, 'store'));
+  try {
+    const plan = planExperiment(catalog, config, kind);
+    if (!existsSync(folder.runFile)) {
+      writeJsonAtomic(folder.runFile, {
+        kind,
+        config,
+        config_file: options.configFile ?? null,
+        code_version: codeVersion,
+        backend: { name: backend.name, tf: backend.tfBackend, reason: backend.reason },
+        seeds: config.seeds,
+        split_set: plan.splitId,
+        centers: plan.centers,
+        targets: plan.targets,
+        skipped_targets: plan.skipped,
+        steps: plan.steps.map((s) => s.name),
+        created_at: new Date().toISOString(),
+      });
+    }
+    log(`${kind}: ${plan.steps.length} steps, targets ${plan.targets.join(', ')}; backend ${backend.name}${plan.skipped.length ? `; skipped ${plan.skipped.map((s) => `${s.target} (${s.reason})`).join(', ')}` : ''}`);
+    const totalWork = plan.steps.reduce((a, s) => a + s.work, 0);
+    let doneWork = 0;
+    let reused = 0;
+    const records: StepRecord[] = [];
+    const byName = new Map<string, StepRecord>();
+    for (const step of plan.steps) {
+      if (folder.hasStep(step.name)) {
+        reused++;
+      } else {
+        log(`step ${step.name}: ${describe(step)}`);
+        const io = {
+          store,
+          signal: options.signal,
+          onProgress: (done: number, total: number, loss: number | null) =>
+            options.onProgress?.((doneWork + (done / total) * step.work) / totalWork, `${step.name} ${done}/${total}${loss === null ? '' : ` loss ${loss.toFixed(4)}`}`),
+        };
+        const t = performance.now();
+        const record = await runStep(step, folder, byName, catalog, io, config);
+        folder.writeStep(step.name, { ...record, seconds: +((performance.now() - t) / 1000).toFixed(2) });
+        log(`step ${step.name} done in ${((performance.now() - t) / 1000).toFixed(1)} s${record.kind === 'downstream' ? `: macro AUROC ${fmt(record.evaluation.macro_auroc)}, macro F1 ${fmt(record.evaluation.macro_f1)}` : ''}`);
+      }
+      const rec = folder.readStep<StepRecord>(step.name);
+      records.push(rec);
+      byName.set(step.name, rec);
+      doneWork += step.work;
+      options.onProgress?.(doneWork / totalWork, `${step.name} done`);
+    }
+    const evals = records.filter((r): r is DownstreamRecord => r.kind === 'downstream');
+    const summary: ExperimentSummary = {
+      kind,
+      run_dir: options.runDir,
+      backend: backend.name,
+      code_version: codeVersion,
+      steps: plan.steps.length,
+      steps_reused: reused,
+      skipped_targets: plan.skipped,
+      ...(kind === 'lodo' ? { lodo: lodoTable(evals) } : { scaling: scalingCurves(evals, config.scaling.saturationPoints) }),
+      seconds: +((performance.now() - t0) / 1000).toFixed(1),
+    };
+    writeJsonAtomic(join(options.runDir, 'summary.json'), summary);
+    return summary;
+  } finally {
+    store.close();
+    catalog.close();
+  }
+}
+
+const fmt = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
+
+function describe(s: PlannedStep): string {
+  return s.kind === 'pretrain'
+    ? `pre-train ${s.methodLabel} seed ${s.seed} on ${s.records.length} records of ${s.pool.join(', ')}${s.fraction !== null ? ` (fraction ${s.fraction})` : ''}`
+    : `${s.mode} ${s.methodLabel} on ${s.target ?? 'the targets'} (${s.train.length} train / ${s.val.length} val / ${s.test.length} test records)`;
+}
+
+async function runStep(
+  step: PlannedStep,
+  folder: RunFolder,
+  done: ReadonlyMap<string, StepRecord>,
+  catalog: Catalog,
+  io: Parameters<typeof pretrain>[2],
+  config: ExperimentConfig,
+): Promise<Omit<PretrainRecord, 'seconds'> | Omit<DownstreamRecord, 'seconds'>> {
+  if (step.kind === 'pretrain') {
+    const sha = sha256(step.records);
+    writeJsonAtomic(folder.snapshotFile(step.name), { records: step.records });
+    const r = await pretrain(
+      step.name,
+      { method: step.method, budget: config.pretrain, seed: step.seed, refs: recordRefs(catalog, step.records), checkpointDir: folder.checkpointDir(step.name), bundleDir: folder.bundleDir(step.name), dataSnapshot: `records-sha256:${sha}` },
+      io,
+    );
+    const rec: Omit<PretrainRecord, 'seconds'> = { name: step.name, kind: 'pretrain', method: step.methodLabel, seed: step.seed, pool: step.pool, fraction: step.fraction, records: step.records.length, snapshot_sha256: sha, steps: r.steps, losses: r.losses, resumed_from: r.resumedFrom, bundle: r.bundle };
+    return rec;
+  }
+  const pre = done.get(step.pretrain) as PretrainRecord | undefined;
+  if (!pre) throw new Error(`${step.name}: its pre-training step ${step.pretrain} has no record`);
+  const ids = { train: step.train, val: step.val, test: step.test };
+  const sha = sha256([...step.train, -1, ...step.val, -1, ...step.test]);
+  writeJsonAtomic(folder.snapshotFile(step.name), ids);
+  const r = await downstream(
+    step.name,
+    {
+      mode: step.mode,
+      init: pre.bundle,
+      budget: config.downstream[step.mode]!,
+      checkpointEvery: config.downstream.checkpointEvery,
+      seed: step.seed,
+      train: recordRefs(catalog, step.train),
+      val: recordRefs(catalog, step.val),
+      test: recordRefs(catalog, step.test),
+      bootstrap: config.evaluation.bootstrap,
+      evalBatch: config.evaluation.batchSize,
+      checkpointDir: folder.checkpointDir(step.name),
+      bundleDir: folder.bundleDir(step.name),
+      predictionsFile: folder.predictionsFile(step.name),
+      dataSnapshot: `records-sha256:${sha}`,
+    },
+    io,
+  );
+  const rec: Omit<DownstreamRecord, 'seconds'> = {
+    name: step.name,
+    kind: 'downstream',
+    method: step.methodLabel,
+    mode: step.mode,
+    seed: step.seed,
+    pretrain: step.pretrain,
+    target: step.target,
+    arm: step.arm,
+    fraction: step.fraction,
+    pretrain_records: pre.records,
+    train_records: step.train.length,
+    val_records: step.val.length,
+    test_records: step.test.length,
+    snapshot_sha256: sha,
+    steps: r.steps,
+    losses: r.losses,
+    resumed_from: r.resumedFrom,
+    thresholds: r.thresholds,
+    evaluation: r.evaluation,
+    predictions: r.predictions,
+    bundle: r.bundle,
+  };
+  return rec;
+}

@@ -1,0 +1,210 @@
+// The two kinds of experiment step: pre-train one method on a pool of records, and train a
+// downstream head (probe or fine-tune) from a pre-trained encoder, pick thresholds on validation
+// records and score the test records. Both checkpoint into their own folder and resume from it.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLASSES } from '../../shared/classes.js';
+import { loadClassifier, trainSsl, trainSupervised, type ProgressEvent } from '../ml/index.js';
+import type { ShardStore } from '../signal/store.js';
+import { stepsOf, type Budget, type MethodConfig } from './config.js';
+import { labelColumns, labelledStoreSource, storeSource, type RecordRef } from './data.js';
+import { chooseThresholds, evaluate, type Evaluation } from './metrics/index.js';
+import { readJson, writeFileAtomic, writeJsonAtomic } from './run-folder.js';
+
+/** Thrown when a stop request ended a step early; its checkpoint is on disk, its record is not. */
+export class StepCancelled extends Error {
+  constructor(step: string) {
+    super(`${step}: stopped on request (checkpoint written)`);
+    this.name = 'StepCancelled';
+  }
+}
+
+export interface StepIo {
+  readonly store: ShardStore;
+  readonly signal?: AbortSignal;
+  /** Steps done of this step's total (training steps; inference batches). */
+  onProgress?(done: number, total: number, loss: number | null): void;
+}
+
+/**
+ * The loss curve of a training step, kept beside its checkpoints so a resumed step reports the
+ * whole curve. A crash between a checkpoint and this file leaves null for the steps it lost.
+ */
+class Curve {
+  private readonly file: string;
+  readonly values: (number | null)[];
+  constructor(dir: string) {
+    this.file = join(dir, 'losses.json');
+    this.values = existsSync(this.file) ? readJson<(number | null)[]>(this.file) : [];
+  }
+  add(e: ProgressEvent): void {
+    while (this.values.length < e.step - 1) this.values.push(null);
+    this.values[e.step - 1] = e.loss;
+    this.values.length = e.step;
+  }
+  save(step: number): void {
+    writeJsonAtomic(this.file, this.values.slice(0, step));
+  }
+}
+
+export interface PretrainResult {
+  readonly bundle: string;
+  readonly steps: number;
+  readonly losses: (number | null)[];
+  readonly resumedFrom: number;
+}
+
+export async function pretrain(
+  name: string,
+  args: { method: MethodConfig; budget: Budget & { checkpointEvery: number }; seed: number; refs: readonly RecordRef[]; checkpointDir: string; bundleDir: string; dataSnapshot: string },
+  io: StepIo,
+): Promise<PretrainResult> {
+  const { method: m, budget } = args;
+  const steps = stepsOf(budget, args.refs.length);
+  const curve = new Curve(args.checkpointDir);
+  const run = await trainSsl(
+    {
+      method: m.method,
+      ...(m.backbone ? { model: m.backbone } : {}),
+      modelOptions: { width: m.width, depth: m.depth },
+      ...m.options,
+      steps,
+      batchSize: budget.batchSize,
+      learningRate: m.learningRate ?? budget.learningRate,
+      weightDecay: m.weightDecay ?? budget.weightDecay,
+      schedule: budget.schedule,
+      warmupSteps: budget.warmupSteps,
+      seed: args.seed,
+      checkpoint: { dir: args.checkpointDir, every: budget.checkpointEvery },
+      resume: true,
+      dataSnapshot: args.dataSnapshot,
+    },
+    storeSource(io.store, args.refs, args.seed),
+    {
+      signal: io.signal,
+      onProgress: (e) => {
+        curve.add(e);
+        io.onProgress?.(e.step, steps, e.loss);
+      },
+      onCheckpoint: (_path, step) => curve.save(step),
+    },
+  );
+  try {
+    if (run.stopped) throw new StepCancelled(name);
+    run.save(args.bundleDir);
+    curve.save(run.endStep);
+    return { bundle: args.bundleDir, steps, losses: curve.values, resumedFrom: run.startStep };
+  } finally {
+    run.method.dispose();
+  }
+}
+
+export interface DownstreamResult {
+  readonly bundle: string;
+  readonly steps: number;
+  readonly losses: (number | null)[];
+  readonly resumedFrom: number;
+  readonly thresholds: number[];
+  readonly evaluation: Evaluation;
+  readonly predictions: string;
+}
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** Probabilities [class][record] of a classifier bundle on the records, in batches. */
+export function predict(bundle: string, refs: readonly RecordRef[], store: ShardStore, batchSize: number, onBatch?: () => void): Float32Array[] {
+  const classifier = loadClassifier(bundle);
+  try {
+    const k = classifier.model.classes;
+    const out = Array.from({ length: k }, () => new Float32Array(refs.length));
+    for (let i = 0; i < refs.length; i += batchSize) {
+      const part = refs.slice(i, i + batchSize);
+      const logits = classifier.logits(store.readMany(part), part.length);
+      part.forEach((_, r) => {
+        for (let c = 0; c < k; c++) out[c][i + r] = sigmoid(logits[r * k + c]);
+      });
+      onBatch?.();
+    }
+    return out;
+  } finally {
+    classifier.dispose();
+  }
+}
+
+export async function downstream(
+  name: string,
+  args: {
+    mode: 'probe' | 'finetune';
+    init: string;
+    budget: Budget;
+    checkpointEvery: number;
+    seed: number;
+    train: readonly RecordRef[];
+    val: readonly RecordRef[];
+    test: readonly RecordRef[];
+    bootstrap: number;
+    evalBatch: number;
+    checkpointDir: string;
+    bundleDir: string;
+    predictionsFile: string;
+    dataSnapshot: string;
+  },
+  io: StepIo,
+): Promise<DownstreamResult> {
+  const { budget } = args;
+  const steps = stepsOf(budget, args.train.length);
+  const batches = Math.ceil(args.val.length / args.evalBatch) + Math.ceil(args.test.length / args.evalBatch);
+  const total = steps + batches;
+  const curve = new Curve(args.checkpointDir);
+  const run = await trainSupervised(
+    {
+      mode: args.mode,
+      init: args.init,
+      steps,
+      batchSize: budget.batchSize,
+      learningRate: budget.learningRate,
+      weightDecay: budget.weightDecay,
+      schedule: budget.schedule,
+      warmupSteps: budget.warmupSteps,
+      seed: args.seed,
+      checkpoint: { dir: args.checkpointDir, every: args.checkpointEvery },
+      resume: true,
+      dataSnapshot: args.dataSnapshot,
+    },
+    labelledStoreSource(io.store, args.train, args.seed),
+    {
+      signal: io.signal,
+      onProgress: (e) => {
+        curve.add(e);
+        io.onProgress?.(e.step, total, e.loss);
+      },
+      onCheckpoint: (_path, step) => curve.save(step),
+    },
+  );
+  try {
+    if (run.stopped) throw new StepCancelled(name);
+    run.save(args.bundleDir);
+    curve.save(run.endStep);
+  } finally {
+    run.model.dispose();
+  }
+  let done = steps;
+  const tick = () => io.onProgress?.(++done, total, null);
+  const valScores = predict(args.bundleDir, args.val, io.store, args.evalBatch, tick);
+  const testScores = predict(args.bundleDir, args.test, io.store, args.evalBatch, tick);
+  // Thresholds from validation only (the documented rule of chooseThreshold), applied to test.
+  const thresholds = chooseThresholds(labelColumns(args.val), valScores).map((t) => t.threshold);
+  const evaluation = evaluate(
+    { classes: CLASSES.map((c) => c.abbreviation), labels: labelColumns(args.test), scores: testScores, thresholds, patients: args.test.map((r) => String(r.patient)) },
+    { replicates: args.bootstrap, seed: args.seed },
+  );
+  writeFileAtomic(args.predictionsFile, predictionsCsv(args.test, testScores));
+  return { bundle: args.bundleDir, steps, losses: curve.values, resumedFrom: run.startStep, thresholds, evaluation, predictions: args.predictionsFile };
+}
+
+/** record id, patient id, then one probability column per class abbreviation. */
+function predictionsCsv(refs: readonly RecordRef[], scores: readonly Float32Array[]): string {
+  const lines = [['record', 'patient', ...CLASSES.map((c) => c.abbreviation)].join(',')];
+  refs.forEach((r, i) => lines.push([r.id, r.patient, ...scores.map((s) => s[i].toPrecision(6))].join(',')));
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,30 @@
+// Limb leads many SCP-ECG carts leave out: with I and II stored, III, aVR, aVL and aVF follow
+// (Einthoven and Goldberger), as the vendors' viewers show them. Values stay in storage units.
+const FORMULAS: readonly [string, string, (i: number, ii: number) => number][] = [
+  ['III', 'II - I', (i, ii) => ii - i],
+  ['aVR', '-(I + II) / 2', (i, ii) => -(i + ii) / 2],
+  ['aVL', 'I - II / 2', (i, ii) => i - ii / 2],
+  ['aVF', 'II - I / 2', (i, ii) => ii - i / 2],
+];
+
+export interface DerivedLead {
+  readonly name: string;
+  readonly formula: string;
+  readonly values: Float64Array;
+}
+
+/** The limb leads `names` lacks, computed from I and II; none when I or II is missing. */
+export function deriveLimbLeads(names: readonly string[], series: readonly ArrayLike<number>[]): DerivedLead[] {
+  const key = names.map((n) => n.toLowerCase());
+  const iI = key.indexOf('i');
+  const iII = key.indexOf('ii');
+  if (iI < 0 || iII < 0) return [];
+  const a = series[iI];
+  const b = series[iII];
+  const n = Math.min(a.length, b.length);
+  return FORMULAS.filter(([name]) => !key.includes(name.toLowerCase())).map(([name, formula, f]) => {
+    const values = new Float64Array(n);
+    for (let k = 0; k < n; k++) values[k] = f(a[k], b[k]);
+    return { name, formula, values };
+  });
+}

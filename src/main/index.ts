@@ -1,0 +1,143 @@
+// Electron entry (package.json "main", dist/main/index.js): one window on the renderer served from
+// app://openecg/, the Workstation API behind one validated IPC channel, and Electron's security
+// checklist applied: context isolation, sandbox, no Node in the page, a strict CSP, no navigation
+// or new windows, permissions denied. `electron` is imported at run time only (an optional
+// dependency): `openecg start` launches this file with the Electron binary when it is installed.
+import { fileURLToPath } from 'node:url';
+import { IPC_CHANNEL } from '../shared/api.js';
+import { createWorkstationApi, type WorkstationApi } from './api/index.js';
+import { appResponse } from './electron/app-protocol.js';
+import type { BrowserWindow, ElectronMain, WebContents } from './electron/electron.js';
+import { APP_ENTRY, APP_SCHEME, checkIpcCall, ipcReply, trustedUrl } from './electron/ipc-guard.js';
+import { loadWindowState, saveWindowState } from './electron/window-state.js';
+import { CONTENT_SECURITY_POLICY } from './server/guard.js';
+import { defaultRendererDir } from './server/static.js';
+import { demoWorkspaceDir } from './workspace/paths.js';
+
+const PRELOAD = fileURLToPath(new URL('../preload/index.js', import.meta.url));
+
+function workspaceArg(argv: readonly string[]): string {
+  const at = argv.indexOf('--workspace');
+  return at >= 0 && argv[at + 1] ? argv[at + 1] : demoWorkspaceDir();
+}
+
+/** Navigation, new windows and <webview> refused for every web contents the app ever creates. */
+function lockDown(contents: WebContents): void {
+  contents.on('will-navigate', (event, url) => {
+    if (!trustedUrl(url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!trustedUrl(url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+async function main(): Promise<void> {
+  // A variable specifier: TypeScript must not look for electron's own types (often not installed).
+  const specifier = 'electron';
+  const electron = (await import(specifier)) as ElectronMain;
+  const { app, BrowserWindow, ipcMain, dialog, protocol, session, screen } = electron;
+  if (!app.requestSingleInstanceLock()) return app.quit();
+  // Must precede 'ready': app:// behaves like https (secure context, fetch, module scripts).
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  app.on('web-contents-created', (_event, contents) => lockDown(contents));
+  await app.whenReady();
+
+  const rendererDir = defaultRendererDir();
+  const ses = session.defaultSession;
+  ses.protocol.handle(APP_SCHEME, (request) => {
+    const r = appResponse(rendererDir, request.url, request.method);
+    return new Response(r.body, { status: r.status, headers: r.headers });
+  });
+  // Belt and braces: any response the page ever gets carries our CSP, not only app:// ones.
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+
+  let window: BrowserWindow | null = null;
+  const api: WorkstationApi = createWorkstationApi({
+    workspace: workspaceArg(process.argv),
+    dialogs: {
+      async chooseFolder(purpose) {
+        if (!window) return null;
+        const result = await dialog.showOpenDialog(window, {
+          title: purpose === 'data' ? 'Choose a folder of ECG records to import' : 'Choose a workspace folder',
+          buttonLabel: purpose === 'data' ? 'Import from here' : 'Open workspace',
+          properties: ['openDirectory', 'createDirectory', 'dontAddToRecent'],
+        });
+        return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0];
+      },
+    },
+  });
+  ipcMain.handle(IPC_CHANNEL, (event, method, input) =>
+    ipcReply(async () => {
+      const frame = event.senderFrame;
+      const checked = checkIpcCall({ url: frame?.url ?? '', topFrame: frame !== null && frame.parent === null }, method, input);
+      return api.call(checked.method, checked.input);
+    }),
+  );
+
+  const userData = app.getPath('userData');
+  const openWindow = () => {
+    const state = loadWindowState(userData, screen.getAllDisplays().map((d) => d.workArea));
+    const win = new BrowserWindow({
+      x: state.x,
+      y: state.y,
+      width: state.width,
+      height: state.height,
+      minWidth: 900,
+      minHeight: 600,
+      show: false,
+      title: 'OpenECG Workstation',
+      backgroundColor: '#f4f5f7',
+      webPreferences: {
+        preload: PRELOAD,
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        nodeIntegrationInWorker: false,
+        nodeIntegrationInSubFrames: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        experimentalFeatures: false,
+        webviewTag: false,
+        navigateOnDragDrop: false,
+        // Middle-click would open links in new windows; navigation is ours alone.
+        disableBlinkFeatures: 'Auxclick',
+      },
+    });
+    if (state.maximized) win.maximize();
+    win.once('ready-to-show', () => win.show());
+    win.on('close', () => {
+      try {
+        saveWindowState(userData, win.getNormalBounds(), win.isMaximized());
+      } catch {
+        // Unusable bounds are not worth failing the close for; the defaults return next time.
+      }
+    });
+    win.on('closed', () => {
+      if (window === win) window = null;
+    });
+    window = win;
+    void win.loadURL(APP_ENTRY);
+  };
+
+  openWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) openWindow();
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.on('before-quit', () => api.close());
+}
+
+// Only under Electron: importing this file from Node (tests, tools) must not try to start an app.
+if (process.versions.electron) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`OpenECG Workstation failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}
+

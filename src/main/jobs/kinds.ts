@@ -1,0 +1,19 @@
+// What each kind of job takes as parameters (stored as JSON in the job row, checked again when the
+// job process starts, so a resumed job runs with exactly what it was submitted with).
+import { z } from 'zod';
+import { experimentConfigSchema } from '../experiments/config.js';
+
+export const importParams = z.object({ folder: z.string(), dataset: z.string().optional(), center: z.string().optional(), workers: z.number().int().min(0).optional() }).strict();
+
+export const experimentParams = z.object({ experiment: z.enum(['lodo', 'scaling']), config: experimentConfigSchema, config_file: z.string().nullable().default(null) }).strict();
+
+/** One pre-training of config.methods[method] on the train split of `centers` (default: all the config's). */
+export const pretrainParams = z.object({ config: experimentConfigSchema, method: z.number().int().min(0).default(0), centers: z.array(z.string()).min(1).optional() }).strict();
+
+/** Probe or fine-tune from a pre-training bundle on the centers' train split, scored on their test split. */
+export const downstreamParams = z.object({ config: experimentConfigSchema, init: z.string(), centers: z.array(z.string()).min(1).optional() }).strict();
+
+/** Scores a classifier bundle on the centers' test split, thresholds from their val split. */
+export const evaluateParams = z.object({ config: experimentConfigSchema, bundle: z.string(), centers: z.array(z.string()).min(1).optional() }).strict();
+
+export const PARAMS = { import: importParams, experiment: experimentParams, pretrain: pretrainParams, probe: downstreamParams, finetune: downstreamParams, evaluate: evaluateParams } as const;
