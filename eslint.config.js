@@ -29,4 +29,6 @@ export default tseslint.config(
   layer(['src/main/workspace/**', 'src/main/api/**'], ['server', 'cli']),
   layer(['src/main/server/**'], ['cli']),
   layer(['src/renderer/**'], ['main', 'preload']),
+  // The preload speaks only the one IPC channel: no main-side code, no renderer code.
+  layer(['src/preload/**'], ['main', 'renderer']),
 );

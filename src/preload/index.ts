@@ -15,7 +15,6 @@ declare const require: (id: 'electron') => PreloadElectron;
 // Kept in step with IPC_CHANNEL in src/shared/api.ts (this file cannot import ESM at run time).
 const CHANNEL = 'openecg:call';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { contextBridge, ipcRenderer } = require('electron');
 
 contextBridge.exposeInMainWorld('openecg', {

@@ -56,11 +56,14 @@ async function shot(name: string): Promise<void> {
 const text = async (id: string) => (await page.textContent(`[data-testid=${id}]`)) ?? '';
 const geometry = async () => JSON.parse((await page.getAttribute('[data-testid=paper]', 'data-geometry'))!) as { pxPerMm: number; zoom: number };
 
+/** A page-side predicate (a string: the tests compile without DOM types): the window status starts with `prefix`. */
+const windowStarts = (prefix: string) => `document.querySelector('[data-testid=window]')?.textContent?.startsWith(${JSON.stringify(prefix)})`;
+
 /** Milliseconds from `act` until the status shows the window starting at `startS`, and the canvas's own draw time. */
 async function moveTo(act: () => Promise<void>, startS: number): Promise<{ ms: number; drawMs: number }> {
   const t0 = Date.now();
   await act();
-  await page.waitForFunction((s) => document.querySelector('[data-testid=window]')?.textContent?.startsWith(`${s.toFixed(1)}–`), startS, { timeout: 10_000 });
+  await page.waitForFunction(windowStarts(`${startS.toFixed(1)}–`), undefined, { timeout: 10_000 });
   const ms = Date.now() - t0;
   return { ms, drawMs: Number(await page.getAttribute('[data-testid=ecg-canvas]', 'data-draw-ms')) };
 }
@@ -133,7 +136,7 @@ describe('the 30-minute record', () => {
     await page.click('[data-testid=filter-apply]');
     const t0 = Date.now();
     await page.click(`[data-testid=record-row][data-record="${LONG.name}"]`);
-    await page.waitForFunction(() => document.querySelector('[data-testid=window]')?.textContent?.startsWith('0.0–10.0 s of 1800.0 s'));
+    await page.waitForFunction(windowStarts('0.0–10.0 s of 1800.0 s'));
     times.open = Date.now() - t0;
     times.drawFirst = Number(await page.getAttribute('[data-testid=ecg-canvas]', 'data-draw-ms'));
     expect(await text('viewer-status')).toContain('257 Hz raw');
@@ -165,8 +168,8 @@ describe('the 30-minute record', () => {
     expect(zoomed.pxPerMm).toBeCloseTo(fit.pxPerMm * 1.25, 6);
     expect(await text('zoom-level')).toBe('125%');
     // The grid follows the zoom: the canvas is drawn at the new px per mm, so 5 mm stays 5 mm of paper.
-    const width = await page.$eval('[data-testid=ecg-canvas]', (c) => (c as HTMLCanvasElement).clientWidth);
-    const paperMm = (await page.$eval('[data-testid=paper]', (p) => (p as HTMLElement).clientWidth)) / zoomed.pxPerMm;
+    const width = await page.$eval('[data-testid=ecg-canvas]', (c) => (c as unknown as { clientWidth: number }).clientWidth);
+    const paperMm = (await page.$eval('[data-testid=paper]', (p) => (p as unknown as { clientWidth: number }).clientWidth)) / zoomed.pxPerMm;
     expect(width / zoomed.pxPerMm).toBeCloseTo(paperMm, 1);
 
     // Wheel over a point: zoom in around it (the paper point under the pointer stays put).
