@@ -64,8 +64,8 @@ export interface ImportSummary {
   readonly store: { rate: number; length: number; dtype: string };
 }
 
-/** Rows per store append + catalog transaction: large enough to amortise, small enough to lose little on a crash. */
-const BATCH = 256;
+/** Rows per store append + catalog transaction (each ends in two fsyncs): large enough to amortise them, small enough to lose little on a crash. */
+const BATCH = 1024;
 const ERRORS_SHOWN = 50;
 
 async function chooseAdapter(folder: string, name?: string): Promise<DatasetAdapter> {
