@@ -1,12 +1,13 @@
-// The workstation shell: a header with the workspace, and the catalog browser or the 12-lead viewer.
+// The workstation shell: a header with the workspace, and the catalog browser, the 12-lead viewer or the jobs.
 import { useCallback, useEffect, useState } from 'react';
 import type { ApiClient, SystemInfo } from '../shared/api.js';
 import { CatalogView } from './catalog/CatalogView.js';
 import { ImportPanel } from './catalog/ImportPanel.js';
 import { WorkspacePicker } from './WorkspacePicker.js';
+import { JobsView } from './jobs/JobsView.js';
 import { ViewerView } from './viewer/ViewerView.js';
 
-type View = { kind: 'catalog' } | { kind: 'viewer'; id: number };
+type View = { kind: 'catalog' } | { kind: 'viewer'; id: number } | { kind: 'jobs' };
 
 export function App({ client }: { client: ApiClient }) {
   const [info, setInfo] = useState<SystemInfo | null>(null);
@@ -46,6 +47,9 @@ export function App({ client }: { client: ApiClient }) {
           <button className={view.kind === 'viewer' ? 'active' : ''} disabled={lastRecord === null} onClick={() => lastRecord !== null && open(lastRecord)} data-testid="nav-viewer">
             12-lead viewer
           </button>
+          <button className={view.kind === 'jobs' ? 'active' : ''} disabled={!info?.catalog} onClick={() => setView({ kind: 'jobs' })} data-testid="nav-jobs">
+            Train &amp; jobs
+          </button>
         </nav>
         {info && <WorkspacePicker client={client} info={info} onOpened={opened} />}
         <span className="muted" data-testid="workspace">
@@ -58,6 +62,7 @@ export function App({ client }: { client: ApiClient }) {
         {view.kind === 'catalog' && info && <ImportPanel key={info.workspace} client={client} info={info} onFinished={reload} />}
         {view.kind === 'catalog' && info?.catalog && <CatalogView key={`${info.workspace}#${generation}`} client={client} onOpen={open} />}
         {view.kind === 'viewer' && <ViewerView client={client} id={view.id} />}
+        {view.kind === 'jobs' && <JobsView key={info?.workspace} client={client} />}
       </main>
     </div>
   );

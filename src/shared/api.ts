@@ -184,6 +184,36 @@ export const importJobSchema = z.object({
   message: z.string().nullable(),
 });
 
+// --- jobs: training and experiments in their own processes ---------------------------------------
+
+export const jobSummarySchema = z.object({
+  id: z.number().int().positive(),
+  kind: z.string(),
+  /** 'lodo' or 'scaling' for experiment jobs. */
+  experiment: z.string().nullable(),
+  config: z.string().nullable(),
+  state: z.enum(['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted']),
+  progress: z.number().min(0).max(1),
+  etaS: z.number().min(0).nullable(),
+  message: z.string().nullable(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+export const jobsListSchema = z.object({
+  jobs: z.array(jobSummarySchema),
+  /** Bundled experiment configs a new job can use. */
+  configs: z.array(z.string()),
+});
+
+export const jobStartSchema = z
+  .object({
+    experiment: z.enum(['lodo', 'scaling']),
+    /** A bundled config's name (jobs.list's configs). */
+    config: z.string().regex(/^[a-z0-9-]{1,40}$/),
+  })
+  .strict();
+
 // --- the method table ----------------------------------------------------------------------------
 
 const none = z.object({}).strict().default({});
@@ -202,6 +232,9 @@ export const API = {
   'import.start': { input: importStartSchema, output: importJobSchema },
   'import.status': { input: importJobIdSchema, output: importJobSchema },
   'import.cancel': { input: importJobIdSchema, output: importJobSchema },
+  'jobs.list': { input: none, output: jobsListSchema },
+  'jobs.start': { input: jobStartSchema, output: jobSummarySchema },
+  'jobs.cancel': { input: z.object({ id: z.number().int().positive() }).strict(), output: jobSummarySchema },
 } as const;
 
 export type ApiMethod = keyof typeof API;
@@ -218,6 +251,7 @@ export interface ApiClient {
 
 export type RecordFilterInput = z.input<typeof recordFilterSchema>;
 export type CatalogSummary = ApiOutput<'catalog.summary'>;
+export type JobSummary = ApiOutput<'jobs.start'>;
 export type RecordPage = ApiOutput<'catalog.query'>;
 export type RecordRow = z.output<typeof recordRowSchema>;
 export type RecordDetail = ApiOutput<'record.get'>;

@@ -8,6 +8,7 @@ import { Catalog, CatalogError, type RecordDetail } from '../catalog/index.js';
 import { ADAPTERS } from '../datasets/index.js';
 import { ShardStore } from '../signal/store.js';
 import { ImportJobs, type ImportCatalogView } from './import-jobs.js';
+import { cancelExperimentJob, listJobs, startExperimentJob } from './jobs.js';
 import { canonicalSignals, rawSignals } from './signals.js';
 
 /** Native folder pickers: only a front end with a desktop (Electron) has them. */
@@ -134,6 +135,15 @@ export function createWorkstationApi(options: WorkstationOptions): WorkstationAp
     'import.start': ({ folder, dataset }) => imports.start(folder, dataset),
     'import.status': ({ id }) => imports.status(id),
     'import.cancel': ({ id }) => imports.cancel(id),
+    'jobs.list': () => {
+      openCatalog();
+      return listJobs(workspace);
+    },
+    'jobs.start': ({ experiment, config }) => {
+      openCatalog();
+      return startExperimentJob(workspace, experiment, config);
+    },
+    'jobs.cancel': ({ id }) => cancelExperimentJob(workspace, id),
   };
 
   const call = async <M extends ApiMethod>(method: M, input: unknown): Promise<ApiOutput<M>> => {

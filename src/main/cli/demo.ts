@@ -1,20 +1,26 @@
 // `openecg demo --workspace <dir> [--records N] [--seed S] [--workers N] [--json]`
 import { RateMeter, terminalProgress } from '../import/progress.js';
 import { makeDemoWorkspace } from '../workspace/demo.js';
+import { runDemoExperiments } from '../workspace/demo-experiments.js';
+import { experimentTable, resolveConfig } from './experiment.js';
+import { jobLine } from './jobs.js';
 import { intOption, parseCommandArgs, printJson, UsageError, type Command } from './command.js';
 
-const USAGE = `usage: openecg demo --workspace <dir> [--records N] [--seed S] [--workers N] [--json]
+const USAGE = `usage: openecg demo --workspace <dir> [--records N] [--seed S] [--workers N] [--config C] [--no-experiments] [--json]
 
 Generates the built-in synthetic multi-center corpus (12-lead ECGs from a cardiac dipole model,
 written in the real file layouts: PhysioNet/CinC .hea+.mat, WFDB 16 and 212, PTB-XL, MIMIC-IV-ECG
-and CODE-15% style), imports every center through its adapter, and stores the patient splits,
-LODO folds and scaling subsets. A second run reuses what exists.
+and CODE-15% style), imports every center through its adapter, stores the patient splits, LODO
+folds and scaling subsets, then runs the small CPU experiment config (pre-training, probing, LODO
+and data scaling) as jobs. A second run reuses what exists.
 
 options:
   --workspace <dir>  the workspace (the corpus goes into <dir>/demo-corpus)   (required)
   --records <n>      records to generate                                       (default 2000)
   --seed <s>         generator seed                                             (default 1)
   --workers <n>      worker threads                                             (default: one per core)
+  --config <c>       experiment config file or bundled name                     (default small-cpu)
+  --no-experiments   generate and import only
   --json             one JSON summary on stdout`;
 
 export const demoCommand: Command = {
@@ -22,7 +28,12 @@ export const demoCommand: Command = {
   summary: 'generate and import the built-in multi-center demo corpus',
   usage: USAGE,
   async run(argv) {
-    const { values } = parseCommandArgs(argv, { workspace: { type: 'string' }, records: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' } }, false);
+    const { values } = parseCommandArgs(
+      argv,
+      { workspace: { type: 'string' }, records: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, config: { type: 'string' }, 'no-experiments': { type: 'boolean' }, json: { type: 'boolean' } },
+      false,
+    );
+    const configFile = values['no-experiments'] ? null : resolveConfig(values.config ?? 'small-cpu');
     if (!values.workspace) throw new UsageError('--workspace is required');
     const records = intOption(values.records, 'records', 2000)!;
     if (records < 1) throw new UsageError('--records must be at least 1');
@@ -44,13 +55,27 @@ export const demoCommand: Command = {
         progress: (p) => (p.done >= p.total ? importBar.end(p) : importBar.update(p)),
       },
     );
-    if (values.json) printJson(summary);
+    let lastMessage = '';
+    const experiments = configFile
+      ? await runDemoExperiments(summary.workspace, configFile, (experiment, row) => {
+          const line = `${experiment}: ${jobLine(row)}`.slice(0, 150);
+          if (process.stderr.isTTY) process.stderr.write(`\r${line}\x1b[K`);
+          else if (row.message !== lastMessage && Math.round(row.progress * 100) % 10 === 0) process.stderr.write(`${line}\n`);
+          lastMessage = row.message ?? '';
+        })
+      : [];
+    if (process.stderr.isTTY && experiments.length) process.stderr.write('\n');
+    if (values.json) printJson({ ...summary, experiments });
     else {
       const lines = [`demo workspace ${summary.workspace}: ${summary.records} records${summary.generated ? ` (generated in ${summary.generate_seconds} s)` : ' (corpus reused)'}`];
       for (const c of summary.centers) lines.push(`  ${c.name.padEnd(22)} ${c.adapter.padEnd(7)} imported ${c.imported}, already there ${c.skipped}, failed ${c.failed}`);
       lines.push(`  patient split ${summary.split.id}: train ${summary.split.patients.train}, val ${summary.split.patients.val}, test ${summary.split.patients.test}`);
+      for (const e of experiments) {
+        lines.push(`${e.experiment} (job ${e.job}, ${e.reused ? 'reused' : `${e.minutes} min`}): ${e.state}${e.error ? `: ${e.error}` : ''}`);
+        if (e.summary) lines.push(experimentTable(e.summary).trimEnd());
+      }
       process.stdout.write(lines.join('\n') + '\n');
     }
-    return summary.centers.some((c) => c.failed > 0) ? 1 : 0;
+    return summary.centers.some((c) => c.failed > 0) || experiments.some((e) => e.state !== 'done') ? 1 : 0;
   },
 };

@@ -1,15 +1,11 @@
 // `openecg experiment lodo|scaling --workspace <dir> --config <file|name> [--json] [--detach]`
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Catalog } from '../catalog/index.js';
+import { bundledConfigNames, configPath } from '../experiments/bundled.js';
 import { ConfigError, readExperimentConfig } from '../experiments/config.js';
 import type { ExperimentSummary } from '../experiments/run.js';
 import { startJob, submitJob, waitForJob } from '../jobs/index.js';
 import { parseCommandArgs, printJson, UsageError, type Command } from './command.js';
 import { jobLine } from './jobs.js';
-
-const CONFIGS = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..', 'resources', 'experiments');
 
 const USAGE = `usage: openecg experiment lodo|scaling --workspace <dir> --config <file|name> [--json] [--detach]
 
@@ -24,13 +20,13 @@ Runs an experiment as a job (its own process; see openecg jobs):
 Ctrl-C stops at the next step boundary with a checkpoint; openecg jobs resume <id> continues.`;
 
 export function resolveConfig(value: string): string {
-  if (existsSync(value)) return value;
-  const named = join(CONFIGS, `${value.replace(/\.json$/, '')}.json`);
-  if (existsSync(named)) return named;
-  throw new UsageError(`no config file '${value}' (and no bundled config of that name in ${CONFIGS})`);
+  const path = configPath(value);
+  if (!path) throw new UsageError(`no config file '${value}' (and no bundled config of that name: ${bundledConfigNames().join(', ')})`);
+  return path;
 }
 
-function table(s: ExperimentSummary): string {
+/** The LODO table and scaling curves of a finished experiment, as text. */
+export function experimentTable(s: ExperimentSummary): string {
   const f = (v: number | null) => (v === null ? '  n/a' : v.toFixed(3));
   const lines: string[] = [];
   if (s.lodo) {
@@ -89,7 +85,7 @@ export const experimentCommand: Command = {
     }
     const summary = end.result as ExperimentSummary;
     if (values.json) printJson({ job: id, ...summary });
-    else process.stdout.write(`experiment job ${id}\n${table(summary)}`);
+    else process.stdout.write(`experiment job ${id}\n${experimentTable(summary)}`);
     return 0;
   },
 };

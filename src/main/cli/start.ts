@@ -57,7 +57,7 @@ export const startCommand: Command = {
     }
     process.stderr.write(`${front.reason}: starting browser mode.\n`);
     const server = await startServer({ workspace, port: intOption(values.port, 'port', 0) });
-    process.stdout.write(`OpenECG Workstation on ${workspace}\n  open ${server.url}\n  (Ctrl-C stops it)\n`);
+    process.stdout.write(`OpenECG Workstation on ${workspace}\n  open ${server.url}\n  train models from its "Train & jobs" tab (or: openecg demo --workspace ${workspace})\n  (Ctrl-C stops it)\n`);
     if (!values['no-browser']) openBrowser(server.url);
     await new Promise<void>((resolve) => {
       const stop = () => void server.close().then(resolve);
