@@ -3,7 +3,8 @@
 // (what makes a resumed run continue exactly).
 import { CLASS_COUNT } from '../../shared/classes.js';
 import type { Catalog } from '../catalog/index.js';
-import { Rng, deriveSeed, type LabelledSource, type RecordSource } from '../ml/index.js';
+import { type LabelledSource, type RecordSource } from '../ml/index.js';
+import { EpochOrder } from '../ml/train/data.js';
 import type { ShardStore } from '../signal/store.js';
 
 export interface RecordRef {
@@ -25,31 +26,6 @@ export function recordRefs(catalog: Catalog, ids: readonly number[]): RecordRef[
     out.push(r);
   }
   return out;
-}
-
-/** Record slots of each batch: a fresh seeded shuffle per epoch, as ml's in-memory sources do. */
-class EpochOrder {
-  private epoch = -1;
-  private order: Int32Array = new Int32Array(0);
-  constructor(
-    private readonly count: number,
-    private readonly seed: number,
-  ) {
-    if (count < 1) throw new RangeError('no records to train on');
-  }
-  indices(size: number, step: number): number[] {
-    const out: number[] = [];
-    for (let i = 0; i < size; i++) {
-      const k = step * size + i;
-      const epoch = Math.floor(k / this.count);
-      if (epoch !== this.epoch) {
-        this.order = new Rng(deriveSeed(this.seed, epoch)).permutation(this.count);
-        this.epoch = epoch;
-      }
-      out.push(this.order[k % this.count]);
-    }
-    return out;
-  }
 }
 
 export function storeSource(store: ShardStore, refs: readonly RecordRef[], seed: number): RecordSource {

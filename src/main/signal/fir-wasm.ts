@@ -60,7 +60,7 @@ export function firKernelFailure(): string | undefined {
   return failure;
 }
 
-/** fir.wat beside this module (src/), or in src/ when running from the tsc output in dist/. */
+/** fir.wat beside this module (src/, or dist/ where the build copies it), else in src/ of the checkout. */
 function watSource(): string {
   for (const rel of ['./fir.wat', '../../../src/main/signal/fir.wat']) {
     const path = fileURLToPath(new URL(rel, import.meta.url));
