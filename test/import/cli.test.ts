@@ -67,7 +67,7 @@ describe('openecg import arguments', () => {
 describe('resume', () => {
   it('after kill -9 imports exactly what is missing', async () => {
     const folder = temp('kill');
-    const total = 3000;
+    const total = 1500;
     copiesOfCinc(folder, total);
     const ws = temp('kill-ws');
     const child = spawn(process.execPath, [BIN, 'import', folder, '--workspace', ws, '--workers', '1'], { stdio: 'ignore' });
@@ -83,7 +83,7 @@ describe('resume', () => {
       } catch {
         // the catalog may not exist yet
       }
-      if (committed >= 1024) break;
+      if (committed >= 256) break;
     }
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));

@@ -65,7 +65,7 @@ export interface ImportSummary {
 }
 
 /** Rows per store append + catalog transaction (each ends in two fsyncs): large enough to amortise them, small enough to lose little on a crash. */
-const BATCH = 1024;
+const BATCH = 256;
 const ERRORS_SHOWN = 50;
 
 async function chooseAdapter(folder: string, name?: string): Promise<DatasetAdapter> {

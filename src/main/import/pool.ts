@@ -8,9 +8,9 @@ import type { Candidate } from '../datasets/types.js';
 import { loadCandidate } from './load.js';
 import type { CanonicalSettings, FromWorker, LoadResult, ToWorker } from './protocol.js';
 
-/** Records per batch, and batches a worker holds at once (the second hides the main thread's pauses). */
+/** Records per batch, and batches a worker holds at once: enough queued work to ride out the main thread's store + catalog writes. */
 export const BATCH_RECORDS = 16;
-const BATCHES_PER_WORKER = 3;
+const BATCHES_PER_WORKER = 6;
 
 /** The compiled worker script; under Vitest this module is TypeScript, so point at the build. */
 function workerScript(): string {
