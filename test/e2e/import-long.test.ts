@@ -2,19 +2,15 @@
 // the broken record's error row, the catalog growing), a 30-minute INCART-like record (12 leads,
 // 257 Hz, 462600 samples, WFDB format 16) read and drawn window by window, and zoom/pan of the page.
 // Needs /usr/bin/chromium and the build (npm run build: the import child and workers run from dist).
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runImport } from '../../src/main/import/pipeline.js';
 import { startServer, type RunningServer } from '../../src/main/server/server.js';
 import { CINC, tempDir, writePulseRecord, type PulseRecord } from '../api/fixtures.js';
+import { RENDERER, ensureRenderer, launchChromium, screenshot } from './browser.js';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const RENDERER = join(REPO, 'dist', 'renderer');
-const SHOTS = join(REPO, 'test-output', 'screenshots');
-const CHROMIUM = '/usr/bin/chromium';
 
 /** INCART's shape: 30 min 6 s at 257 Hz; a beat every 0.8 s (75 bpm), every fifth one taller. */
 const LONG: PulseRecord = {
@@ -32,25 +28,8 @@ let page: Page;
 const times: Record<string, number> = {};
 const problems: string[] = [];
 
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-async function ensureRenderer(): Promise<void> {
-  const index = join(RENDERER, 'index.html');
-  const sources = Math.max(newest(join(REPO, 'src', 'renderer')), newest(join(REPO, 'src', 'shared')));
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  const { build } = await import('vite');
-  await build({ configFile: join(REPO, 'vite.config.ts'), root: join(REPO, 'src', 'renderer'), logLevel: 'warn' });
-}
-
 async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  await screenshot(page, name);
 }
 
 const text = async (id: string) => (await page.textContent(`[data-testid=${id}]`)) ?? '';
@@ -74,8 +53,6 @@ async function moveTo(act: () => Promise<void>, startS: number): Promise<{ ms: n
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`);
-  mkdirSync(SHOTS, { recursive: true });
   root = tempDir('e2e-import');
   const workspace = join(root, 'ws');
   // The workspace starts with the long record alone.
@@ -88,12 +65,7 @@ beforeAll(async () => {
   writeFileSync(join(cpsc, 'A9999.hea'), 'A9999 12 500 5000\nA9999.mat 16+24 1000/mV 16 0 28 -1716 0 I\n');
   await ensureRenderer();
   server = await startServer({ workspace, rendererDir: RENDERER });
-  browser = await chromium.launchPersistentContext(join(root, 'chromium'), {
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1500, height: 1000 },
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
+  ({ browser, page } = await launchChromium(join(root, 'chromium')));
   page.setDefaultTimeout(15_000);
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   // The one 400 is the test's own import of a missing folder (the browser logs every failed request).

@@ -1,17 +1,15 @@
 // Model training offered as a job in the UI: start an experiment on the demo workspace, watch it
 // run in its own process, cancel it. Debian's Chromium in browser mode, as the other e2e tests.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/main/server/server.js';
 import { makeDemoWorkspace } from '../../src/main/workspace/demo.js';
 import { jobs } from '../../src/main/jobs/index.js';
+import { RENDERER, ensureRenderer, launchChromium, screenshot } from './browser.js';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const SHOTS = join(REPO, 'test-output', 'screenshots');
 const root = mkdtempSync(join(tmpdir(), 'openecg-e2e-jobs-'));
 const workspace = join(root, 'ws');
 let server: RunningServer;
@@ -19,15 +17,10 @@ let browser: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   await makeDemoWorkspace({ workspace, records: 150, workers: 0 });
-  server = await startServer({ workspace, rendererDir: join(REPO, 'dist', 'renderer') });
-  browser = await chromium.launchPersistentContext(join(root, 'chromium'), {
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1400, height: 900 },
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
+  server = await startServer({ workspace, rendererDir: RENDERER });
+  await ensureRenderer();
+  ({ browser, page } = await launchChromium(join(root, 'chromium'), { width: 1400, height: 900 }));
   page.setDefaultTimeout(20_000);
 }, 120_000);
 
@@ -54,10 +47,10 @@ describe('training as a job', () => {
     const row = jobs(workspace).find((j) => j.id === Number(id))!;
     expect(row.kind).toBe('experiment');
     expect(row.pid).not.toBe(process.pid);
-    await page.screenshot({ path: join(SHOTS, 'jobs-running.png'), fullPage: true });
+    await screenshot(page, 'jobs-running');
     await page.click(`[data-testid=job-row][data-job="${id}"] [data-testid=job-cancel]`);
     await expect.poll(() => stateOf(id), { timeout: 60_000, interval: 250 }).toBe('cancelled');
     expect(jobs(workspace).find((j) => j.id === Number(id))!.state).toBe('cancelled');
-    await page.screenshot({ path: join(SHOTS, 'jobs-cancelled.png'), fullPage: true });
+    await screenshot(page, 'jobs-cancelled');
   }, 180_000);
 });

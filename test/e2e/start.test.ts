@@ -4,12 +4,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DemoManifest } from '../../src/main/demo/manifest.js';
+import { REPO, launchChromium } from './browser.js';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const home = mkdtempSync(join(tmpdir(), 'openecg-start-'));
 let child: ChildProcess | undefined;
 let browser: BrowserContext | undefined;
@@ -42,11 +41,9 @@ describe('openecg start (npm start)', () => {
     const { url, log } = await started(child);
     expect(log).toMatch(/Electron is not installed here.*starting browser mode/);
     const manifest = JSON.parse(readFileSync(join(home, 'demo-workspace', 'demo-corpus', 'demo-manifest.json'), 'utf8')) as DemoManifest;
-    browser = await chromium.launchPersistentContext(join(home, 'chromium'), {
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    });
-    const page = browser.pages()[0] ?? (await browser.newPage());
+    const launched = await launchChromium(join(home, 'chromium'));
+    browser = launched.browser;
+    const page = launched.page;
     await page.goto(url);
     await page.waitForSelector('[data-testid=total-records]');
     expect(Number(await page.textContent('[data-testid=total-records]'))).toBe(manifest.records.length);

@@ -1,21 +1,17 @@
 // End to end in Debian's Chromium: `openecg serve` (in-process) over a workspace made by importing
 // the real CinC samples and a generated record, driven with playwright-core. Needs /usr/bin/chromium
 // (apt-get install chromium) and the built renderer (npx vite build; rebuilt here when stale).
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STANDARD_LEADS } from '../../src/shared/leads.js';
 import { Catalog } from '../../src/main/catalog/index.js';
 import { startServer, type RunningServer } from '../../src/main/server/server.js';
 import { CALIPER_RECORD, makeWorkspace, tempDir } from '../api/fixtures.js';
+import { RENDERER, ensureRenderer, launchChromium, screenshot } from './browser.js';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const RENDERER = join(REPO, 'dist', 'renderer');
-const SHOTS = join(REPO, 'test-output', 'screenshots');
-const CHROMIUM = '/usr/bin/chromium';
 
 let root: string;
 let workspace: string;
@@ -25,24 +21,6 @@ let page: Page;
 const drawTimes: Record<string, number> = {};
 /** Console errors and CSP violations the page reported. */
 const problems: string[] = [];
-
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-/** Builds the renderer when dist/renderer is missing or older than its sources. */
-async function ensureRenderer(): Promise<void> {
-  const index = join(RENDERER, 'index.html');
-  const sources = Math.max(newest(join(REPO, 'src', 'renderer')), newest(join(REPO, 'src', 'shared')));
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  const { build } = await import('vite');
-  await build({ configFile: join(REPO, 'vite.config.ts'), root: join(REPO, 'src', 'renderer'), logLevel: 'warn' });
-}
 
 /** A raw HTTP request with any Host/Origin we like (fetch will not send a foreign Host). */
 function raw(path: string, headers: Record<string, string>, method = 'GET', body?: string): Promise<number> {
@@ -59,7 +37,7 @@ function raw(path: string, headers: Record<string, string>, method = 'GET', body
 const count = (id: string) => page.locator(`[data-testid=${id}]`).count();
 
 async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  await screenshot(page, name);
 }
 
 async function openRecord(name: string): Promise<void> {
@@ -89,19 +67,11 @@ interface Geometry {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`);
-  mkdirSync(SHOTS, { recursive: true });
   root = tempDir('e2e');
   ({ workspace } = await makeWorkspace(root));
   await ensureRenderer();
   server = await startServer({ workspace, rendererDir: RENDERER });
-  // A fresh profile per run (launchPersistentContext is how playwright takes --user-data-dir).
-  browser = await chromium.launchPersistentContext(join(root, 'chromium'), {
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1500, height: 1000 },
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
+  ({ browser, page } = await launchChromium(join(root, 'chromium')));
   page.setDefaultTimeout(10_000);
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => m.type() === 'error' && !/401|Unauthorized/.test(m.text()) && problems.push(`console: ${m.text()}`));
