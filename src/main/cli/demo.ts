@@ -25,7 +25,7 @@ options:
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'generate and import the built-in multi-center demo corpus',
+  summary: 'generate and import the built-in multi-center demo corpus, then run the small experiments',
   usage: USAGE,
   async run(argv) {
     const { values } = parseCommandArgs(
