@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import type { NewRecord } from '../../src/main/catalog/index.js';
+import { mulberry32 } from '../../src/shared/random.js';
 
 export const LABELS_CSV = new URL('../../../shared/ecg-samples/reference-cinc/labels.csv', import.meta.url);
 export const CLASSES_CSV = new URL('../../../shared/openecg/classes.csv', import.meta.url);
@@ -74,15 +75,7 @@ export function cincRecords(): NewRecord[] {
 }
 
 /** A seeded generator, so generated catalogs are the same on every run. */
-export function rng(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 const CODES = ['426783006', '164889003', '270492004', '59118001', '713427006', '111975006', '164884008', '427084000'];
 

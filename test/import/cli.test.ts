@@ -1,21 +1,15 @@
 // `openecg import` as a user runs it: exit statuses, messages, and resume after kill -9.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/main/catalog/catalog.js';
 import { ShardStore } from '../../src/main/signal/store.js';
 import { copiesOfCinc, REPO } from './corpus.js';
+import { tempDir } from '../temp.js';
 
 const BIN = join(REPO, 'bin', 'openecg.js');
-const made: string[] = [];
-function temp(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `openecg-cli-${prefix}-`));
-  made.push(dir);
-  return dir;
-}
-afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const temp = (prefix: string) => tempDir(`cli-${prefix}`);
 
 function openecg(...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });

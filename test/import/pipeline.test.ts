@@ -1,8 +1,6 @@
 // The import pipeline on real files: counts, canonical signals, resume, broken records, workers.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLASSES, classOfCode } from '../../src/shared/classes.js';
 import { Catalog } from '../../src/main/catalog/catalog.js';
 import { readRecord } from '../../src/main/formats/index.js';
@@ -10,14 +8,9 @@ import { runImport } from '../../src/main/import/pipeline.js';
 import { canonicalize } from '../../src/main/signal/index.js';
 import { ShardStore } from '../../src/main/signal/store.js';
 import { brokenCorpus, CINC, cincLabels, copiesOfCinc, linkTraps } from './corpus.js';
+import { tempDir } from '../temp.js';
 
-const made: string[] = [];
-function temp(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `openecg-import-${prefix}-`));
-  made.push(dir);
-  return dir;
-}
-afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const temp = (prefix: string) => tempDir(`import-${prefix}`);
 
 describe('importing the PhysioNet/CinC samples', () => {
   const ws = temp('cinc');

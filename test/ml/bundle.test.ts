@@ -1,7 +1,7 @@
 // The model bundle: save -> load gives the same logits (classifier) and the same reconstruction
 // (MAE); bundle.json carries architecture, preprocessing, classes and provenance; a missing,
 // damaged or mismatched bundle is refused with an error that says what is wrong.
-import { mkdtempSync as mkdtemp, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { trainSsl } from '../../src/main/ml/train/ssl.js';
 import { trainSupervised } from '../../src/main/ml/train/supervised.js';
 import { CLASSES } from '../../src/shared/classes.js';
 import { STANDARD_LEADS } from '../../src/shared/leads.js';
+import { tempDir } from '../temp.js';
 import { realRecords } from './real-records.js';
 
 let records: Float32Array;
@@ -24,13 +25,6 @@ let classifierDir: string;
 let maeDir: string;
 let wantLogits: Float32Array;
 let mae: MaeModel;
-
-const made: string[] = [];
-function mkdtempSync(prefix: string): string {
-  const d = mkdtemp(prefix);
-  made.push(d);
-  return d;
-}
 
 function expectBundleError(f: () => unknown, kind: BundleError['kind'], message: RegExp): void {
   try {
@@ -45,7 +39,7 @@ function expectBundleError(f: () => unknown, kind: BundleError['kind'], message:
 }
 
 function copyBundle(from: string): string {
-  const to = mkdtempSync(join(tmpdir(), 'ml-bundle-copy-'));
+  const to = tempDir('ml-bundle-copy');
   for (const f of ['bundle.json', 'weights.bin']) writeFileSync(join(to, f), readFileSync(join(from, f)));
   return to;
 }
@@ -59,7 +53,7 @@ function editJson(dir: string, edit: (j: Record<string, unknown>) => void): void
 beforeAll(async () => {
   await chooseBackend({ prefer: 'wasm', env: {} });
   ({ data: records, labels } = await realRecords(4));
-  const root = mkdtempSync(join(tmpdir(), 'ml-bundle-'));
+  const root = tempDir('ml-bundle');
   const run = await trainSupervised(
     { mode: 'finetune', model: 'resnet18_1d', modelOptions: { width: 0.0625, depth: 0.25 }, steps: 3, batchSize: 2, seed: 6, dataSnapshot: 'test-snapshot-1' },
     labelledArraySource(records, labels, 4),
@@ -77,7 +71,6 @@ beforeAll(async () => {
 
 afterAll(() => {
   mae?.dispose();
-  for (const d of made) rmSync(d, { recursive: true, force: true });
 });
 
 describe('round trip', () => {
@@ -135,7 +128,7 @@ describe('round trip', () => {
 describe('refusing bad bundles', () => {
   it('missing folder, missing bundle.json, missing weights', () => {
     expectBundleError(() => readBundle(join(tmpdir(), 'no-such-bundle-xyz')), 'missing', /no model bundle at/);
-    const empty = mkdtempSync(join(tmpdir(), 'ml-empty-'));
+    const empty = tempDir('ml-empty');
     expectBundleError(() => readBundle(empty), 'missing', /not a model bundle: it has no bundle\.json/);
     const d = copyBundle(classifierDir);
     rmSync(join(d, 'weights.bin'));

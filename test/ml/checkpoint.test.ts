@@ -2,10 +2,9 @@
 // gives the same losses and the same final weights as 6 steps straight (BYOL: weights, Adam
 // moments, EMA target and BatchNorm statistics all restored; fine-tuning likewise). Damaged
 // newest checkpoints are skipped; old ones pruned.
-import { mkdtempSync as mkdtemp, readdirSync, truncateSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { chooseBackend } from '../../src/main/ml/backend.js';
 import { latestCheckpoint, listCheckpoints } from '../../src/main/ml/checkpoint.js';
 import { arraySource, labelledArraySource } from '../../src/main/ml/train/data.js';
@@ -13,18 +12,9 @@ import type { TrainEvents } from '../../src/main/ml/train/loop.js';
 import { trainSsl, type SslTrainConfig } from '../../src/main/ml/train/ssl.js';
 import { trainSupervised, type SupervisedConfig } from '../../src/main/ml/train/supervised.js';
 import type * as tf from '@tensorflow/tfjs-core';
+import { tempDir } from '../temp.js';
 import { realRecords } from './real-records.js';
 
-// Temporary folders of this file, removed at the end.
-const made: string[] = [];
-function mkdtempSync(prefix: string): string {
-  const d = mkdtemp(prefix);
-  made.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
 
 let records: Float32Array;
 let labels: Float32Array;
@@ -67,11 +57,11 @@ describe('resume continues the run exactly', () => {
       schedule: 'cosine',
       seed: 4,
     };
-    const straight = await trainSsl({ ...base, checkpoint: { dir: mkdtempSync(join(tmpdir(), 'ml-straight-')), every: 3 } }, arraySource(records, 6, 2));
+    const straight = await trainSsl({ ...base, checkpoint: { dir: tempDir('ml-straight'), every: 3 } }, arraySource(records, 6, 2));
     const want = snapshot(straight.method.state);
     straight.method.dispose();
 
-    const dir = mkdtempSync(join(tmpdir(), 'ml-resume-'));
+    const dir = tempDir('ml-resume');
     const first = await trainSsl({ ...base, checkpoint: { dir, every: 0 } }, arraySource(records, 6, 2), stopAfter(3));
     expect(first.stopped).toBe(true);
     expect(first.endStep).toBe(3);
@@ -98,7 +88,7 @@ describe('resume continues the run exactly', () => {
     const want = snapshot(new Map([...straight.model.params, ...straight.model.buffers]));
     straight.model.dispose();
 
-    const dir = mkdtempSync(join(tmpdir(), 'ml-ft-'));
+    const dir = tempDir('ml-ft');
     const first = await trainSupervised({ ...base, checkpoint: { dir, every: 3 } }, data(), stopAfter(3));
     first.model.dispose();
     const second = await trainSupervised({ ...base, checkpoint: { dir, every: 3 }, resume: true }, data());
@@ -116,7 +106,7 @@ describe('resume continues the run exactly', () => {
 
 describe('checkpoint folders', () => {
   it('every N steps and at the end, keeping the newest two; a damaged newest one is skipped', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ml-ckpt-'));
+    const dir = tempDir('ml-ckpt');
     const seen: number[] = [];
     const run = await trainSupervised(
       { mode: 'probe', model: 'vit_1d', modelOptions: { width: 0.0625, depth: 1 / 12 }, steps: 5, batchSize: 2, checkpoint: { dir, every: 2 } },

@@ -2,10 +2,9 @@
 // (the backbone stays as pre-trained), fine-tuning moves everything and starts from the pre-trained
 // encoder; progress events carry step, epoch, loss, lr and samples/s; tensor memory stays flat
 // over a run and returns to where it was once the run is disposed.
-import { mkdtempSync as mkdtemp, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { chooseBackend } from '../../src/main/ml/backend.js';
 import { readBundle } from '../../src/main/ml/bundle.js';
@@ -14,18 +13,9 @@ import { arraySource, labelledArraySource } from '../../src/main/ml/train/data.j
 import type { ProgressEvent } from '../../src/main/ml/train/loop.js';
 import { trainSsl } from '../../src/main/ml/train/ssl.js';
 import { trainSupervised, type SupervisedMode } from '../../src/main/ml/train/supervised.js';
+import { tempDir } from '../temp.js';
 import { realRecords } from './real-records.js';
 
-// Temporary folders of this file, removed at the end.
-const made: string[] = [];
-function mkdtempSync(prefix: string): string {
-  const d = mkdtemp(prefix);
-  made.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
 
 let records: Float32Array;
 let labels: Float32Array;
@@ -36,7 +26,7 @@ beforeAll(async () => {
   await chooseBackend({ prefer: 'wasm', env: {} });
   ({ data: records, labels } = await realRecords(8));
   const run = await trainSsl({ method: 'simclr', model: 'resnet18_1d', modelOptions: TINY, steps: 2, batchSize: 4 }, arraySource(records, 8));
-  pretrained = join(mkdtempSync(join(tmpdir(), 'ml-sup-')), 'simclr');
+  pretrained = join(tempDir('ml-sup'), 'simclr');
   run.save(pretrained);
   run.save(pretrained); // saving over a bundle replaces it and leaves no temporary folder
   run.method.dispose();

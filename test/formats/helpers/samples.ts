@@ -1,16 +1,8 @@
 // Deterministic test signals for the round trips.
+import { mulberry32 } from '../../../src/shared/random.js';
 
-/** Small seeded generator (mulberry32) so failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small seeded generator so failures reproduce. */
+export const rng = mulberry32;
 
 /** Bits of a format's samples. */
 export const FORMAT_BITS: Record<number, number> = { 8: 8, 16: 16, 24: 24, 32: 32, 61: 16, 80: 8, 160: 16, 212: 12, 310: 10, 311: 10, 508: 8, 516: 16, 524: 24 };

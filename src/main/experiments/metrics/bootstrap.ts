@@ -1,6 +1,7 @@
 // Patient-level bootstrap: replicate test sets drawn by resampling patients with replacement, all of
 // a patient's records moving together (records of one patient are not independent), and percentile
 // confidence intervals over the replicate values.
+import { mulberry32 } from '../../../shared/random.js';
 
 export const DEFAULT_REPLICATES = 1000;
 export const DEFAULT_SEED = 0;
@@ -8,19 +9,11 @@ export const DEFAULT_LEVEL = 0.95;
 
 /** Small seeded generator (mulberry32): the same seed gives the same replicates on every machine. */
 export class SeededRandom {
-  private state: number;
+  /** Uniform in [0, 1). */
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = mulberry32(seed);
   }
 
   /** Uniform integer in [0, n). */

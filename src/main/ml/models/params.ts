@@ -1,18 +1,10 @@
 // Trainable weights and running statistics of a functional model, created with PyTorch's default
 // initialisation (so learning rates and results transfer) from a seeded generator.
 import * as tf from '@tensorflow/tfjs-core';
+import { mulberry32 } from '../../../shared/random.js';
 
-/** Deterministic uniform numbers (mulberry32): same seed, same initial weights, any backend. */
-export function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic uniform numbers: same seed, same initial weights, any backend. */
+export const seededUniform = mulberry32;
 
 let instances = 0;
 
