@@ -9,7 +9,9 @@ import { existsSync } from 'node:fs';
 import { readAecg } from './aecg/read.js';
 import { clinicalKind } from './clinical/sniff.js';
 import { readDicom } from './dicom/read.js';
+import { readEdf } from './edf/read.js';
 import { isHdf5Path, readHdf5Path } from './hdf5.js';
+import { readIshne } from './ishne/read.js';
 import { readMuse } from './muse/read.js';
 import { isPhilipsFile, readPhilips } from './philips/read.js';
 import { isScpFile, readScp } from './scp/read.js';
@@ -44,6 +46,8 @@ registerReader((path) => clinicalKind(path) === 'aecg', readAecg);
 registerReader((path) => clinicalKind(path) === 'muse', readMuse);
 registerReader(isScpFile, readScp);
 registerReader(isPhilipsFile, readPhilips);
+registerReader((path) => clinicalKind(path) === 'edf', readEdf);
+registerReader((path) => clinicalKind(path) === 'ishne', readIshne);
 
 /**
  * The `.hea` a WFDB record path means: the header itself, a record path without extension
@@ -82,7 +86,7 @@ export function readWfdbHeaderFile(path: string): WfdbHeader {
 }
 
 export { FormatError } from './types.js';
-export type { ChannelInfo, MedianBeats, PatientIdentity, Reading, ReadOptions } from './types.js';
+export type { ChannelInfo, MedianBeats, PatientIdentity, Reading, ReadOptions, RecordAnnotation } from './types.js';
 export { parseHeader, commentValue, DEFAULT_GAIN, DEFAULT_FS } from './wfdb/header.js';
 export type { WfdbHeader, WfdbSignalSpec, WfdbSegmentSpec } from './wfdb/header.js';
 export type { WfdbReadOptions, WfdbReading } from './wfdb/record.js';

@@ -41,6 +41,16 @@ export interface MedianBeats {
   readonly signals: readonly Float64Array[];
 }
 
+/**
+ * A timed event a file stores beside the signal (EDF+ annotations): seconds from the record's
+ * start (`baseTime`), a duration in seconds when the file gives one, and the text as written.
+ */
+export interface RecordAnnotation {
+  readonly onset: number;
+  readonly duration?: number;
+  readonly text: string;
+}
+
 export interface Reading {
   /** Record name (WFDB record name, or file name for other formats). */
   readonly record: string;
@@ -64,6 +74,8 @@ export interface Reading {
   readonly patient?: PatientIdentity;
   /** Median beats where the file stores them (MUSE, DICOM multiplex groups, aECG derived series). */
   readonly median?: MedianBeats;
+  /** Timed annotations where the file stores them (EDF+); absent for formats without them. */
+  readonly annotations?: readonly RecordAnnotation[];
 }
 
 export interface ReadOptions {

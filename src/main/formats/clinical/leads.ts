@@ -4,7 +4,7 @@ import { STANDARD_LEADS } from '../../../shared/leads.js';
 import type { ChannelInfo } from '../types.js';
 
 /** MDC / SCP-ECG lead numbers (ISO 11073-10102 and EN 1064 share them for these leads). */
-const LEAD_NUMBERS: Readonly<Record<number, string>> = {
+export const LEAD_NUMBERS: Readonly<Record<number, string>> = {
   1: 'I', 2: 'II', 3: 'V1', 4: 'V2', 5: 'V3', 6: 'V4', 7: 'V5', 8: 'V6', 9: 'V7',
   10: 'V2R', 11: 'V3R', 12: 'V4R', 13: 'V5R', 14: 'V6R', 15: 'V7R', 16: 'X', 17: 'Y', 18: 'Z',
   61: 'III', 62: 'aVR', 63: 'aVL', 64: 'aVF', 65: '-aVR', 66: 'V8', 67: 'V9', 68: 'V8R', 69: 'V9R',

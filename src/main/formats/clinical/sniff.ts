@@ -5,7 +5,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { xmlDecoderLabel } from './xml-encoding.js';
 
-export type ClinicalKind = 'dicom' | 'aecg' | 'muse' | 'xml' | 'other';
+export type ClinicalKind = 'dicom' | 'aecg' | 'muse' | 'xml' | 'edf' | 'ishne' | 'other';
 
 const HEAD_BYTES = 8192;
 let last: { key: string; kind: ClinicalKind } | undefined;
@@ -50,6 +50,11 @@ export function xmlRoot(head: Buffer): { name: string; ns: string | undefined } 
 
 function classify(head: Buffer): ClinicalKind {
   if (head.length >= 132 && head.toString('latin1', 128, 132) === 'DICM') return 'dicom';
+  // ISHNE Holter ECG and annotation files (the reader turns the latter away with a reason).
+  if (/^(ISHNE1\.0|ANN {2}1\.0)$/.test(head.toString('latin1', 0, 8))) return 'ishne';
+  // EDF: version '0' and seven spaces, then printable ASCII in the numeric fields (bytes 168-256)
+  // where binary data would not be; the patient fields may hold Latin-1 from lax writers.
+  if (head.toString('latin1', 0, 8) === '0       ' && head.subarray(168, 256).every((c) => c >= 0x20 && c < 0x7f)) return 'edf';
   const root = xmlRoot(head);
   if (!root) return 'other';
   if (root.name === 'AnnotatedECG' && root.ns === 'urn:hl7-org:v3') return 'aecg';
