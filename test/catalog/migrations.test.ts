@@ -71,7 +71,7 @@ describe('schema migrations', () => {
     v1.close();
     const c = Catalog.open(dir);
     try {
-      expect(c.db.pragma('user_version', { simple: true })).toBe(2);
+      expect(c.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       const id = insertJob(c, { kind: 'pretrain', params: { steps: 3 } });
       expect(getJob(c, id)).toMatchObject({ state: 'queued', params: { steps: 3 }, attempts: 0, progress: 0 });
       expect(claimJob(c, id, 4242)).toBe(true);

@@ -69,9 +69,9 @@ describe('wfdb adapter', () => {
 
 describe('adapter registry and detection', () => {
   it('finds adapters by name and refuses unknown names', () => {
-    expect(ADAPTERS.map((a) => a.name)).toEqual(['ptbxl', 'code15', 'mimic', 'cinc', 'wfdb']);
+    expect(ADAPTERS.map((a) => a.name)).toEqual(['ptbxl', 'code15', 'mimic', 'cinc', 'site', 'wfdb']);
     expect(adapterByName('cinc').name).toBe('cinc');
-    expect(() => adapterByName('nope')).toThrow(/unknown dataset adapter 'nope' \(known: ptbxl, code15, mimic, cinc, wfdb\)/);
+    expect(() => adapterByName('nope')).toThrow(/unknown dataset adapter 'nope' \(known: ptbxl, code15, mimic, cinc, site, wfdb\)/);
   });
 
   it('says a folder is empty, missing, or holds nothing readable', async () => {

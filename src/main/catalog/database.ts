@@ -5,6 +5,8 @@ import { MIGRATIONS, SCHEMA_VERSION, type Migration } from './schema.js';
 export type Db = Database.Database;
 
 export class CatalogError extends Error {
+  /** Set when a read-only open met an older schema: the version found (0: being created right now). */
+  upgradeFrom?: number;
   constructor(message: string) {
     super(message);
     this.name = 'CatalogError';
@@ -51,7 +53,9 @@ function migrate(db: Db, readonly: boolean, migrations: readonly Migration[]): v
   }
   if (current === latest) return;
   if (readonly) {
-    throw new CatalogError(`catalog schema version ${current} needs an upgrade to ${latest}; open it once with write access`);
+    const err = new CatalogError(`catalog schema version ${current} needs an upgrade to ${latest}; open it once with write access`);
+    err.upgradeFrom = current;
+    throw err;
   }
   for (const step of migrations) {
     if (step.version <= current) continue;

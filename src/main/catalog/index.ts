@@ -7,3 +7,4 @@ export { COUNT_CAP, type RecordPage } from './query.js';
 export * from './splits.js';
 export * from './jobs.js';
 export type * from './types.js';
+export { applyStatementCodes, offsetText, settleAnchor, unmappedStatements, type AnchorSeal, type StatementCount } from './site.js';

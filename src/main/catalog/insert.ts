@@ -20,6 +20,7 @@ export class RecordWriter {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertName: db.prepare('INSERT INTO record_names (rowid, record) VALUES (?, ?)'),
       insertLabel: db.prepare('INSERT INTO labels (record_id, code, class_index) VALUES (?, ?, ?)'),
+      insertStatement: db.prepare('INSERT INTO record_statements (record_id, seq, text, codes) VALUES (?, ?, ?, ?)'),
       insertClass: db.prepare('INSERT INTO record_classes (class_index, center_id, record_id) VALUES (?, ?, ?)'),
       addCount: db.prepare(`INSERT INTO center_counts (center_id, kind, key, n) VALUES (?, ?, ?, ?)
         ON CONFLICT (center_id, kind, key) DO UPDATE SET n = n + excluded.n`),
@@ -109,6 +110,7 @@ export class RecordWriter {
       );
       s.insertName.run(id, row.record);
       for (const code of codes) s.insertLabel.run(id, code, classOfCode(code)?.index ?? null);
+      (row.statements ?? []).forEach((st, seq) => s.insertStatement.run(id, seq, st.text, st.codes === null ? null : st.codes.join(',')));
       for (const c of classes) {
         s.insertClass.run(c, centerId, id);
         bump(centerId, 'class', c);

@@ -161,9 +161,30 @@ CREATE TABLE jobs (
 CREATE INDEX jobs_state ON jobs(state, id);
 `;
 
+// Site data (hospital files): the device's statements as text with the codes a mapping gave them,
+// and each pseudonymous patient's time anchor, sealed with the workspace secret (docs/site-data.md).
+const site = `
+CREATE TABLE record_statements (
+  record_id INTEGER NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  codes TEXT,                       -- SNOMED-CT codes the mapping gave, comma-separated; '' reviewed without a class; NULL unmapped
+  PRIMARY KEY (record_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX record_statements_text ON record_statements(text);
+
+CREATE TABLE site_time_anchors (
+  center TEXT NOT NULL,
+  patient_key TEXT NOT NULL,
+  anchor BLOB NOT NULL,             -- the patient's earliest acquisition time, AES-GCM sealed
+  PRIMARY KEY (center, patient_key)
+) WITHOUT ROWID;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'initial schema', sql: initial },
   { version: 2, description: 'jobs', sql: jobs },
+  { version: 3, description: 'site statements and time anchors', sql: site },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

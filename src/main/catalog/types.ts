@@ -23,6 +23,13 @@ export interface NewRecord {
   readonly shard?: number | null;
   readonly offset?: number | null;
   readonly importRunId?: number | null;
+  /** Device statements as text (site data), with the codes a mapping gave each (null: unmapped). */
+  readonly statements?: readonly NewStatement[];
+}
+
+export interface NewStatement {
+  readonly text: string;
+  readonly codes: readonly string[] | null;
 }
 
 export interface InsertResult {

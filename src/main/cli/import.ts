@@ -10,13 +10,15 @@ and the canonical signal store in <dir>. A second run imports only what is missi
 
 options:
   --workspace <dir>   workspace folder (created if needed)                      (required)
-  --dataset <name>    cinc | ptbxl | mimic | code15 | wfdb  (default: detected from the folder)
+  --dataset <name>    cinc | ptbxl | mimic | code15 | site | wfdb  (default: detected from the folder)
   --center <name>     center name for every record (default: from the collection's layout)
   --workers <n>       worker threads (default: one per core; 0 = in this thread)
   --rate <hz>         canonical rate, first import of a workspace only            (default 100)
   --length <n>        canonical samples per lead                                  (default 1000)
   --dtype <t>         int16 (microvolts) | float32                                (default int16)
   --window <rule>     cleanest | first | center: which 10 s of a longer record    (default cleanest)
+  --keep-times        site data: keep acquisition date and time (default: per-patient offsets; docs/site-data.md)
+  --keep-paths        site data: keep file paths and names (default: file keys; docs/site-data.md)
   --json              print one JSON summary on stdout (progress stays on stderr)
 exit status: 0 the folder was read (records that failed are listed), 2 unusable arguments, 1 other failure`;
 
@@ -25,6 +27,11 @@ function printSummary(s: ImportSummary): void {
     `${s.status === 'done' ? 'imported' : 'cancelled after'} ${s.imported} records from ${s.folder} (${s.dataset}) in ${s.seconds} s: ${s.records_per_s} records/s, ${s.MB_per_s} MB/s, ${s.workers} workers`,
     `  seen ${s.records_seen}, already in the catalog ${s.skipped}, failed ${s.failed}, warnings ${s.warnings}${s.clipped_records ? `, ${s.clipped_records} records clipped to +-32.767 mV` : ''}`,
   ];
+  if (s.site) {
+    lines.push(`  site: ${s.site.statements} statements, ${s.site.mapped_statements} mapped, ${s.site.unmapped.length} distinct unmapped; ${s.site.records_without_patient_id} records without a patient id`);
+    for (const u of s.site.unmapped.slice(0, 10)) lines.push(`    unmapped (${u.records}): ${u.statement}`);
+    if (s.site.unmapped.length) lines.push('    map them with: openecg site map --workspace <dir> --statement "<text>" --class <abbreviation>');
+  }
   for (const [code, n] of Object.entries(s.errors_by_code)) lines.push(`  ${n} x ${code}`);
   for (const e of s.errors.slice(0, 10)) lines.push(`  ${e.key || e.path}: ${e.message}`);
   if (s.failed > 10) lines.push(`  ... every error is kept in the catalog (import run ${s.run})`);
@@ -46,6 +53,8 @@ export const importCommand: Command = {
       dtype: { type: 'string' },
       window: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'keep-times': { type: 'boolean' },
+      'keep-paths': { type: 'boolean' },
     });
     if (positionals.length !== 1) throw new UsageError('give exactly one folder to import');
     if (!values.workspace) throw new UsageError('--workspace <dir> is required');
@@ -70,6 +79,7 @@ export const importCommand: Command = {
           center: values.center,
           workers: intOption(values.workers, 'workers'),
           store: { rate, length: intOption(values.length, 'length'), dtype: dtype as 'int16' | 'float32' | undefined, window: window as 'cleanest' | undefined },
+          site: { keepTimes: values['keep-times'], keepPaths: values['keep-paths'] },
           signal: abort.signal,
         },
         {

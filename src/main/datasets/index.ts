@@ -5,6 +5,7 @@ import { cincAdapter } from './cinc.js';
 import { code15Adapter } from './code15.js';
 import { mimicAdapter } from './mimic.js';
 import { ptbxlAdapter } from './ptbxl.js';
+import { siteAdapter } from './site.js';
 import type { DatasetAdapter } from './types.js';
 import { wfdbAdapter } from './wfdb.js';
 
@@ -12,7 +13,7 @@ export type { Candidate, DatasetAdapter, RecordMeta, ScanReport } from './types.
 export { createPtbxlAdapter } from './ptbxl.js';
 
 /** Most specific first; detection still compares scores, the order only breaks ties. */
-export const ADAPTERS: readonly DatasetAdapter[] = [ptbxlAdapter, code15Adapter, mimicAdapter, cincAdapter, wfdbAdapter];
+export const ADAPTERS: readonly DatasetAdapter[] = [ptbxlAdapter, code15Adapter, mimicAdapter, cincAdapter, siteAdapter, wfdbAdapter];
 
 export function adapterByName(name: string): DatasetAdapter {
   const adapter = ADAPTERS.find((a) => a.name === name);

@@ -34,6 +34,8 @@ export interface RecordMeta {
   readonly format: string;
   /** E.g. 'gain corrected from 2020 release'. */
   readonly notes: readonly string[];
+  /** The device's diagnosis statements as text (site data), scrubbed of the patient's identity; mapped to codes at import. */
+  readonly statements?: readonly string[];
 }
 
 export interface ScanReport {

@@ -2,10 +2,11 @@
 // canonical store shards + catalog rows, batch by batch, resumable at any point.
 import { availableParallelism } from 'node:os';
 import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { Catalog } from '../catalog/catalog.js';
 import type { NewRecord } from '../catalog/types.js';
 import { adapterByName, ADAPTERS, detectAdapter } from '../datasets/index.js';
+import { scanSite } from '../datasets/site.js';
 import type { Candidate, DatasetAdapter } from '../datasets/types.js';
 import { FormatError } from '../formats/types.js';
 import { ShardStore } from '../signal/store.js';
@@ -14,6 +15,7 @@ import { BATCH_RECORDS, LoaderPool } from './pool.js';
 import { RateMeter, type Progress } from './progress.js';
 import type { LoadedRecord } from './protocol.js';
 import { resolveStoreSettings, type StoreRequest } from './settings.js';
+import { SITE_SETTINGS, SiteImport, siteChoice, type SiteChoices, type SiteImportSummary } from './site-import.js';
 
 export { ImportArgumentError };
 
@@ -27,6 +29,8 @@ export interface ImportOptions {
   /** Worker threads (default: one per core); 0 loads in the calling thread. */
   readonly workers?: number;
   readonly store?: StoreRequest;
+  /** Site data (dataset 'site'): keep times / paths for this import (default: the workspace's settings, else off). */
+  readonly site?: SiteChoices;
   readonly signal?: AbortSignal;
 }
 
@@ -62,6 +66,8 @@ export interface ImportSummary {
   /** Records with samples clipped to the int16 store's +-32.767 mV. */
   readonly clipped_records: number;
   readonly store: { rate: number; length: number; dtype: string };
+  /** Site imports: pseudonymisation choices, records without a patient id, statements mapped and unmapped. */
+  readonly site?: SiteImportSummary;
 }
 
 /** Rows per store append + catalog transaction (each ends in two fsyncs): large enough to amortise them, small enough to lose little on a crash. */
@@ -102,6 +108,7 @@ function toRow(rec: LoadedRecord, key: string, loc: { shard: number; offset: num
     center: center ?? m.center,
     patient: m.patient,
     sourcePath: m.sourcePath,
+    statements: (m.statements ?? []).map((text) => ({ text, codes: null })),
     format: m.format,
     fs: rec.fs,
     sigLen: rec.sigLen,
@@ -136,7 +143,13 @@ export async function runImport(options: ImportOptions, events: ImportEvents = {
       catalog.finishImportRun(stale.id, 'failed', stale);
       catalog.recordImportError(stale.id, { sourceKey: null, path: stale.folder, code: 'interrupted', message: 'the import stopped before it finished (crash or kill); a later run resumed it' });
     }
-    const run = catalog.beginImportRun({ folder, dataset: adapter.name, settings: { ...settings, workers } });
+    // Site files: the workspace secret, the statement mapping and the time anchors live on this thread.
+    const site =
+      adapter.name === 'site'
+        ? new SiteImport(catalog, resolve(options.workspace), siteChoice(catalog, options.site?.keepTimes, SITE_SETTINGS.keepTimes), siteChoice(catalog, options.site?.keepPaths, SITE_SETTINGS.keepPaths))
+        : undefined;
+    const siteSettings = site ? { keepTimes: site.keepTimes, keepPaths: site.keepPaths } : {};
+    const run = catalog.beginImportRun({ folder, dataset: adapter.name, settings: { ...settings, workers, ...siteSettings } });
 
     const errors: ImportErrorSummary[] = [];
     const byCode: Record<string, number> = {};
@@ -152,7 +165,9 @@ export async function runImport(options: ImportOptions, events: ImportEvents = {
     events.phase?.('scan', `${adapter.name}: ${adapter.description}`);
     const seenKeys = new Set<string>();
     const candidates: Candidate[] = [];
-    for await (const c of adapter.scan(folder, { error: (key, path, code, message) => fail({ key, path, code, message }) })) {
+    const scanReport = { error: (key: string, path: string, code: string, message: string) => fail({ key, path, code, message }) };
+    const scanned = site ? scanSite(folder, scanReport, { workspace: site.workspace, keepPaths: site.keepPaths }, options.center ?? basename(folder)) : adapter.scan(folder, scanReport);
+    for await (const c of scanned) {
       if (seenKeys.has(c.key)) continue;
       seenKeys.add(c.key);
       candidates.push(c);
@@ -177,7 +192,8 @@ export async function runImport(options: ImportOptions, events: ImportEvents = {
       const locs = store!.append(pending.map((p) => p.rec.data));
       // On disk before the catalog names it: a power loss must not leave rows pointing at nothing.
       store!.flush();
-      const result = catalog.insertRecords(pending.map((p, i) => toRow(p.rec, p.key, locs[i], run, options.center)));
+      const rows = pending.map((p, i) => toRow(p.rec, p.key, locs[i], run, options.center));
+      const result = catalog.insertRecords(site ? site.complete(rows) : rows);
       imported += result.ids.length;
       // Samples beyond +-32.767 mV do not fit int16 microvolts: say how many records lost peaks.
       clippedRecords += locs.filter((l) => l.clipped > 0).length;
@@ -204,7 +220,9 @@ export async function runImport(options: ImportOptions, events: ImportEvents = {
             pending.push({ key: c.key, rec: result.record });
             if (pending.length >= BATCH) flush();
           } else {
-            fail({ key: c.key, path: result.failure.path || c.path, code: result.failure.code, message: result.failure.message });
+            // A site file is named by its label (file key or allowed relative path), never by its path.
+            const label = c.hints?.label;
+            fail({ key: c.key, path: typeof label === 'string' ? label : result.failure.path || c.path, code: result.failure.code, message: result.failure.message });
           }
         });
         events.progress?.(meter.progress(imported + pending.length + failed, todo.length + failed, failed));
@@ -235,6 +253,7 @@ export async function runImport(options: ImportOptions, events: ImportEvents = {
       warnings,
       clipped_records: clippedRecords,
       store: { rate: settings.rate, length: settings.length, dtype: settings.dtype },
+      ...(site ? { site: site.summary() } : {}),
     };
   } finally {
     await pool?.close();

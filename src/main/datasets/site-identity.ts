@@ -1,0 +1,92 @@
+// What of a clinical file's patient identity the workspace may keep: age in whole years (from the
+// birth date and the acquisition date; the birth date itself is dropped), sex, and text scrubbed
+// of the patient's name, id and birth date wherever a statement or message might repeat them.
+import type { PatientIdentity } from '../formats/types.js';
+
+export interface CalendarDate {
+  readonly y: number;
+  readonly m: number;
+  readonly d: number;
+}
+
+/** A date as clinical files write it: YYYYMMDD, YYYY-MM-DD (or /, .), MM-DD-YYYY (MUSE), DD.MM.YYYY. */
+export function parseDate(text: string | undefined): CalendarDate | null {
+  if (!text) return null;
+  const t = text.trim();
+  let m = /^(\d{4})(\d{2})(\d{2})/.exec(t);
+  let date: CalendarDate | null = null;
+  if (m) date = { y: +m[1], m: +m[2], d: +m[3] };
+  else if ((m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})/.exec(t))) date = { y: +m[1], m: +m[2], d: +m[3] };
+  else if ((m = /^(\d{1,2})-(\d{1,2})-(\d{4})/.exec(t))) date = { y: +m[3], m: +m[1], d: +m[2] };
+  else if ((m = /^(\d{1,2})[./](\d{1,2})[./](\d{4})/.exec(t))) date = { y: +m[3], m: +m[2], d: +m[1] };
+  if (!date || date.m < 1 || date.m > 12 || date.d < 1 || date.d > 31 || date.y < 1800) return null;
+  return date;
+}
+
+/** Whole years between birth and acquisition; null when either is unknown or the result is implausible. */
+export function ageAt(birth: CalendarDate | null, at: CalendarDate | null): number | null {
+  if (!birth || !at) return null;
+  let age = at.y - birth.y;
+  if (at.m < birth.m || (at.m === birth.m && at.d < birth.d)) age--;
+  return age >= 0 && age <= 130 ? age : null;
+}
+
+/** Age for the catalog: computed from the birth date where both dates exist, else the age the file states (whole years). */
+export function siteAge(patient: PatientIdentity | undefined, acquisitionDate: string | undefined): number | null {
+  const computed = ageAt(parseDate(patient?.birthDate), parseDate(acquisitionDate));
+  if (computed !== null) return computed;
+  const stated = patient?.age;
+  return stated !== undefined && Number.isFinite(stated) && stated >= 0 && stated <= 130 ? Math.floor(stated) : null;
+}
+
+export function siteSex(patient: PatientIdentity | undefined): 'M' | 'F' | null {
+  const s = patient?.sex?.trim().toUpperCase();
+  if (s === 'M' || s === 'MALE') return 'M';
+  if (s === 'F' || s === 'FEMALE') return 'F';
+  return null;
+}
+
+/** Acquisition moment as epoch seconds (the clock time as written, read as UTC: only differences are used). */
+export function acquisitionSeconds(date: string | undefined, time: string | undefined): number | null {
+  const d = parseDate(date);
+  if (!d) return null;
+  const t = /^(\d{1,2}):(\d{2})(?::(\d{2}))?/.exec(time?.trim() ?? '');
+  const [h, min, s] = t ? [+t[1], +t[2], +(t[3] ?? 0)] : [0, 0, 0];
+  const ms = Date.UTC(d.y, d.m - 1, d.d, h, min, s);
+  return Number.isFinite(ms) ? Math.round(ms / 1000) : null;
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** Spellings of a date a text might carry: 19530508, 1953-05-08, 05-08-1953, 08.05.1953, 05/08/1953, 08/05/1953. */
+export function dateSpellings(d: CalendarDate): string[] {
+  const [y, m, day] = [pad(d.y, 4), pad(d.m), pad(d.d)];
+  return [`${y}${m}${day}`, `${y}-${m}-${day}`, `${y}/${m}/${day}`, `${m}-${day}-${y}`, `${day}.${m}.${y}`, `${m}/${day}/${y}`, `${day}/${m}/${y}`, `${day}-${m}-${y}`];
+}
+
+/** The strings that identify this patient in free text: id, full name, name parts of 3+ characters, birth date spellings. */
+export function identifyingStrings(patient: PatientIdentity | undefined): string[] {
+  if (!patient) return [];
+  const out = new Set<string>();
+  const add = (s: string | undefined) => {
+    const t = s?.trim();
+    if (t && t.length >= 2) out.add(t);
+  };
+  add(patient.id);
+  add(patient.name);
+  for (const part of (patient.name ?? '').split(/[\s,^]+/)) if (part.length >= 3 && /\p{L}/u.test(part)) add(part);
+  add(patient.birthDate);
+  const birth = parseDate(patient.birthDate);
+  if (birth) for (const s of dateSpellings(birth)) add(s);
+  // Longest first, so a full name goes before its parts.
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Replaces every case-insensitive occurrence of the strings with `[redacted]`. */
+export function scrub(text: string, strings: readonly string[]): string {
+  let out = text;
+  for (const s of strings) out = out.replace(new RegExp(escape(s), 'giu'), '[redacted]');
+  return out;
+}
