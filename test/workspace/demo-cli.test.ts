@@ -36,7 +36,9 @@ describe('openecg demo', () => {
   it('imports the corpus and runs LODO and scaling as jobs, then reuses them', () => {
     writeFileSync(join(dir, 'tiny.json'), JSON.stringify(config));
     const first = demo();
-    expect(first.records).toBe(150);
+    // 150 public-style records plus the hospital site's default 10 (DICOM, aECG, SCP with identities).
+    expect(first.records).toBe(160);
+    expect(first.centers.find((c: { name: string }) => c.name === 'Hospital site')).toMatchObject({ adapter: 'site', imported: 10, failed: 0 });
     expect(first.experiments.map((e: { experiment: string }) => e.experiment)).toEqual(['lodo', 'scaling']);
     for (const e of first.experiments) {
       expect(e.state).toBe('done');

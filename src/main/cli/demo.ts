@@ -1,6 +1,6 @@
 // `openecg demo --workspace <dir> [--records N] [--seed S] [--workers N] [--json]`
 import { RateMeter, terminalProgress } from '../import/progress.js';
-import { makeDemoWorkspace } from '../workspace/demo.js';
+import { defaultHospitalSite, makeDemoWorkspace } from '../workspace/demo.js';
 import { runDemoExperiments } from '../workspace/demo-experiments.js';
 import { experimentTable, resolveConfig } from './experiment.js';
 import { jobLine } from './jobs.js';
@@ -10,7 +10,8 @@ const USAGE = `usage: openecg demo --workspace <dir> [--records N] [--seed S] [-
 
 Generates the built-in synthetic multi-center corpus (12-lead ECGs from a cardiac dipole model,
 written in the real file layouts: PhysioNet/CinC .hea+.mat, WFDB 16 and 212, PTB-XL, MIMIC-IV-ECG
-and CODE-15% style), imports every center through its adapter, stores the patient splits, LODO
+and CODE-15% style, plus a "hospital site" of DICOM, HL7 aECG and SCP-ECG files that carry fake
+patient identities, imported with the identities kept out), imports every center through its adapter, stores the patient splits, LODO
 folds and scaling subsets, then runs the small CPU experiment config (pre-training, probing, LODO
 and data scaling) as jobs. A second run reuses what exists.
 
@@ -19,6 +20,7 @@ options:
   --records <n>      records to generate                                       (default 2000)
   --seed <s>         generator seed                                             (default 1)
   --workers <n>      worker threads                                             (default: one per core)
+  --hospital-site <n> ECGs of the hospital-site center (0: none)               (default 5% of --records, at least 10)
   --config <c>       experiment config file or bundled name                     (default small-cpu)
   --no-experiments   generate and import only
   --json             one JSON summary on stdout`;
@@ -30,7 +32,7 @@ export const demoCommand: Command = {
   async run(argv) {
     const { values } = parseCommandArgs(
       argv,
-      { workspace: { type: 'string' }, records: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, config: { type: 'string' }, 'no-experiments': { type: 'boolean' }, json: { type: 'boolean' } },
+      { workspace: { type: 'string' }, records: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, config: { type: 'string' }, 'hospital-site': { type: 'string' }, 'no-experiments': { type: 'boolean' }, json: { type: 'boolean' } },
       false,
     );
     const configFile = values['no-experiments'] ? null : resolveConfig(values.config ?? 'small-cpu');
@@ -42,7 +44,13 @@ export const demoCommand: Command = {
     let importBar = terminalProgress('import');
     let last: ReturnType<RateMeter['progress']> | undefined;
     const summary = await makeDemoWorkspace(
-      { workspace: values.workspace, records, seed: intOption(values.seed, 'seed', 1), workers: intOption(values.workers, 'workers') },
+      {
+        workspace: values.workspace,
+        records,
+        seed: intOption(values.seed, 'seed', 1),
+        workers: intOption(values.workers, 'workers'),
+        hospitalSite: intOption(values['hospital-site'], 'hospital-site', defaultHospitalSite(records)),
+      },
       {
         generate: (done, total) => {
           last = meter.progress(done, total, 0);

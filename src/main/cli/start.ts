@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { RateMeter, terminalProgress } from '../import/progress.js';
 import { startServer } from '../server/server.js';
-import { makeDemoWorkspace } from '../workspace/demo.js';
+import { defaultHospitalSite, makeDemoWorkspace } from '../workspace/demo.js';
 import { chooseFrontEnd } from '../workspace/front-end.js';
 import { demoWorkspaceDir } from '../workspace/paths.js';
 import { intOption, parseCommandArgs, type Command } from './command.js';
@@ -42,7 +42,7 @@ export const startCommand: Command = {
       const gen = terminalProgress('generate');
       let bar = terminalProgress('import');
       await makeDemoWorkspace(
-        { workspace, records: intOption(values.records, 'records', 2000) },
+        { workspace, records: intOption(values.records, 'records', 2000), hospitalSite: defaultHospitalSite(intOption(values.records, 'records', 2000)!) },
         {
           generate: (done, total) => (done >= total ? gen.end(meter.progress(done, total, 0)) : gen.update(meter.progress(done, total, 0))),
           center: (name) => (bar = terminalProgress(`import ${name}`)),

@@ -1,10 +1,11 @@
 // The built-in demo workspace: generate the synthetic multi-center corpus, import every center
 // through its real adapter, and store the splits. A second run reuses what exists.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Catalog } from '../catalog/catalog.js';
 import { ensureLodoFolds, ensurePatientSplit, ensureScalingSet, lodoFolds } from '../catalog/splits.js';
 import { generateDemoCorpus } from '../demo/generate.js';
+import { writeHospitalSite } from '../demo/hospital-site.js';
 import type { DemoManifest } from '../demo/manifest.js';
 import { runImport, type ImportEvents, type ImportSummary } from '../import/pipeline.js';
 
@@ -14,7 +15,17 @@ export interface DemoWorkspaceOptions {
   readonly records?: number;
   readonly seed?: number;
   readonly workers?: number;
+  /**
+   * ECGs of the "hospital site" center: DICOM, HL7 aECG and SCP-ECG files with (fake) patient
+   * identities, imported through the 'site' adapter with identities kept out (default 0: none).
+   */
+  readonly hospitalSite?: number;
 }
+
+/** The hospital site's center name in the catalog. */
+export const HOSPITAL_SITE_CENTER = 'Hospital site';
+/** The demo's default hospital-site size for a corpus of `records` public-style records. */
+export const defaultHospitalSite = (records: number): number => (records >= 100 ? Math.max(10, Math.round(records * 0.05)) : 0);
 
 export interface DemoEvents extends ImportEvents {
   generate?(done: number, total: number): void;
@@ -60,6 +71,20 @@ export async function makeDemoWorkspace(options: DemoWorkspaceOptions, events: D
     events.center?.(c.name, i, list.length);
     const s: ImportSummary = await runImport({ folder: join(corpus, c.folder), workspace, dataset: c.adapter, center: c.name, workers: options.workers }, events);
     centers.push({ name: c.name, adapter: c.adapter, imported: s.imported, skipped: s.skipped, failed: s.failed });
+  }
+  const site = options.hospitalSite ?? 0;
+  if (site > 0) {
+    const folder = join(corpus, 'hospital-site');
+    const marker = join(corpus, 'hospital-site.json');
+    const made = existsSync(marker) ? (JSON.parse(readFileSync(marker, 'utf8')) as { seed: number; records: number }) : null;
+    if (!made || made.seed !== seed || made.records !== site) {
+      rmSync(folder, { recursive: true, force: true });
+      writeHospitalSite(folder, { records: site, seed });
+      writeFileSync(marker, JSON.stringify({ seed, records: site }));
+    }
+    events.center?.(HOSPITAL_SITE_CENTER, list.length, list.length + 1);
+    const s: ImportSummary = await runImport({ folder, workspace, dataset: 'site', center: HOSPITAL_SITE_CENTER, workers: options.workers }, events);
+    centers.push({ name: HOSPITAL_SITE_CENTER, adapter: 'site', imported: s.imported, skipped: s.skipped, failed: s.failed });
   }
   const catalog = Catalog.open(workspace);
   try {
