@@ -1,13 +1,16 @@
-// The workstation shell: a header with the workspace, and the catalog browser, the 12-lead viewer or the jobs.
+// The workstation shell: a header with the workspace, and the catalog browser, the 12-lead viewer,
+// model inspection, results or the jobs.
 import { useCallback, useEffect, useState } from 'react';
 import type { ApiClient, SystemInfo } from '../shared/api.js';
 import { CatalogView } from './catalog/CatalogView.js';
 import { ImportPanel } from './catalog/ImportPanel.js';
 import { WorkspacePicker } from './WorkspacePicker.js';
+import { InspectView } from './inspect/InspectView.js';
 import { JobsView } from './jobs/JobsView.js';
+import { ResultsView } from './results/ResultsView.js';
 import { ViewerView } from './viewer/ViewerView.js';
 
-type View = { kind: 'catalog' } | { kind: 'viewer'; id: number } | { kind: 'jobs' };
+type View = { kind: 'catalog' } | { kind: 'viewer'; id: number } | { kind: 'jobs' } | { kind: 'inspect' } | { kind: 'results' };
 
 export function App({ client }: { client: ApiClient }) {
   const [info, setInfo] = useState<SystemInfo | null>(null);
@@ -47,6 +50,12 @@ export function App({ client }: { client: ApiClient }) {
           <button className={view.kind === 'viewer' ? 'active' : ''} disabled={lastRecord === null} onClick={() => lastRecord !== null && open(lastRecord)} data-testid="nav-viewer">
             12-lead viewer
           </button>
+          <button className={view.kind === 'inspect' ? 'active' : ''} disabled={!info?.catalog} onClick={() => setView({ kind: 'inspect' })} data-testid="nav-inspect">
+            Inspect models
+          </button>
+          <button className={view.kind === 'results' ? 'active' : ''} disabled={!info?.catalog} onClick={() => setView({ kind: 'results' })} data-testid="nav-results">
+            Results
+          </button>
           <button className={view.kind === 'jobs' ? 'active' : ''} disabled={!info?.catalog} onClick={() => setView({ kind: 'jobs' })} data-testid="nav-jobs">
             Train &amp; jobs
           </button>
@@ -63,6 +72,8 @@ export function App({ client }: { client: ApiClient }) {
         {view.kind === 'catalog' && info?.catalog && <CatalogView key={`${info.workspace}#${generation}`} client={client} onOpen={open} />}
         {view.kind === 'viewer' && <ViewerView client={client} id={view.id} />}
         {view.kind === 'jobs' && <JobsView key={info?.workspace} client={client} />}
+        {view.kind === 'inspect' && <InspectView key={info?.workspace} client={client} initialRecord={lastRecord} />}
+        {view.kind === 'results' && <ResultsView key={info?.workspace} client={client} />}
       </main>
     </div>
   );

@@ -4,6 +4,9 @@
 import { z } from 'zod';
 import { STANDARD_LEADS } from './leads.js';
 import { pageSchema, recordFilterSchema } from './record-filter.js';
+import { errorsInputSchema, errorsSchema, modelsListSchema, predictInputSchema, predictionSchema, reconstructInputSchema, reconstructionSchema } from './api-inspect.js';
+import { curvesInputSchema, curvesSchema, evaluationResultsSchema, liveInputSchema, liveSchema, runDetailSchema, runNameSchema, runsListSchema } from './api-results.js';
+import { jobIdSchema, jobLogInputSchema, jobLogSchema, jobSubmitSchema } from './api-jobs.js';
 
 export { pageSchema, recordFilterSchema } from './record-filter.js';
 
@@ -235,6 +238,21 @@ export const API = {
   'jobs.list': { input: none, output: jobsListSchema },
   'jobs.start': { input: jobStartSchema, output: jobSummarySchema },
   'jobs.cancel': { input: z.object({ id: z.number().int().positive() }).strict(), output: jobSummarySchema },
+  // Jobs of every kind from the UI's forms (src/shared/api-jobs.ts).
+  'jobs.submit': { input: jobSubmitSchema, output: jobSummarySchema },
+  'jobs.resume': { input: jobIdSchema, output: jobSummarySchema },
+  'jobs.log': { input: jobLogInputSchema, output: jobLogSchema },
+  // Model inspection (src/shared/api-inspect.ts).
+  'models.list': { input: none, output: modelsListSchema },
+  'inspect.reconstruct': { input: reconstructInputSchema, output: reconstructionSchema },
+  'inspect.predict': { input: predictInputSchema, output: predictionSchema },
+  'inspect.errors': { input: errorsInputSchema, output: errorsSchema },
+  // Results (src/shared/api-results.ts).
+  'results.runs': { input: none, output: runsListSchema },
+  'results.run': { input: z.object({ run: runNameSchema }).strict(), output: runDetailSchema },
+  'results.curves': { input: curvesInputSchema, output: curvesSchema },
+  'results.live': { input: liveInputSchema, output: liveSchema },
+  'results.evaluation': { input: jobIdSchema, output: evaluationResultsSchema },
 } as const;
 
 export type ApiMethod = keyof typeof API;
@@ -259,6 +277,9 @@ export type Signals = ApiOutput<'record.signals'>;
 export type SignalFilters = z.output<typeof signalFiltersSchema>;
 export type SystemInfo = ApiOutput<'system.info'>;
 export type ImportJob = ApiOutput<'import.status'>;
+export type * from './api-inspect.js';
+export type * from './api-results.js';
+export type { JobSubmit } from './api-jobs.js';
 
 export type ApiErrorCode = 'invalid-input' | 'not-found' | 'unknown-method' | 'unsupported' | 'forbidden' | 'failed';
 

@@ -9,7 +9,11 @@ import { ADAPTERS } from '../datasets/index.js';
 import { ShardStore } from '../signal/store.js';
 import { ImportJobs, type ImportCatalogView } from './import-jobs.js';
 import { cancelExperimentJob, listJobs, startExperimentJob } from './jobs.js';
+import { inspectHandlers } from './inspect-handlers.js';
+import { ModelCache } from './model-cache.js';
 import { canonicalSignals, rawSignals } from './signals.js';
+import { isSiteRecord, SiteSources } from './site-sources.js';
+import { scrubPath } from '../datasets/site.js';
 
 /** Native folder pickers: only a front end with a desktop (Electron) has them. */
 export interface NativeDialogs {
@@ -43,7 +47,11 @@ export function createWorkstationApi(options: WorkstationOptions): WorkstationAp
   let workspace = resolve(options.workspace);
   let catalog: Catalog | undefined;
   let store: ShardStore | undefined;
+  let sites: SiteSources | undefined;
+  const siteSources = (): SiteSources => (sites?.workspace === workspace ? sites : (sites = new SiteSources(workspace)));
+  const models = new ModelCache();
   const closeWorkspace = () => {
+    models.close();
     catalog?.close();
     store?.close();
     catalog = undefined;
@@ -51,7 +59,14 @@ export function createWorkstationApi(options: WorkstationOptions): WorkstationAp
   };
   const importView = (): ImportCatalogView | null => {
     if (!Catalog.exists(workspace)) return null;
-    const c = openCatalog();
+    let c: Catalog;
+    try {
+      c = openCatalog();
+    } catch (err) {
+      // The import's child process has created the file but not yet migrated it: no view yet.
+      if (err instanceof ApiError) return null;
+      throw err;
+    }
     return {
       lastRun: () => c.importRuns().reduce((m, r) => Math.max(m, r.id), 0),
       runFor: (folder, after) => c.importRuns().find((r) => r.id > after && r.folder === folder)?.id ?? null,
@@ -67,8 +82,16 @@ export function createWorkstationApi(options: WorkstationOptions): WorkstationAp
     try {
       catalog = Catalog.open(workspace, { readonly: true });
     } catch (err) {
-      if (err instanceof CatalogError) throw new ApiError('failed', err.message);
-      throw err;
+      if (!(err instanceof CatalogError)) throw err;
+      // A workspace made by an earlier version: migrate it once with write access, then browse
+      // read-only. Version 0 is a catalog an import process is creating right now: not ours to touch.
+      if (!err.upgradeFrom) throw new ApiError('failed', err.message);
+      try {
+        Catalog.open(workspace).close();
+        catalog = Catalog.open(workspace, { readonly: true });
+      } catch (again) {
+        throw new ApiError('failed', again instanceof Error ? again.message : String(again));
+      }
     }
     return catalog;
   };
@@ -113,7 +136,14 @@ export function createWorkstationApi(options: WorkstationOptions): WorkstationAp
     'record.get': ({ id }) => record(id),
     'record.signals': async (input) => {
       const detail = record(input.id);
-      return input.source === 'canonical' ? canonicalSignals(detail, openStore(), input) : rawSignals(detail, input);
+      if (input.source === 'canonical') return canonicalSignals(detail, openStore(), input);
+      if (!isSiteRecord(detail.sourcePath)) return rawSignals(detail, input);
+      const run = detail.importRunId === null ? undefined : openCatalog().importRuns().find((r) => r.id === detail.importRunId);
+      const file = run ? await siteSources().resolve(run.folder, detail.sourceKey) : null;
+      if (!file) throw new ApiError('not-found', `record.signals: the file of ${detail.record} is no longer in its import folder; the canonical signal is still available`);
+      const signals = await rawSignals({ ...detail, sourcePath: file.path }, input);
+      // Reader messages may name the file, whose path may carry a patient's name.
+      return { ...signals, notes: signals.notes.map((n) => scrubPath(n, file.path, file.rel, detail.record)) };
     },
     'dialog.chooseFolder': async ({ purpose }) => {
       if (!options.dialogs) throw new ApiError('unsupported', 'dialog.chooseFolder: this front end has no native dialogs (system.info capabilities.nativeDialogs is false): type the path');
@@ -144,6 +174,7 @@ export function createWorkstationApi(options: WorkstationOptions): WorkstationAp
       return startExperimentJob(workspace, experiment, config);
     },
     'jobs.cancel': ({ id }) => cancelExperimentJob(workspace, id),
+    ...inspectHandlers(() => ({ workspace, catalog: openCatalog, store: openStore, record, models })),
   };
 
   const call = async <M extends ApiMethod>(method: M, input: unknown): Promise<ApiOutput<M>> => {

@@ -1,17 +1,16 @@
 // The work of each job kind, run inside the job process. Every handler honours ctx.signal at its
 // next step boundary and leaves what it needs to continue (checkpoints, step records) on disk.
 import { join } from 'node:path';
-import { CLASSES } from '../../shared/classes.js';
 import { Catalog, type JobKind } from '../catalog/index.js';
 import { runImport } from '../import/pipeline.js';
 import { chooseBackend } from '../ml/index.js';
 import { ShardStore } from '../signal/store.js';
 import type { ExperimentConfig } from '../experiments/config.js';
-import { labelColumns, recordRefs } from '../experiments/data.js';
-import { chooseThresholds, evaluate } from '../experiments/metrics/index.js';
+import { recordRefs } from '../experiments/data.js';
 import { runExperiment } from '../experiments/run.js';
 import { experimentCenters, labelledCenters, recordsOf, splitOf } from '../experiments/selection.js';
-import { downstream, predict, pretrain } from '../experiments/steps.js';
+import { downstream, pretrain } from '../experiments/steps.js';
+import { runEvaluateJob } from './evaluate.js';
 import { PARAMS } from './kinds.js';
 import { experimentRunDir, jobCheckpoints, jobDir } from './paths.js';
 
@@ -83,21 +82,7 @@ export async function runJob(kind: JobKind, rawParams: unknown, ctx: JobContext)
         s.close();
       }
     }
-    case 'evaluate': {
-      const p = PARAMS.evaluate.parse(rawParams);
-      await chooseBackend({ prefer: p.config.backend });
-      const d = parts(ctx.workspace, p.config, p.centers, true);
-      const s = store(ctx.workspace);
-      try {
-        const val = predict(p.bundle, d.val, s, p.config.evaluation.batchSize);
-        ctx.progress(0.5, 'validation scored');
-        const test = predict(p.bundle, d.test, s, p.config.evaluation.batchSize);
-        const thresholds = chooseThresholds(labelColumns(d.val), val).map((t) => t.threshold);
-        const classes = CLASSES.map((c) => c.abbreviation);
-        return { centers: d.centers, thresholds, evaluation: evaluate({ classes, labels: labelColumns(d.test), scores: test, thresholds, patients: d.test.map((r) => String(r.patient)) }, { replicates: p.config.evaluation.bootstrap, seed: p.config.seeds[0] }) };
-      } finally {
-        s.close();
-      }
-    }
+    case 'evaluate':
+      return runEvaluateJob(rawParams, ctx);
   }
 }

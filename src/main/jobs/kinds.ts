@@ -13,7 +13,20 @@ export const pretrainParams = z.object({ config: experimentConfigSchema, method:
 /** Probe or fine-tune from a pre-training bundle on the centers' train split, scored on their test split. */
 export const downstreamParams = z.object({ config: experimentConfigSchema, init: z.string(), centers: z.array(z.string()).min(1).optional() }).strict();
 
-/** Scores a classifier bundle on the centers' test split, thresholds from their val split. */
-export const evaluateParams = z.object({ config: experimentConfigSchema, bundle: z.string(), centers: z.array(z.string()).min(1).optional() }).strict();
+/**
+ * Scores a classifier bundle on the centers' test split, thresholds from their val split; or, with
+ * `folder`, imports the folder as `center` first and scores all its records at 0.5 (jobs/evaluate.ts).
+ */
+export const evaluateParams = z
+  .object({
+    config: experimentConfigSchema,
+    bundle: z.string(),
+    centers: z.array(z.string()).min(1).optional(),
+    folder: z.string().optional(),
+    dataset: z.string().optional(),
+    center: z.string().optional(),
+    part: z.enum(['test', 'all']).optional(),
+  })
+  .strict();
 
 export const PARAMS = { import: importParams, experiment: experimentParams, pretrain: pretrainParams, probe: downstreamParams, finetune: downstreamParams, evaluate: evaluateParams } as const;

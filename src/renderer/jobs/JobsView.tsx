@@ -1,11 +1,16 @@
 // Jobs: model training offered on the workspace's records (the bundled experiment configs' LODO and
-// scaling runs), each in its own process, with progress, ETA and cancel. Polls while any job runs.
-import { useCallback, useEffect, useState } from 'react';
+// scaling runs, and every other job kind from the new-job form), each in its own process, with
+// progress, ETA, log, cancel and resume. Polls while any job runs.
+import { Fragment, useCallback, useEffect, useState } from 'react';
 import type { ApiClient, ApiOutput } from '../../shared/api.js';
+import { JobLog } from './JobLog.js';
+import { NewJobForm } from './NewJobForm.js';
 
 type JobList = ApiOutput<'jobs.list'>;
 
 const ACTIVE = new Set(['queued', 'running']);
+/** States a job continues from its checkpoints (the catalog's RESUMABLE_STATES, less 'queued'). */
+const RESUMABLE = new Set(['interrupted', 'cancelled', 'failed']);
 
 function eta(s: number | null): string {
   if (s === null) return '';
@@ -16,6 +21,7 @@ export function JobsView({ client }: { client: ApiClient }) {
   const [list, setList] = useState<JobList | null>(null);
   const [config, setConfig] = useState('small-cpu');
   const [error, setError] = useState<string | null>(null);
+  const [logs, setLogs] = useState<Set<number>>(new Set());
 
   const refresh = useCallback(() => client.call('jobs.list', {}).then(setList, (e: Error) => setError(e.message)), [client]);
   useEffect(() => {
@@ -33,6 +39,13 @@ export function JobsView({ client }: { client: ApiClient }) {
     client.call('jobs.start', { experiment, config }).then(() => refresh(), (e: Error) => setError(e.message));
   };
   const cancel = (id: number) => client.call('jobs.cancel', { id }).then(() => refresh(), (e: Error) => setError(e.message));
+  const resume = (id: number) => client.call('jobs.resume', { id }).then(() => refresh(), (e: Error) => setError(e.message));
+  const toggleLog = (id: number) =>
+    setLogs((l) => {
+      const next = new Set(l);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
 
   return (
     <section className="jobs" data-testid="jobs-view">
@@ -59,6 +72,7 @@ export function JobsView({ client }: { client: ApiClient }) {
           Start data scaling
         </button>
       </div>
+      <NewJobForm client={client} configs={list?.configs ?? ['small-cpu']} onStarted={() => void refresh()} />
       {error && <div className="error" data-testid="jobs-error">{error}</div>}
       <table className="jobs-table" data-testid="jobs-table">
         <thead>
@@ -74,13 +88,15 @@ export function JobsView({ client }: { client: ApiClient }) {
         </thead>
         <tbody>
           {list?.jobs.map((j) => (
-            <tr key={j.id} data-testid="job-row" data-job={j.id} data-state={j.state}>
+            <Fragment key={j.id}>
+            <tr data-testid="job-row" data-job={j.id} data-state={j.state} data-progress={j.progress}>
               <td>{j.id}</td>
               <td>{j.experiment ? `experiment ${j.experiment}` : j.kind}</td>
               <td>{j.config ?? ''}</td>
               <td data-testid="job-state">{j.state}</td>
               <td>
-                <progress max={100} value={Math.round(j.progress * 100)} /> {Math.round(j.progress * 100)}% {ACTIVE.has(j.state) ? eta(j.etaS) : ''}
+                <progress max={1000} value={Math.round(j.progress * 1000)} data-testid="job-progress" /> {(j.progress * 100).toFixed(j.progress < 0.1 ? 1 : 0)}%{' '}
+                <span data-testid="job-eta">{ACTIVE.has(j.state) ? eta(j.etaS) : ''}</span>
               </td>
               <td className="muted">{j.error ?? j.message ?? ''}</td>
               <td>
@@ -89,8 +105,24 @@ export function JobsView({ client }: { client: ApiClient }) {
                     Cancel
                   </button>
                 )}
+                {RESUMABLE.has(j.state) && (
+                  <button onClick={() => void resume(j.id)} data-testid="job-resume" title="continue from the last checkpoint">
+                    Resume
+                  </button>
+                )}
+                <button onClick={() => toggleLog(j.id)} data-testid="job-log-toggle">
+                  {logs.has(j.id) ? 'Hide log' : 'Log'}
+                </button>
               </td>
             </tr>
+            {logs.has(j.id) && (
+              <tr>
+                <td colSpan={7}>
+                  <JobLog client={client} id={j.id} active={ACTIVE.has(j.state)} />
+                </td>
+              </tr>
+            )}
+            </Fragment>
           ))}
         </tbody>
       </table>

@@ -1,0 +1,52 @@
+// `inspect.errors`: the error-review list of one downstream step and class: false positives (not
+// labelled, probability at or above the step's threshold; most confident first) and false
+// negatives (labelled, below it; least probable first), from the step's stored test predictions,
+// optionally for one center.
+import { CLASSES } from '../../shared/classes.js';
+import type { ApiParsedInput, ErrorReview } from '../../shared/api.js';
+import type { Catalog } from '../catalog/index.js';
+import { rebase } from './models.js';
+import { downstreamStep, readPredictions, recordFacts } from './run-files.js';
+
+export function errorReview(workspace: string, catalog: Catalog, input: ApiParsedInput<'inspect.errors'>): ErrorReview {
+  const rec = downstreamStep(workspace, input.run, input.step);
+  const preds = readPredictions(workspace, input.run, rec);
+  const facts = recordFacts(catalog, preds.ids);
+  const c = input.classIndex;
+  const threshold = rec.thresholds[c] ?? 0.5;
+  const scores = preds.scores[c];
+  const fp: ErrorReview['falsePositives'] = [];
+  const fn: ErrorReview['falseNegatives'] = [];
+  const counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
+  const centers = new Set<string>();
+  preds.ids.forEach((id, i) => {
+    const f = facts.get(id);
+    if (!f) return;
+    centers.add(f.center);
+    if (input.center !== undefined && f.center !== input.center) return;
+    const label = ((f.classes >>> c) & 1) === 1;
+    const positive = scores[i] >= threshold;
+    const item = { id, record: f.record, center: f.center, probability: scores[i], threshold };
+    if (positive && !label) {
+      counts.fp++;
+      fp.push(item);
+    } else if (!positive && label) {
+      counts.fn++;
+      fn.push(item);
+    } else if (positive) counts.tp++;
+    else counts.tn++;
+  });
+  fp.sort((a, b) => b.probability - a.probability || a.id - b.id);
+  fn.sort((a, b) => a.probability - b.probability || a.id - b.id);
+  return {
+    run: input.run,
+    step: input.step,
+    bundle: rebase(workspace, rec.bundle),
+    classIndex: CLASSES[c].index,
+    threshold,
+    centers: [...centers].sort(),
+    falsePositives: fp.slice(0, input.limit),
+    falseNegatives: fn.slice(0, input.limit),
+    counts,
+  };
+}

@@ -1,0 +1,111 @@
+// The evaluate job: score a classifier bundle on this workspace's records, overall and per center.
+// Two flows: the centers' test split with thresholds chosen on their validation split (the
+// experiments' rule), or, for a hospital site with a model made elsewhere, a local folder imported
+// first (the usual adapters, as `center`) and all its records scored at thresholds 0.5 (no local
+// validation split exists to choose them on; the bundle's own run thresholds are not known here).
+import { join } from 'node:path';
+import { CLASSES } from '../../shared/classes.js';
+import { Catalog } from '../catalog/index.js';
+import { runImport } from '../import/pipeline.js';
+import { chooseBackend } from '../ml/index.js';
+import { ShardStore } from '../signal/store.js';
+import { labelColumns, recordRefs, type RecordRef } from '../experiments/data.js';
+import { chooseThresholds, evaluate } from '../experiments/metrics/index.js';
+import { writeFileAtomic } from '../experiments/run-folder.js';
+import { experimentCenters, labelledCenters, recordsOf, splitOf } from '../experiments/selection.js';
+import { predict } from '../experiments/steps.js';
+import type { JobContext } from './handlers.js';
+import { PARAMS } from './kinds.js';
+import { jobDir } from './paths.js';
+
+const FIXED_THRESHOLD = 0.5;
+
+/** Every stored record of the centers, ascending id. */
+function allRecords(catalog: Catalog, centers: readonly string[]): number[] {
+  if (!centers.length) return [];
+  return catalog.db
+    .prepare(`SELECT r.id FROM records r JOIN centers c ON c.id = r.center_id WHERE r.shard IS NOT NULL AND c.name IN (${centers.map(() => '?').join(',')}) ORDER BY r.id`)
+    .pluck()
+    .all(...centers) as number[];
+}
+
+export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promise<unknown> {
+  const p = PARAMS.evaluate.parse(rawParams);
+  const importing = p.folder !== undefined;
+  if (importing) {
+    if (!p.center) throw new Error('an evaluation of a local folder needs the center name its records get');
+    ctx.log(`importing ${p.folder} as center ${p.center}`);
+    const s = await runImport(
+      { folder: p.folder!, workspace: ctx.workspace, dataset: p.dataset, center: p.center, signal: ctx.signal, workers: 0 },
+      { progress: (q) => ctx.progress(q.total ? (0.4 * q.done) / q.total : 0, `import ${q.done}/${q.total} records`), phase: (ph, d) => ctx.log(`${ph}: ${d}`) },
+    );
+    ctx.log(`import ${s.status}: ${s.imported} imported, ${s.skipped} skipped, ${s.failed} failed`);
+    if (s.status === 'cancelled' || ctx.signal.aborted) return { status: 'cancelled' };
+  }
+  const part = p.part ?? (importing ? 'all' : 'test');
+  await chooseBackend({ prefer: p.config.backend });
+  const catalog = Catalog.open(ctx.workspace);
+  let centers: string[];
+  let val: RecordRef[] = [];
+  let test: RecordRef[];
+  try {
+    const wanted = importing ? [p.center!] : (p.centers ?? experimentCenters(catalog, p.config));
+    centers = labelledCenters(catalog, wanted);
+    if (!centers.length) throw new Error(`no labelled records in ${wanted.join(', ')}: nothing to score`);
+    if (part === 'all') test = recordRefs(catalog, allRecords(catalog, centers));
+    else {
+      const split = splitOf(catalog, p.config);
+      val = recordRefs(catalog, recordsOf(catalog, split, 'val', centers));
+      test = recordRefs(catalog, recordsOf(catalog, split, 'test', centers));
+    }
+  } finally {
+    catalog.close();
+  }
+  if (!test.length) throw new Error(`no ${part === 'test' ? 'test-split ' : ''}records in ${centers.join(', ')}`);
+  const base = importing ? 0.4 : 0;
+  const store = ShardStore.openReader(join(ctx.workspace, 'store'));
+  try {
+    const batch = p.config.evaluation.batchSize;
+    const total = Math.ceil(val.length / batch) + Math.ceil(test.length / batch);
+    let done = 0;
+    const tick = () => ctx.progress(base + ((1 - base) * ++done) / Math.max(1, total), `scored ${Math.min(done * batch, val.length + test.length)} records`);
+    const valScores = val.length ? predict(p.bundle, val, store, batch, tick) : null;
+    const scores = predict(p.bundle, test, store, batch, tick);
+    const thresholds = valScores ? chooseThresholds(labelColumns(val), valScores).map((t) => t.threshold) : CLASSES.map(() => FIXED_THRESHOLD);
+    const classes = CLASSES.map((c) => c.abbreviation);
+    const options = { replicates: p.config.evaluation.bootstrap, seed: p.config.seeds[0] };
+    const score = (refs: RecordRef[], idx: number[]) =>
+      evaluate({ classes, labels: labelColumns(refs), scores: scores.map((s) => Float32Array.from(idx, (i) => s[i])), thresholds, patients: refs.map((r) => String(r.patient)) }, options);
+    const centerOf = centerMap(ctx.workspace, test);
+    const perCenter = centers.map((center) => {
+      const idx = test.flatMap((r, i) => (centerOf.get(r.id) === center ? [i] : []));
+      return { center, records: idx.length, evaluation: idx.length ? score(idx.map((i) => test[i]), idx) : null };
+    });
+    const predictions = join(jobDir(ctx.workspace, ctx.id), 'predictions.csv');
+    const lines = [['record', 'patient', ...classes].join(',')];
+    test.forEach((r, i) => lines.push([r.id, r.patient, ...scores.map((s) => s[i].toPrecision(6))].join(',')));
+    writeFileAtomic(predictions, lines.join('\n') + '\n');
+    return {
+      bundle: p.bundle,
+      centers,
+      part,
+      thresholds_from: valScores ? 'validation' : 'fixed-0.5',
+      thresholds,
+      evaluation: score(test, test.map((_, i) => i)),
+      per_center: perCenter,
+      predictions,
+    };
+  } finally {
+    store.close();
+  }
+}
+
+function centerMap(workspace: string, refs: readonly RecordRef[]): Map<number, string> {
+  const catalog = Catalog.open(workspace, { readonly: true });
+  try {
+    const get = catalog.db.prepare('SELECT c.name FROM records r JOIN centers c ON c.id = r.center_id WHERE r.id = ?').pluck();
+    return new Map(refs.map((r) => [r.id, get.get(r.id) as string]));
+  } finally {
+    catalog.close();
+  }
+}

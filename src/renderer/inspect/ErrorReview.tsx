@@ -1,0 +1,124 @@
+// Error review: for a run's downstream step, a class and optionally a center, the false positives
+// (most confident first) and false negatives (least probable first) of its stored test
+// predictions; each opens the record in the predictions view with that class's saliency.
+import { useEffect, useState } from 'react';
+import { CLASSES } from '../../shared/classes.js';
+import type { ApiClient, ErrorReview as Review, RunDetail, RunSummary } from '../../shared/api.js';
+
+export function ErrorReview({ client, onOpen }: { client: ApiClient; onOpen: (record: number, bundle: string, classIndex: number) => void }) {
+  const [runs, setRuns] = useState<RunSummary[]>([]);
+  const [run, setRun] = useState('');
+  const [detail, setDetail] = useState<RunDetail | null>(null);
+  const [step, setStep] = useState('');
+  const [classIndex, setClass] = useState(20);
+  const [center, setCenter] = useState('');
+  const [review, setReview] = useState<Review | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    client.call('results.runs', {}).then(
+      (r) => {
+        setRuns(r.runs);
+        if (r.runs[0]) setRun(r.runs[0].run);
+      },
+      (e: Error) => setError(e.message),
+    );
+  }, [client]);
+  useEffect(() => {
+    if (!run) return;
+    client.call('results.run', { run }).then(
+      (d) => {
+        setDetail(d);
+        setStep(d.steps.find((s) => s.kind === 'downstream')?.name ?? '');
+      },
+      (e: Error) => setError(e.message),
+    );
+  }, [client, run]);
+  useEffect(() => {
+    if (!run || !step) return;
+    setError(null);
+    client.call('inspect.errors', { run, step, classIndex, ...(center ? { center } : {}) }).then(setReview, (e: Error) => setError(e.message));
+  }, [client, run, step, classIndex, center]);
+
+  const downstream = detail?.steps.filter((s) => s.kind === 'downstream') ?? [];
+  const list = (title: string, items: Review['falsePositives'], kind: 'fp' | 'fn') => (
+    <div className="error-list">
+      <h3>
+        {title} ({kind === 'fp' ? review?.counts.fp : review?.counts.fn})
+      </h3>
+      <table className="compact" data-testid={`errors-${kind}`}>
+        <tbody>
+          {items.map((e) => (
+            <tr key={e.id} data-testid="error-item" data-kind={kind} data-record={e.id} onClick={() => review && onOpen(e.id, review.bundle, review.classIndex)} className="clickable">
+              <td>{e.record}</td>
+              <td>{e.center}</td>
+              <td>{e.probability.toFixed(3)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {items.length === 0 && <p className="muted">none</p>}
+    </div>
+  );
+
+  return (
+    <section data-testid="error-review">
+      <div className="toolbar">
+        <label>
+          Run{' '}
+          <select value={run} onChange={(e) => setRun(e.target.value)} data-testid="errors-run">
+            {runs.map((r) => (
+              <option key={r.run} value={r.run}>
+                {r.run} · {r.kind} · {r.configName}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Step{' '}
+          <select value={step} onChange={(e) => setStep(e.target.value)} data-testid="errors-step">
+            {downstream.map((s) => (
+              <option key={s.name} value={s.name}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Class{' '}
+          <select value={classIndex} onChange={(e) => setClass(Number(e.target.value))} data-testid="errors-class">
+            {CLASSES.map((c) => (
+              <option key={c.index} value={c.index}>
+                {c.abbreviation}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Center{' '}
+          <select value={center} onChange={(e) => setCenter(e.target.value)} data-testid="errors-center">
+            <option value="">all</option>
+            {(review?.centers ?? []).map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {error && <div className="error">{error}</div>}
+      {runs.length === 0 && <p className="muted">No experiment runs in this workspace yet: start one under Train &amp; jobs.</p>}
+      {review && (
+        <>
+          <p className="muted" data-testid="errors-summary">
+            threshold {review.threshold.toFixed(3)} · TP {review.counts.tp} · FP {review.counts.fp} · FN {review.counts.fn} · TN {review.counts.tn}. Click a record to open it with its saliency.
+          </p>
+          <div className="error-lists">
+            {list('False positives, most confident first', review.falsePositives, 'fp')}
+            {list('False negatives, least probable first', review.falseNegatives, 'fn')}
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

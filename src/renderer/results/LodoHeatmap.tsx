@@ -1,0 +1,69 @@
+// The leave-one-dataset-out heat map: held-out centers (rows) x methods (columns), AUROC or F1 of
+// the w/o arm, coloured from the worst to the best cell; the 95% interval and the w/ arm on hover.
+// An HTML table rather than a plotly heatmap: the basic plotly bundle has no heatmap trace, and a
+// table cell is a natural hover and test target.
+import type { LodoCell } from '../../shared/api.js';
+
+export type HeatMetric = 'auroc' | 'f1';
+
+const fmt = (v: number | null) => (v === null ? '–' : v.toFixed(3));
+
+/** White (worst) to deep green (best) across the values shown. */
+function color(v: number | null, lo: number, hi: number): string {
+  if (v === null) return '#eee';
+  const t = hi > lo ? (v - lo) / (hi - lo) : 0.5;
+  const mix = (a: number, b: number) => Math.round(a + (b - a) * t);
+  return `rgb(${mix(247, 35)}, ${mix(252, 139)}, ${mix(245, 69)})`;
+}
+
+export function LodoHeatmap({ cells, metric }: { cells: readonly LodoCell[]; metric: HeatMetric }) {
+  const methods = [...new Set(cells.map((c) => `${c.method} · ${c.protocol}`))].sort();
+  const centers = [...new Set(cells.map((c) => c.target))].sort();
+  const value = (c: LodoCell) => (metric === 'auroc' ? c.aurocWithout : c.f1Without);
+  const values = cells.map(value).filter((v): v is number => v !== null);
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const at = (center: string, method: string) => cells.find((c) => c.target === center && `${c.method} · ${c.protocol}` === method);
+  return (
+    <table className="heatmap" data-testid="lodo-heatmap" data-metric={metric}>
+      <thead>
+        <tr>
+          <th>held-out center</th>
+          {methods.map((m) => (
+            <th key={m} data-testid="heat-method">
+              {m}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {centers.map((center) => (
+          <tr key={center}>
+            <th data-testid="heat-center">{center}</th>
+            {methods.map((m) => {
+              const c = at(center, m);
+              if (!c) return <td key={m} className="muted">–</td>;
+              const v = value(c);
+              const ci = metric === 'auroc' ? c.ciAurocWithout : c.ciF1Without;
+              const withArm = metric === 'auroc' ? c.aurocWith : c.f1With;
+              const title = [
+                `${center} held out, ${m}`,
+                `${metric.toUpperCase()} ${fmt(v)}${ci ? ` (95% CI ${fmt(ci.low)}–${fmt(ci.high)})` : ''}`,
+                withArm !== null ? `with ${center} in pre-training: ${fmt(withArm)}${c.deltaAurocPoints !== null && metric === 'auroc' ? ` (Δ ${c.deltaAurocPoints.toFixed(1)} points)` : ''}` : '',
+                `${c.testRecords} test records`,
+              ]
+                .filter(Boolean)
+                .join('\n');
+              return (
+                <td key={m} style={{ background: color(v, lo, hi) }} title={title} data-testid="heat-cell" data-center={center} data-method={c.method} data-value={v ?? ''}>
+                  {fmt(v)}
+                  {ci && <small> ±{((ci.high - ci.low) / 2).toFixed(2)}</small>}
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,160 @@
+// Schemas of the model-inspection methods (src/shared/api.ts's table holds them): the model bundles
+// a workspace offers, one record's MAE reconstruction, one record's class probabilities with an
+// occlusion saliency, and the error-review list of a run step. Transport-free, like api.ts.
+import { z } from 'zod';
+import { STANDARD_LEADS } from './leads.js';
+
+const count = z.number().int().min(0);
+const recordId = z.number().int().positive();
+/** A model bundle folder: absolute, or relative to the workspace. */
+export const bundlePathSchema = z.string().min(1).max(4096).refine((p) => !p.includes('\0'), { message: 'NUL in path' });
+
+export const modelInfoSchema = z.object({
+  path: z.string(),
+  task: z.string(),
+  architecture: z.string(),
+  /** 'runs/job-3' when the bundle is a step of an experiment run, 'jobs/7' for a single job's. */
+  source: z.string().nullable(),
+  step: z.string().nullable(),
+  method: z.string().nullable(),
+  /** Centers whose records pre-trained the encoder (null: unknown, e.g. a bundle made elsewhere). */
+  pool: z.array(z.string()).nullable(),
+  /** The LODO target or null. */
+  target: z.string().nullable(),
+  arm: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+export const modelsListSchema = z.object({ models: z.array(modelInfoSchema) });
+
+export const reconstructInputSchema = z
+  .object({
+    id: recordId,
+    bundle: bundlePathSchema,
+    /** Fraction of patches hidden; default the model's own. */
+    maskRatio: z.number().min(0.05).max(0.95).optional(),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  })
+  .strict();
+
+export const reconstructionSchema = z.object({
+  id: recordId,
+  center: z.string(),
+  model: modelInfoSchema,
+  /** The inference engine that ran the model, e.g. 'ort (cpu, 2 threads)' or 'tfjs (wasm)'. */
+  engine: z.string(),
+  /** Whether the record's center was in the model's pre-training pool (null: pool unknown). */
+  centerInPool: z.boolean().nullable(),
+  fs: z.number().positive(),
+  maskRatio: z.number(),
+  seed: count,
+  patchSamples: z.number().int().positive(),
+  /** One per patch: 1 = hidden from the encoder. */
+  mask: z.array(z.literal([0, 1])),
+  leads: z
+    .array(
+      z.object({
+        lead: z.enum(STANDARD_LEADS),
+        original: z.array(z.number()),
+        reconstruction: z.array(z.number()),
+        /** Mean squared error (mV^2) over this lead's hidden samples. */
+        mse: z.number().nullable(),
+      }),
+    )
+    .length(STANDARD_LEADS.length),
+  /** Per patch: MSE over all leads (hidden and visible patches alike; only hidden ones were scored in training). */
+  patchMse: z.array(z.number()),
+  /** MSE over every hidden sample. */
+  maskedMse: z.number().nullable(),
+  ms: z.number(),
+});
+
+export const saliencySettingsSchema = z
+  .object({
+    /** Class index whose probability the occlusion explains. */
+    classIndex: z.number().int().min(0).max(23),
+    /** Occluded window, samples of the canonical record (100 Hz: 50 = 0.5 s). */
+    window: z.number().int().min(2).max(1000).default(50),
+    stride: z.number().int().min(1).max(1000).default(25),
+    /** Value the window is set to, mV (0: a flat line at the baseline). */
+    baseline: z.number().min(-10).max(10).default(0),
+  })
+  .strict();
+
+export const predictInputSchema = z
+  .object({
+    id: recordId,
+    bundle: bundlePathSchema,
+    saliency: saliencySettingsSchema.optional(),
+  })
+  .strict();
+
+export const predictionSchema = z.object({
+  id: recordId,
+  center: z.string(),
+  model: modelInfoSchema,
+  engine: z.string(),
+  /** 'run': the step record's validation thresholds; 'default': 0.5 for every class. */
+  thresholdsFrom: z.enum(['run', 'default']),
+  classes: z
+    .array(
+      z.object({
+        index: count,
+        abbreviation: z.string(),
+        name: z.string(),
+        probability: z.number().min(0).max(1),
+        threshold: z.number(),
+        /** The record carries this class. */
+        label: z.boolean(),
+      }),
+    )
+    .length(24),
+  fs: z.number().positive(),
+  /** The model's input (12 x T canonical, mV), so an overlay lines up with what was scored. */
+  leads: z.array(z.object({ lead: z.enum(STANDARD_LEADS), samples: z.array(z.number()) })).length(STANDARD_LEADS.length),
+  saliency: z
+    .object({
+      classIndex: count,
+      window: z.number().int(),
+      stride: z.number().int(),
+      baseline: z.number(),
+      /** Per lead and sample: mean drop of the class probability when a window covering it is occluded. */
+      leads: z.array(z.array(z.number())).length(STANDARD_LEADS.length),
+      forwards: count,
+      ms: z.number(),
+    })
+    .nullable(),
+  ms: z.number(),
+});
+
+export const errorsInputSchema = z
+  .object({
+    /** Run folder name under runs/ (e.g. 'job-3'). */
+    run: z.string().regex(/^[A-Za-z0-9._-]{1,80}$/),
+    step: z.string().regex(/^[A-Za-z0-9._-]{1,120}$/),
+    classIndex: z.number().int().min(0).max(23),
+    center: z.string().max(200).optional(),
+    limit: z.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+
+const errorItem = z.object({ id: recordId, record: z.string(), center: z.string(), probability: z.number(), threshold: z.number() });
+
+export const errorsSchema = z.object({
+  run: z.string(),
+  step: z.string(),
+  bundle: z.string(),
+  classIndex: count,
+  threshold: z.number(),
+  centers: z.array(z.string()),
+  /** Predicted positive, not labelled: most confident first. */
+  falsePositives: z.array(errorItem),
+  /** Labelled, predicted negative: lowest probability first. */
+  falseNegatives: z.array(errorItem),
+  counts: z.object({ tp: count, fp: count, fn: count, tn: count }),
+});
+
+export type ModelInfo = z.output<typeof modelInfoSchema>;
+export type ReconstructionResult = z.output<typeof reconstructionSchema>;
+export type PredictionResult = z.output<typeof predictionSchema>;
+export type ErrorReview = z.output<typeof errorsSchema>;

@@ -1,0 +1,57 @@
+// Jobs from the UI's forms through the API: a job of another kind than an experiment (an import of
+// a generated folder) submitted, run in its own process, its log tail read back; bad requests
+// refused with the field named; resume refused for a finished job. Needs the built job runner
+// (npm run build).
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError } from '../../src/shared/api.js';
+import { createWorkstationApi, type WorkstationApi } from '../../src/main/api/index.js';
+import { waitForJob } from '../../src/main/jobs/index.js';
+import { CALIPER_RECORD, makeWorkspace, tempDir, writePulseRecord } from './fixtures.js';
+
+let root: string;
+let workspace: string;
+let api: WorkstationApi;
+
+beforeAll(async () => {
+  root = tempDir('job-forms');
+  ({ workspace } = await makeWorkspace(root));
+  api = createWorkstationApi({ workspace });
+}, 120_000);
+afterAll(() => {
+  api?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const code = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => (e as ApiError).code);
+
+describe('jobs.submit, jobs.log, jobs.resume', () => {
+  it('runs an import job from the form and reads its log', async () => {
+    const folder = join(root, 'more');
+    writePulseRecord(folder, { ...CALIPER_RECORD, name: 'pulse002' });
+    const before = (await api.call('catalog.summary', {})).records;
+    const job = await api.call('jobs.submit', { kind: 'import', folder, dataset: 'wfdb', center: 'Form site', workers: 0 });
+    expect(job.kind).toBe('import');
+    const end = await waitForJob(workspace, job.id, { intervalMs: 200 });
+    expect(end.state).toBe('done');
+    const log = await api.call('jobs.log', { id: job.id, tail: 50 });
+    expect(log.lines[0]).toMatch(/start import \(attempt 1/);
+    expect(log.lines.at(-1)).toMatch(/ done$/);
+    expect((await api.call('jobs.log', { id: job.id, tail: 1 })).lines).toEqual([log.lines.at(-1)]);
+    const after = await api.call('catalog.summary', {});
+    expect(after.records).toBe(before + 1);
+    expect(after.per_center['Form site']).toBe(1);
+    expect(await code(api.call('jobs.resume', { id: job.id }))).toBe('invalid-input');
+  }, 120_000);
+
+  it('refuses bad requests before anything runs', async () => {
+    expect(await code(api.call('jobs.submit', { kind: 'experiment', experiment: 'lodo', config: 'no-such-config' }))).toBe('invalid-input');
+    expect(await code(api.call('jobs.submit', { kind: 'import', folder: join(root, 'missing') }))).toBe('invalid-input');
+    expect(await code(api.call('jobs.submit', { kind: 'evaluate', config: 'small-cpu', bundle: join(root, 'no-bundle') }))).toBe('invalid-input');
+    expect(await code(api.call('jobs.submit', { kind: 'evaluate', config: 'small-cpu', bundle: root, folder: root }))).toBe('invalid-input');
+    expect(await code(api.call('jobs.submit', { kind: 'train' } as never))).toBe('invalid-input');
+    expect(await code(api.call('jobs.resume', { id: 999 }))).toBe('not-found');
+    expect((await api.call('jobs.log', { id: 999 })).lines).toEqual([]);
+  });
+});

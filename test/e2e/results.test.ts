@@ -1,0 +1,124 @@
+// Results and jobs end to end in Debian's Chromium (browser mode) over a demo workspace with a tiny
+// LODO run and a tiny scaling run made in this process: runs list, two runs side by side, the LODO
+// heat map (one cell per center and method, AUROC/F1, intervals on hover), scaling curves with the
+// saturation point, ROC/PR curves; then a job started from the new-job form shows progress, its
+// live curves and log, and is cancelled. Screenshots in test-output/screenshots; timings printed.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runExperiment } from '../../src/main/experiments/run.js';
+import { jobs } from '../../src/main/jobs/index.js';
+import { startServer, type RunningServer } from '../../src/main/server/server.js';
+import { RUN, TARGETS, inspectConfig, modelWorkspace, type ModelWorkspace } from '../api/model-fixtures.js';
+import { RENDERER, ensureRenderer, launchChromium, screenshot } from './browser.js';
+
+const SCALING_RUN = 'job-2';
+let m: ModelWorkspace;
+let server: RunningServer;
+let browser: BrowserContext;
+let page: Page;
+const timings: Record<string, number> = {};
+const problems: string[] = [];
+
+beforeAll(async () => {
+  m = await modelWorkspace('e2e-results');
+  await runExperiment({ workspace: m.workspace, runDir: join(m.workspace, 'runs', SCALING_RUN), kind: 'scaling', config: { ...inspectConfig(), scaling: { ...inspectConfig().scaling, fractions: [0.5, 1] } } });
+  await ensureRenderer();
+  server = await startServer({ workspace: m.workspace, rendererDir: RENDERER });
+  ({ browser, page } = await launchChromium(join(m.root, 'chromium'), { width: 1600, height: 1100 }));
+  page.setDefaultTimeout(60_000);
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (msg) => msg.type() === 'error' && !/401|Unauthorized/.test(msg.text()) && problems.push(`console: ${msg.text()}`));
+  await page.goto(server.url);
+}, 600_000);
+
+afterAll(async () => {
+  if (m) for (const j of jobs(m.workspace)) if (j.pid && (j.state === 'running' || j.state === 'queued')) process.kill(j.pid, 'SIGKILL');
+  await browser?.close();
+  await server?.close();
+  if (m) rmSync(m.root, { recursive: true, force: true });
+  console.log('results view timings (ms):', JSON.stringify(timings));
+});
+
+const heat = `[data-testid=run-panel][data-run="${RUN}"] [data-testid=lodo-heatmap]`;
+
+describe('results', () => {
+  it('lists the runs; the LODO heat map has one cell per center and method, AUROC or F1, with intervals on hover', async () => {
+    const t0 = Date.now();
+    await page.click('[data-testid=nav-results]');
+    await expect.poll(() => page.locator('[data-testid=run-row]').count()).toBe(2);
+    timings['runs list, click to rows (ms)'] = Date.now() - t0;
+    timings['runs list, API call in the page (ms)'] = Number(await page.getAttribute('[data-testid=results-view]', 'data-list-ms'));
+    // The newest run (scaling) is shown first; tick the LODO run too: side by side.
+    const t1 = Date.now();
+    await page.check(`[data-testid=run-row][data-run="${RUN}"] [data-testid=run-pick]`);
+    await page.waitForSelector(heat);
+    timings['LODO run panel (ms)'] = Date.now() - t1;
+    expect(await page.locator('[data-testid=run-panel]').count()).toBe(2);
+    const detail = await server.api.call('results.run', { run: RUN });
+    const cells = page.locator(`${heat} [data-testid=heat-cell]`);
+    const methods = new Set(detail.lodo.map((l) => l.method));
+    expect(await cells.count()).toBe(TARGETS.length * methods.size);
+    const keys = await cells.evaluateAll((tds) => tds.map((td) => `${td.getAttribute('data-center')}|${td.getAttribute('data-method')}`));
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(new Set(keys)).toEqual(new Set(detail.lodo.map((l) => `${l.target}|${l.method}`)));
+    const first = detail.lodo[0];
+    const cell = page.locator(`${heat} [data-testid=heat-cell][data-center="${first.target}"][data-method="${first.method}"]`);
+    expect(Number(await cell.getAttribute('data-value'))).toBe(first.aurocWithout);
+    expect(await cell.getAttribute('title')).toContain(`95% CI ${first.ciAurocWithout!.low.toFixed(3)}–${first.ciAurocWithout!.high.toFixed(3)}`);
+    await page.locator(`[data-testid=run-panel][data-run="${RUN}"] [data-testid=heat-f1]`).check();
+    await expect.poll(() => page.getAttribute(heat, 'data-metric')).toBe('f1');
+    expect(Number(await cell.getAttribute('data-value'))).toBe(first.f1Without);
+    await screenshot(page, 'results-lodo-and-scaling');
+  }, 180_000);
+
+  it('scaling curves mark the saturation point; ROC and PR curves are drawn for a step', async () => {
+    const scaling = await server.api.call('results.run', { run: SCALING_RUN });
+    const panel = `[data-testid=run-panel][data-run="${SCALING_RUN}"]`;
+    await page.waitForSelector(`${panel} [data-testid=scaling-chart] .main-svg`);
+    const sat = await page.$$eval(`${panel} [data-testid=saturation]`, (li) => li.map((l) => [l.getAttribute('data-method'), l.getAttribute('data-fraction')]));
+    expect(sat).toEqual(scaling.scaling.map((c) => [c.method, c.saturationFraction === null ? '' : String(c.saturationFraction)]));
+    const lodoPanel = `[data-testid=run-panel][data-run="${RUN}"]`;
+    await page.waitForSelector(`${lodoPanel} [data-testid=roc-chart] .main-svg`);
+    await page.waitForSelector(`${lodoPanel} [data-testid=pr-chart] .main-svg`);
+    timings['ROC chart draw (ms)'] = Number(await page.getAttribute(`${lodoPanel} [data-testid=roc-chart]`, 'data-draw-ms'));
+    timings['scaling chart draw (ms)'] = Number(await page.getAttribute(`${panel} [data-testid=scaling-chart]`, 'data-draw-ms'));
+    await screenshot(page, 'results-curves');
+  }, 120_000);
+});
+
+describe('jobs from the UI', () => {
+  it('a job started from the new-job form shows progress, live curves and log, and is cancelled', async () => {
+    await page.click('[data-testid=nav-jobs]');
+    await page.waitForSelector('[data-testid=new-job-form]');
+    await page.selectOption('[data-testid=new-job-kind]', 'experiment');
+    await page.selectOption('[data-testid=new-job-experiment]', 'lodo');
+    await page.selectOption('[data-testid=new-job-config]', 'small-cpu');
+    const t0 = Date.now();
+    await page.click('[data-testid=new-job-start]');
+    await page.waitForSelector('[data-testid=job-row]');
+    const id = (await page.getAttribute('[data-testid=job-row]', 'data-job'))!;
+    const row = `[data-testid=job-row][data-job="${id}"]`;
+    await expect.poll(() => page.getAttribute(row, 'data-state'), { timeout: 120_000, interval: 250 }).toBe('running');
+    await expect.poll(async () => Number(await page.getAttribute(row, 'data-progress')), { timeout: 240_000, interval: 500 }).toBeGreaterThan(0);
+    timings['job submit to first progress (ms)'] = Date.now() - t0;
+    expect(jobs(m.workspace).find((j) => j.id === Number(id))!.kind).toBe('experiment');
+    await page.click(`${row} [data-testid=job-log-toggle]`);
+    await expect.poll(() => page.textContent('[data-testid=job-log]')).toContain('start experiment');
+    await screenshot(page, 'jobs-progress');
+    // Its live curves in the results view while it runs.
+    await page.click('[data-testid=nav-results]');
+    await expect.poll(() => page.getAttribute(`[data-testid=live-curves][data-job="${id}"]`, 'data-state'), { timeout: 30_000 }).toBe('running');
+    await screenshot(page, 'results-live');
+    await page.click('[data-testid=nav-jobs]');
+    await page.click(`${row} [data-testid=job-cancel]`);
+    await expect.poll(() => page.getAttribute(row, 'data-state'), { timeout: 120_000, interval: 250 }).toBe('cancelled');
+    expect(await page.locator(`${row} [data-testid=job-resume]`).count()).toBe(1);
+    await screenshot(page, 'jobs-cancelled-resumable');
+  }, 420_000);
+
+  it('ran without page errors', () => {
+    expect(problems).toEqual([]);
+  });
+});
