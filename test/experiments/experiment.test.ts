@@ -75,6 +75,24 @@ describe('experiment configs', () => {
     }
   });
 
+  it('each bundled config says where every setting comes from: the paper (from_paper) or our default (defaults_open)', () => {
+    for (const name of ['small-cpu', 'paper']) {
+      const raw = JSON.parse(readFileSync(new URL(`../../resources/experiments/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+      const leaves: string[] = [];
+      const walk = (v: unknown, path: string[]) => {
+        if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+        else if (Array.isArray(v) && v.some((x) => x && typeof x === 'object')) v.forEach((x) => walk(x, [...path, '*']));
+        else leaves.push(path.join('.'));
+      };
+      const { name: _n, description: _d, from_paper, defaults_open, ...settings } = raw as Record<string, Record<string, string>>;
+      walk(settings, []);
+      const keys = [...Object.keys(from_paper), ...Object.keys(defaults_open)];
+      const uncovered = leaves.filter((leaf) => !keys.some((k) => leaf === k || leaf.startsWith(`${k}.`)));
+      expect(uncovered, name).toEqual([]);
+      expect(Object.keys(defaults_open).length).toBeGreaterThan(5);
+    }
+  });
+
   it('a bad config names the field; epochs become steps', () => {
     expect(() => parseExperimentConfig({ name: 'x', methods: [{ method: 'moco' }], pretrain: { steps: 1, batchSize: 2 }, downstream: { probe: { steps: 1, batchSize: 2 } } })).toThrow(/methods\.0\.method/);
     expect(() => parseExperimentConfig({ name: 'x', methods: [{ method: 'mae' }], pretrain: { steps: 1, epochs: 2, batchSize: 2 }, downstream: { probe: { steps: 1, batchSize: 2 } } })).toThrow(/exactly one of steps or epochs/);

@@ -12,7 +12,7 @@ export async function demoWorkspace(prefix: string): Promise<string> {
   return ws;
 }
 
-/** One tiny SimCLR, a few steps, two targets: seconds on the WASM backend. */
+/** One tiny SimCLR, a few steps, two targets: seconds on the WASM backend. Baselines and robustness off. */
 export function tinyConfig(overrides: Record<string, unknown> = {}): ExperimentConfig {
   return parseExperimentConfig({
     name: 'tiny',
@@ -24,6 +24,28 @@ export function tinyConfig(overrides: Record<string, unknown> = {}): ExperimentC
     downstream: { protocols: ['probe'], probe: { steps: 6, batchSize: 8, learningRate: 0.05 }, checkpointEvery: 3 },
     evaluation: { bootstrap: 20, batchSize: 32 },
     scaling: { fractions: [0.5, 1] },
+    // Off unless a test asks: the jobs tests time and count the plain LODO / scaling steps.
+    baselines: { scratch: false, randomProbe: false },
+    robustness: { enabled: false },
+    ...overrides,
+  });
+}
+
+/** tinyConfig with both baselines (fine-tune budget added) and one strength of every corruption. */
+export function tinyPaperConfig(overrides: Record<string, unknown> = {}): ExperimentConfig {
+  return tinyConfig({
+    downstream: { protocols: ['probe'], probe: { steps: 6, batchSize: 8, learningRate: 0.05 }, finetune: { steps: 4, batchSize: 4, learningRate: 0.003 }, checkpointEvery: 3 },
+    baselines: { scratch: true, randomProbe: true },
+    robustness: {
+      seed: 3,
+      corruptions: [
+        { kind: 'time_mask', strengths: [200] },
+        { kind: 'lead_dropout', strengths: ['limb-only', 3] },
+        { kind: 'gaussian_noise', strengths: [5] },
+        { kind: 'baseline_wander', strengths: [0.5] },
+        { kind: 'mains', strengths: [0.2], frequency: 60 },
+      ],
+    },
     ...overrides,
   });
 }

@@ -21,6 +21,9 @@ const config = {
   downstream: { protocols: ['probe'], probe: { steps: 4, batchSize: 8, learningRate: 0.05 }, checkpointEvery: 2 },
   evaluation: { bootstrap: 10, batchSize: 32 },
   scaling: { fractions: [0.5, 1] },
+  // Baselines and robustness have their own tests (test/experiments/paper-lodo.test.ts).
+  baselines: { scratch: false, randomProbe: false },
+  robustness: { enabled: false },
 };
 
 function demo() {

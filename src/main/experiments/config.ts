@@ -3,6 +3,7 @@
 // fails before hours of training, naming the field.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { robustnessSchema } from './robustness-config.js';
 
 const modelName = z.enum(['resnet18_1d', 'resnet50_1d', 'vit_1d']);
 const positive = z.number().positive();
@@ -52,8 +53,14 @@ export const experimentConfigSchema = z
   .object({
     name: z.string().min(1),
     description: z.string().default(''),
+    /** Settings taken from the paper: dotted path ('methods.*.backbone') -> PAPER.md source tag and what it says. */
+    from_paper: z.record(z.string(), z.string()).default({}),
+    /** Settings the paper leaves open: dotted path -> the default chosen and why (docs/defaults.md). Documentation only. */
+    defaults_open: z.record(z.string(), z.string()).default({}),
     /** TensorFlow.js backend; OPENECG_BACKEND in the environment wins. */
     backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+    /** Inference engine of evaluation (docs/inference.md): ONNX Runtime when it loads, else TensorFlow.js; OPENECG_ENGINE wins. */
+    engine: z.enum(['auto', 'ort', 'tfjs']).default('auto'),
     /** Every run is repeated per seed (weights, views, data order); tables give the mean. */
     seeds: z.array(z.number().int().min(0)).min(1).default([1]),
     /** The patient-level split every step uses. */
@@ -102,6 +109,17 @@ export const experimentConfigSchema = z
       })
       .strict()
       .default({ withArm: true }),
+    /** Baselines trained and scored beside the pre-trained models on every target (same downstream protocol). */
+    baselines: z
+      .object({
+        /** The backbone randomly initialised and fine-tuned on the labelled train split (downstream.finetune's budget). */
+        scratch: z.boolean().default(true),
+        /** A frozen random encoder under the linear probe (downstream.probe's budget). */
+        randomProbe: z.boolean().default(true),
+      })
+      .strict()
+      .default({ scratch: true, randomProbe: true }),
+    robustness: robustnessSchema,
     scaling: z
       .object({
         fractions: z.array(z.number().gt(0).max(1)).min(1).default([0.01, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1]),
@@ -114,7 +132,12 @@ export const experimentConfigSchema = z
       .strict()
       .default({ fractions: [0.01, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1], unit: 'patient', seed: 0, saturationPoints: 1 }),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // A baseline shares its protocol's budget, so the budget must be there even if the protocol is not listed.
+    if (c.baselines.scratch && !c.downstream.finetune) ctx.addIssue({ code: 'custom', path: ['baselines', 'scratch'], message: 'the scratch baseline trains with downstream.finetune: give that budget or set baselines.scratch to false' });
+    if (c.baselines.randomProbe && !c.downstream.probe) ctx.addIssue({ code: 'custom', path: ['baselines', 'randomProbe'], message: 'the random-encoder baseline trains with downstream.probe: give that budget or set baselines.randomProbe to false' });
+  });
 
 export type ExperimentConfig = z.output<typeof experimentConfigSchema>;
 export type MethodConfig = ExperimentConfig['methods'][number];

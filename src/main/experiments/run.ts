@@ -8,12 +8,15 @@ import { Catalog } from '../catalog/index.js';
 import { chooseBackend, codeVersionOf } from './backend-info.js';
 import type { ExperimentConfig } from './config.js';
 import { recordRefs } from './data.js';
-import { planExperiment, type ExperimentKind, type PlannedStep } from './plan.js';
-import type { DownstreamRecord, PretrainRecord, StepRecord } from './records.js';
+import { lodoComparisons } from './comparisons.js';
+import { backboneLabel, planExperiment, type DownstreamStep, type ExperimentKind, type PlannedStep, type RobustnessStep } from './plan.js';
+import type { DownstreamRecord, PretrainRecord, RobustnessRecord, StepRecord } from './records.js';
+import { robustness } from './robustness-step.js';
+import { robustnessByMethod, robustnessCurves, type RobustnessCurve } from './robustness-tables.js';
 import { RunFolder, writeJsonAtomic } from './run-folder.js';
 import { ShardStore } from '../signal/store.js';
 import { downstream, pretrain } from './steps.js';
-import { lodoTable, scalingCurves, type LodoRow, type ScalingCurve } from './tables.js';
+import { baselineTable, lodoTable, scalingCurves, type BaselineRow, type LodoRow, type ScalingCurve } from './tables.js';
 
 export interface ExperimentOptions {
   readonly workspace: string;
@@ -38,6 +41,12 @@ export interface ExperimentSummary {
   readonly skipped_targets: { target: string; reason: string }[];
   readonly lodo?: LodoRow[];
   readonly scaling?: ScalingCurve[];
+  /** Scratch and random-encoder baselines per target (scaling: target null, the pooled test set). Absent in runs made before baselines existed. */
+  readonly baselines?: BaselineRow[];
+  /** Macro AUROC / F1 against corruption strength per target and model; empty without robustness steps. */
+  readonly robustness?: RobustnessCurve[];
+  /** The same averaged over targets, per model (method or baseline, protocol, arm) and corruption. */
+  readonly robustness_by_method?: RobustnessCurve[];
   readonly seconds: number;
 }
 
@@ -99,6 +108,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       options.onProgress?.(doneWork / totalWork, `${step.name} done`);
     }
     const evals = records.filter((r): r is DownstreamRecord => r.kind === 'downstream');
+    const robust = records.filter((r): r is RobustnessRecord => r.kind === 'robustness');
+    const comparisons = kind === 'lodo' ? lodoComparisons(catalog, evals, { replicates: config.evaluation.bootstrap, seed: config.seeds[0] }) : undefined;
     const summary: ExperimentSummary = {
       kind,
       run_dir: options.runDir,
@@ -107,7 +118,10 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       steps: plan.steps.length,
       steps_reused: reused,
       skipped_targets: plan.skipped,
-      ...(kind === 'lodo' ? { lodo: lodoTable(evals) } : { scaling: scalingCurves(evals, config.scaling.saturationPoints) }),
+      ...(kind === 'lodo' ? { lodo: lodoTable(evals, comparisons) } : { scaling: scalingCurves(evals, config.scaling.saturationPoints) }),
+      baselines: baselineTable(evals),
+      robustness: robustnessCurves(robust),
+      robustness_by_method: robustnessByMethod(robust),
       seconds: +((performance.now() - t0) / 1000).toFixed(1),
     };
     writeJsonAtomic(join(options.runDir, 'summary.json'), summary);
@@ -121,9 +135,32 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
 const fmt = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
 
 function describe(s: PlannedStep): string {
-  return s.kind === 'pretrain'
-    ? `pre-train ${s.methodLabel} seed ${s.seed} on ${s.records.length} records of ${s.pool.join(', ')}${s.fraction !== null ? ` (fraction ${s.fraction})` : ''}`
-    : `${s.mode} ${s.methodLabel} on ${s.target ?? 'the targets'} (${s.train.length} train / ${s.val.length} val / ${s.test.length} test records)`;
+  if (s.kind === 'pretrain') return `pre-train ${s.methodLabel} seed ${s.seed} on ${s.records.length} records of ${s.pool.join(', ')}${s.fraction !== null ? ` (fraction ${s.fraction})` : ''}`;
+  if (s.kind === 'robustness') return `robustness of ${s.model} on ${s.test.length} corrupted test records`;
+  return `${s.mode} ${s.methodLabel} on ${s.target ?? 'the targets'} (${s.train.length} train / ${s.val.length} val / ${s.test.length} test records)`;
+}
+
+type StepResult = Omit<PretrainRecord, 'seconds'> | Omit<DownstreamRecord, 'seconds'> | Omit<RobustnessRecord, 'seconds'>;
+
+async function runRobustness(step: RobustnessStep, folder: RunFolder, done: ReadonlyMap<string, StepRecord>, catalog: Catalog, io: Parameters<typeof pretrain>[2], config: ExperimentConfig): Promise<Omit<RobustnessRecord, 'seconds'>> {
+  const model = done.get(step.model) as DownstreamRecord | undefined;
+  if (!model) throw new Error(`${step.name}: its model's step ${step.model} has no record`);
+  const r = config.robustness;
+  const points = await robustness(
+    step.name,
+    { bundle: model.bundle, thresholds: model.thresholds, test: recordRefs(catalog, step.test), corruptions: r.corruptions, seed: r.seed, bootstrap: r.bootstrap, bootstrapSeed: step.seed, evalBatch: config.evaluation.batchSize, checkpointDir: folder.checkpointDir(step.name) },
+    io,
+  );
+  const { name, methodLabel: method, mode, seed, target, arm, baseline, fraction } = step;
+  return {
+    name, kind: 'robustness', model: step.model, method, mode, seed, target, arm, baseline, fraction,
+    test_records: step.test.length,
+    corruption_seed: r.seed,
+    rate_hz: io.store.rate,
+    corruptions: r.corruptions,
+    clean: { macro_auroc: model.evaluation.macro_auroc, macro_f1: model.evaluation.macro_f1 },
+    points,
+  };
 }
 
 async function runStep(
@@ -133,7 +170,8 @@ async function runStep(
   catalog: Catalog,
   io: Parameters<typeof pretrain>[2],
   config: ExperimentConfig,
-): Promise<Omit<PretrainRecord, 'seconds'> | Omit<DownstreamRecord, 'seconds'>> {
+): Promise<StepResult> {
+  if (step.kind === 'robustness') return runRobustness(step, folder, done, catalog, io, config);
   if (step.kind === 'pretrain') {
     const sha = sha256(step.records);
     writeJsonAtomic(folder.snapshotFile(step.name), { records: step.records });
@@ -145,8 +183,12 @@ async function runStep(
     const rec: Omit<PretrainRecord, 'seconds'> = { name: step.name, kind: 'pretrain', method: step.methodLabel, seed: step.seed, pool: step.pool, fraction: step.fraction, records: step.records.length, snapshot_sha256: sha, steps: r.steps, losses: r.losses, resumed_from: r.resumedFrom, bundle: r.bundle };
     return rec;
   }
-  const pre = done.get(step.pretrain) as PretrainRecord | undefined;
-  if (!pre) throw new Error(`${step.name}: its pre-training step ${step.pretrain} has no record`);
+  return runDownstream(step, folder, done, catalog, io, config);
+}
+
+async function runDownstream(step: DownstreamStep, folder: RunFolder, done: ReadonlyMap<string, StepRecord>, catalog: Catalog, io: Parameters<typeof pretrain>[2], config: ExperimentConfig): Promise<Omit<DownstreamRecord, 'seconds'>> {
+  const pre = step.pretrain === null ? null : (done.get(step.pretrain) as PretrainRecord | undefined);
+  if (pre === undefined) throw new Error(`${step.name}: its pre-training step ${step.pretrain} has no record`);
   const ids = { train: step.train, val: step.val, test: step.test };
   const sha = sha256([...step.train, -1, ...step.val, -1, ...step.test]);
   writeJsonAtomic(folder.snapshotFile(step.name), ids);
@@ -154,7 +196,8 @@ async function runStep(
     step.name,
     {
       mode: step.mode,
-      init: pre.bundle,
+      init: pre?.bundle ?? null,
+      backbone: step.backbone,
       budget: config.downstream[step.mode]!,
       checkpointEvery: config.downstream.checkpointEvery,
       seed: step.seed,
@@ -177,10 +220,12 @@ async function runStep(
     mode: step.mode,
     seed: step.seed,
     pretrain: step.pretrain,
+    baseline: step.baseline,
+    backbone: backboneLabel(step.backbone),
     target: step.target,
     arm: step.arm,
     fraction: step.fraction,
-    pretrain_records: pre.records,
+    pretrain_records: pre?.records ?? 0,
     train_records: step.train.length,
     val_records: step.val.length,
     test_records: step.test.length,
