@@ -6,7 +6,11 @@ import { runBench } from '../ml/bench.js';
 import { isModelName, MODEL_NAMES } from '../ml/models/index.js';
 
 const USAGE = `usage: openecg bench train|infer --model ${MODEL_NAMES.join('|')} --batch B [--steps N] [--backend auto|tensorflow|wasm|cpu]
-                     [--workers N] [--samples N] [--width F] [--depth F] [--json]`;
+                     [--engine tfjs|ort] [--threads N] [--workers N] [--samples N] [--width F] [--depth F] [--json]
+  --engine   infer only: tfjs (default; the backend above) or ort (ONNX Runtime on the exported graph)
+  --threads  ONNX Runtime intra-op threads (default one per core)
+       openecg bench eval --workspace <dir> [--bundle B | --model M] [--engine auto|ort|tfjs] [--batch B] [--records N] [--json]
+  eval: end-to-end evaluation throughput (store -> predict -> metrics) against the bare inference rate`;
 
 function numberOption(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -17,9 +21,10 @@ function numberOption(value: string | undefined, name: string): number | undefin
 
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'time a training step or inference of a network on this machine',
+  summary: 'time a training step or inference of a network on this machine, or an evaluation end to end',
   usage: USAGE,
   async run(argv) {
+    if (argv[0] === 'eval') return (await import('./bench-eval.js')).runBenchEval(argv.slice(1));
     const { values, positionals } = parseCommandArgs(argv, {
       model: { type: 'string' },
       batch: { type: 'string' },
@@ -29,6 +34,8 @@ export const benchCommand: Command = {
       width: { type: 'string' },
       depth: { type: 'string' },
       workers: { type: 'string' },
+      engine: { type: 'string' },
+      threads: { type: 'string' },
       json: { type: 'boolean' },
     });
     const mode = positionals[0];
@@ -42,6 +49,9 @@ export const benchCommand: Command = {
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
+    const engine = values.engine ?? 'tfjs';
+    if (engine !== 'tfjs' && engine !== 'ort') throw new UsageError(`--engine must be tfjs or ort, got '${engine}'`);
+    if (engine === 'ort' && mode !== 'infer') throw new UsageError('--engine ort times inference only (training runs on TensorFlow.js)');
     const batch = intOption(values.batch, 'batch', 32)!;
     const steps = intOption(values.steps, 'steps', 5)!;
     if (batch < 1 || steps < 1) throw new UsageError('--batch and --steps must be at least 1');
@@ -55,11 +65,13 @@ export const benchCommand: Command = {
       width: numberOption(values.width, 'width'),
       depth: numberOption(values.depth, 'depth'),
       workers: intOption(values.workers, 'workers', 1),
+      engine,
+      threads: intOption(values.threads, 'threads'),
     });
     if (values.json) {
       printJson(result);
     } else {
-      process.stdout.write(`${result.model} ${result.mode} batch ${result.batch} on ${result.backend}${result.workers > 1 ? ` x${result.workers} workers` : ''}: ${result.msPerStep} ms/step, ${result.samplesPerSecond} samples/s (median of ${result.steps})\n`);
+      process.stdout.write(`${result.model} ${result.mode} batch ${result.batch} on ${result.engine} (${result.provider})${result.workers > 1 ? ` x${result.workers} workers` : ''}: ${result.msPerStep} ms/step, ${result.samplesPerSecond} samples/s (median of ${result.steps})\n`);
     }
     return 0;
   },

@@ -12,6 +12,7 @@ import { labelColumns, type RecordRef } from './data.js';
 import { evaluate } from './metrics/index.js';
 import type { RobustnessPoint } from './records.js';
 import type { CorruptionConfig } from './robustness-config.js';
+import type { EnginePreference } from '../ml/index.js';
 import { readJson, writeJsonAtomic } from './run-folder.js';
 import { predict, StepCancelled, type StepIo } from './steps.js';
 
@@ -75,6 +76,7 @@ export async function robustness(
     bootstrap: number;
     bootstrapSeed: number;
     evalBatch: number;
+    engine?: EnginePreference;
     checkpointDir: string;
     /** Records per inference call (default CHUNK_RECORDS). */
     chunkRecords?: number;
@@ -97,7 +99,7 @@ export async function robustness(
     if (io.signal?.aborted) throw new StepCancelled(name);
     const chunk = settings.slice(points.length, points.length + perChunk);
     const refs: CorruptedRef[] = chunk.flatMap((_, setting) => args.test.map((r) => ({ ...r, setting })));
-    const scores = predict(args.bundle, refs, corruptedReader(io.store, chunk, args.seed), args.evalBatch, () => io.onProgress?.(Math.min(++done, total), total, null));
+    const scores = predict(args.bundle, refs, corruptedReader(io.store, chunk, args.seed), args.evalBatch, () => io.onProgress?.(Math.min(++done, total), total, null), args.engine);
     chunk.forEach((spec, k) => {
       const part = scores.map((s) => s.subarray(k * n, (k + 1) * n));
       const e = evaluate({ classes: CLASSES.map((c) => c.abbreviation), labels, scores: part, thresholds: args.thresholds, patients }, { replicates: args.bootstrap, seed: args.bootstrapSeed });

@@ -15,6 +15,7 @@ import { robustness } from './robustness-step.js';
 import { robustnessByMethod, robustnessCurves, type RobustnessCurve } from './robustness-tables.js';
 import { RunFolder, writeJsonAtomic } from './run-folder.js';
 import { ShardStore } from '../signal/store.js';
+import { probeEngine } from '../ml/index.js';
 import { downstream, pretrain } from './steps.js';
 import { baselineTable, lodoTable, scalingCurves, type BaselineRow, type LodoRow, type ScalingCurve } from './tables.js';
 
@@ -34,6 +35,8 @@ export interface ExperimentSummary {
   readonly kind: ExperimentKind;
   readonly run_dir: string;
   readonly backend: string;
+  /** The inference engine that scored the records, e.g. 'ort (cpu)' or 'tfjs (wasm)'. */
+  readonly inference?: string;
   readonly code_version: string;
   readonly steps: number;
   /** Steps found already recorded (a resumed run). */
@@ -63,6 +66,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   const store = ShardStore.openReader(join(options.workspace, 'store'));
   try {
     const plan = planExperiment(catalog, config, kind);
+    const inference = await probeEngine({ engine: config.engine });
+    log(`inference engine: ${inference.engine} (${inference.provider}): ${inference.reason}`);
     if (!existsSync(folder.runFile)) {
       writeJsonAtomic(folder.runFile, {
         kind,
@@ -70,6 +75,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         config_file: options.configFile ?? null,
         code_version: codeVersion,
         backend: { name: backend.name, tf: backend.tfBackend, reason: backend.reason },
+        // Training runs on TensorFlow.js; scoring on the inference engine (docs/inference.md).
+        inference,
         seeds: config.seeds,
         split_set: plan.splitId,
         centers: plan.centers,
@@ -114,6 +121,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       kind,
       run_dir: options.runDir,
       backend: backend.name,
+      inference: `${inference.engine} (${inference.provider})`,
       code_version: codeVersion,
       steps: plan.steps.length,
       steps_reused: reused,
@@ -148,7 +156,7 @@ async function runRobustness(step: RobustnessStep, folder: RunFolder, done: Read
   const r = config.robustness;
   const points = await robustness(
     step.name,
-    { bundle: model.bundle, thresholds: model.thresholds, test: recordRefs(catalog, step.test), corruptions: r.corruptions, seed: r.seed, bootstrap: r.bootstrap, bootstrapSeed: step.seed, evalBatch: config.evaluation.batchSize, checkpointDir: folder.checkpointDir(step.name) },
+    { bundle: model.bundle, thresholds: model.thresholds, test: recordRefs(catalog, step.test), corruptions: r.corruptions, seed: r.seed, bootstrap: r.bootstrap, bootstrapSeed: step.seed, evalBatch: config.evaluation.batchSize, engine: config.engine, checkpointDir: folder.checkpointDir(step.name) },
     io,
   );
   const { name, methodLabel: method, mode, seed, target, arm, baseline, fraction } = step;
@@ -206,6 +214,7 @@ async function runDownstream(step: DownstreamStep, folder: RunFolder, done: Read
       test: recordRefs(catalog, step.test),
       bootstrap: config.evaluation.bootstrap,
       evalBatch: config.evaluation.batchSize,
+      engine: config.engine,
       checkpointDir: folder.checkpointDir(step.name),
       bundleDir: folder.bundleDir(step.name),
       predictionsFile: folder.predictionsFile(step.name),

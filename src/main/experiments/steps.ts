@@ -4,11 +4,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLASSES } from '../../shared/classes.js';
-import { loadClassifier, trainSsl, trainSupervised, type ProgressEvent } from '../ml/index.js';
+import { classifyBatches, trainSsl, trainSupervised, type EnginePreference, type ProgressEvent } from '../ml/index.js';
 import type { ShardStore } from '../signal/store.js';
 import { stepsOf, type Budget, type MethodConfig } from './config.js';
 import { labelColumns, labelledStoreSource, storeSource, type RecordRef } from './data.js';
 import { chooseThresholds, evaluate, type Evaluation } from './metrics/index.js';
+import type { BackboneSpec } from './plan.js';
 import { readJson, writeFileAtomic, writeJsonAtomic } from './run-folder.js';
 
 /** Thrown when a stop request ended a step early; its checkpoint is on disk, its record is not. */
@@ -112,30 +113,24 @@ export interface DownstreamResult {
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 /** Probabilities [class][record] of a classifier bundle on the records, in batches. */
-export function predict(bundle: string, refs: readonly RecordRef[], store: ShardStore, batchSize: number, onBatch?: () => void): Float32Array[] {
-  const classifier = loadClassifier(bundle);
-  try {
-    const k = classifier.model.classes;
-    const out = Array.from({ length: k }, () => new Float32Array(refs.length));
-    for (let i = 0; i < refs.length; i += batchSize) {
-      const part = refs.slice(i, i + batchSize);
-      const logits = classifier.logits(store.readMany(part), part.length);
-      part.forEach((_, r) => {
-        for (let c = 0; c < k; c++) out[c][i + r] = sigmoid(logits[r * k + c]);
-      });
-      onBatch?.();
-    }
-    return out;
-  } finally {
-    classifier.dispose();
-  }
+export function predict(bundle: string, refs: readonly RecordRef[], store: Pick<ShardStore, 'readMany'>, batchSize: number, onBatch?: () => void, engine?: EnginePreference): Float32Array[] {
+  // ONNX Runtime when it loads, else TensorFlow.js; OPENECG_ENGINE or `engine` forces one (docs/inference.md).
+  // The next batch is read while the engine computes this one.
+  const logits = classifyBatches(bundle, refs.length, batchSize, (from, to) => store.readMany(refs.slice(from, to)), { engine, onBatch });
+  const k = refs.length ? logits.length / refs.length : CLASSES.length;
+  const out = Array.from({ length: k }, () => new Float32Array(refs.length));
+  for (let r = 0; r < refs.length; r++) for (let c = 0; c < k; c++) out[c][r] = sigmoid(logits[r * k + c]);
+  return out;
 }
 
 export async function downstream(
   name: string,
   args: {
     mode: 'probe' | 'finetune';
-    init: string;
+    /** A pre-training bundle; null: the backbone below from random weights (the baselines). */
+    init: string | null;
+    /** Needed when init is null. */
+    backbone?: BackboneSpec;
     budget: Budget;
     checkpointEvery: number;
     seed: number;
@@ -144,6 +139,8 @@ export async function downstream(
     test: readonly RecordRef[];
     bootstrap: number;
     evalBatch: number;
+    /** Inference engine for validation and test scoring (default: OPENECG_ENGINE, else auto). */
+    engine?: EnginePreference;
     checkpointDir: string;
     bundleDir: string;
     predictionsFile: string;
@@ -151,15 +148,16 @@ export async function downstream(
   },
   io: StepIo,
 ): Promise<DownstreamResult> {
-  const { budget } = args;
+  const { budget, backbone } = args;
+  if (args.init === null && !backbone) throw new Error(`${name}: a model from random weights needs its backbone`);
   const steps = stepsOf(budget, args.train.length);
-  const batches = Math.ceil(args.val.length / args.evalBatch) + Math.ceil(args.test.length / args.evalBatch);
+  const batches = Math.ceil((args.val.length + args.test.length) / args.evalBatch);
   const total = steps + batches;
   const curve = new Curve(args.checkpointDir);
   const run = await trainSupervised(
     {
       mode: args.mode,
-      init: args.init,
+      ...(args.init !== null ? { init: args.init } : { model: backbone!.model, modelOptions: { width: backbone!.width, depth: backbone!.depth } }),
       steps,
       batchSize: budget.batchSize,
       learningRate: budget.learningRate,
@@ -190,8 +188,10 @@ export async function downstream(
   }
   let done = steps;
   const tick = () => io.onProgress?.(++done, total, null);
-  const valScores = predict(args.bundleDir, args.val, io.store, args.evalBatch, tick);
-  const testScores = predict(args.bundleDir, args.test, io.store, args.evalBatch, tick);
+  // Validation and test records in one inference call: opening a model is the costly part.
+  const scores = predict(args.bundleDir, [...args.val, ...args.test], io.store, args.evalBatch, tick, args.engine);
+  const valScores = scores.map((s) => s.subarray(0, args.val.length));
+  const testScores = scores.map((s) => s.subarray(args.val.length));
   // Thresholds from validation only (the documented rule of chooseThreshold), applied to test.
   const thresholds = chooseThresholds(labelColumns(args.val), valScores).map((t) => t.threshold);
   const evaluation = evaluate(

@@ -76,7 +76,7 @@ export async function runJob(kind: JobKind, rawParams: unknown, ctx: JobContext)
       const s = store(ctx.workspace);
       const dir = jobDir(ctx.workspace, ctx.id);
       try {
-        const r = await downstream(kind, { mode: kind, init: p.init, budget, checkpointEvery: p.config.downstream.checkpointEvery, seed: p.config.seeds[0], ...d, bootstrap: p.config.evaluation.bootstrap, evalBatch: p.config.evaluation.batchSize, checkpointDir: jobCheckpoints(ctx.workspace, ctx.id), bundleDir: join(dir, 'bundle'), predictionsFile: join(dir, 'predictions.csv'), dataSnapshot: `centers:${d.centers.join('|')}` }, io(s));
+        const r = await downstream(kind, { mode: kind, init: p.init, budget, checkpointEvery: p.config.downstream.checkpointEvery, seed: p.config.seeds[0], ...d, bootstrap: p.config.evaluation.bootstrap, evalBatch: p.config.evaluation.batchSize, engine: p.config.engine, checkpointDir: jobCheckpoints(ctx.workspace, ctx.id), bundleDir: join(dir, 'bundle'), predictionsFile: join(dir, 'predictions.csv'), dataSnapshot: `centers:${d.centers.join('|')}` }, io(s));
         return { bundle: r.bundle, predictions: r.predictions, thresholds: r.thresholds, evaluation: r.evaluation };
       } finally {
         s.close();

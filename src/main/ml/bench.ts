@@ -1,10 +1,15 @@
 // Timing a training step or an inference pass of a network, the way shared/bench/torch_peer.py
 // times PyTorch (one warm-up, then the median of N), so the two are directly comparable.
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { chooseBackend, type BackendChoice, type BackendRequest } from './backend.js';
-import { countParameters, createModel, type ModelName } from './models/index.js';
+import { bundleClasses, codeVersion, defaultPreprocessing, saveBundle } from './bundle.js';
+import { countParameters, createModel, type EcgModel, type ModelName } from './models/index.js';
 import { Trainer } from './train-step.js';
 import { DataParallelTrainer } from './parallel/data-parallel.js';
+import type { EngineName } from './infer/engine.js';
+import { createSession, loadOrt } from './infer/ort.js';
+import { exportOnnx } from './onnx/export.js';
 
 export type BenchMode = 'train' | 'infer';
 
@@ -19,6 +24,10 @@ export interface BenchOptions {
   readonly depth?: number;
   /** Training only: data-parallel worker_threads (each its own backend); 1 = this thread. */
   readonly workers?: number;
+  /** Inference only: 'tfjs' (default, the active backend) or 'ort' (ONNX Runtime on our exported graph). */
+  readonly engine?: EngineName;
+  /** ONNX Runtime intra-op threads (default one per core). */
+  readonly threads?: number;
 }
 
 export interface BenchResult {
@@ -28,6 +37,9 @@ export interface BenchResult {
   readonly steps: number;
   readonly backend: string;
   readonly backendReason: string;
+  /** 'tfjs' or 'ort', and the tfjs backend or ONNX Runtime execution provider that ran. */
+  readonly engine: EngineName;
+  readonly provider: string;
   readonly params: number;
   readonly workers: number;
   /** Median milliseconds per training step or inference pass. */
@@ -63,9 +75,12 @@ export async function runBench(options: BenchOptions, choice?: BackendChoice): P
       : undefined;
   const xs = x.dataSync() as Float32Array;
   const ys = y.dataSync() as Float32Array;
+  const engine: EngineName = options.mode === 'infer' ? (options.engine ?? 'tfjs') : 'tfjs';
+  const ort = engine === 'ort' ? await ortRunner(model, xs, options) : undefined;
   const once = async (): Promise<void> => {
     if (parallel) await parallel.step(xs, ys, options.batch);
     else if (trainer) trainer.step(x, y);
+    else if (ort) await ort.run();
     else tf.tidy(() => model.apply(x, { training: false }).dataSync());
   };
   try {
@@ -82,8 +97,10 @@ export async function runBench(options: BenchOptions, choice?: BackendChoice): P
       model: options.model,
       batch: options.batch,
       steps,
-      backend: backend.name,
-      backendReason: backend.reason,
+      backend: ort ? 'onnxruntime' : backend.name,
+      backendReason: ort ? `ONNX Runtime ${ort.version}, ${ort.threads} intra-op threads` : backend.reason,
+      engine,
+      provider: ort ? ort.provider : backend.tfBackend,
       params: countParameters(model.params),
       workers,
       msPerStep: Math.round(ms * 10) / 10,
@@ -91,9 +108,51 @@ export async function runBench(options: BenchOptions, choice?: BackendChoice): P
       timesMs: timesMs.map((t) => Math.round(t * 10) / 10),
     };
   } finally {
+    await ort?.release();
     trainer?.dispose();
     await parallel?.close();
     model.dispose();
     tf.dispose([x, y]);
+  }
+}
+
+/** The model exported as a bundle would carry it (BatchNorm folded), on an ONNX Runtime session. */
+async function ortRunner(model: EcgModel, xs: Float32Array, options: BenchOptions) {
+  const named = new Map([...model.params, ...model.buffers].map(([k, v]) => [k, { shape: v.shape, values: v.dataSync() as Float32Array }]));
+  const architecture = { name: model.name, options: { leads: model.leads, samples: model.samples, classes: model.classes, width: options.width ?? 1, depth: options.depth ?? 1, seed: 1 } };
+  const [graph] = exportOnnx({ task: 'classifier', architecture }, named);
+  const ort = await loadOrt();
+  const threads = options.threads ?? availableParallelism();
+  const { session, provider } = await createSession(ort, graph.bytes, { threads });
+  const feeds = { x: new ort.Tensor('float32', xs, [options.batch, model.leads, model.samples]) };
+  return {
+    provider,
+    threads,
+    version: ort.env.versions?.common ?? '',
+    run: async () => {
+      await session.run(feeds, ['logits']);
+    },
+    release: () => session.release(),
+  };
+}
+
+/** A classifier bundle of freshly initialised weights (with its ONNX graph), for timing evaluation paths. */
+export function saveBenchClassifier(dir: string, model: ModelName, options: { width?: number; depth?: number; seed?: number } = {}): void {
+  const modelOptions = { leads: 12, samples: 1000, classes: 24, width: options.width ?? 1, depth: options.depth ?? 1, seed: options.seed ?? 1 };
+  const m = createModel(model, modelOptions);
+  try {
+    saveBundle(
+      dir,
+      {
+        task: 'classifier',
+        architecture: { name: model, options: modelOptions },
+        preprocessing: defaultPreprocessing(),
+        classes: bundleClasses(),
+        provenance: { created_at: new Date().toISOString(), code_version: codeVersion(), backend: tf.getBackend(), seed: modelOptions.seed, training: { note: 'untrained: benchmark weights' }, data_snapshot: null },
+      },
+      new Map([...m.params, ...m.buffers]),
+    );
+  } finally {
+    m.dispose();
   }
 }

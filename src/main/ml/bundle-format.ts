@@ -25,6 +25,16 @@ const tensorFile = z.object({
   tensors: z.array(tensorEntry),
 });
 
+/** One ONNX graph file of the bundle (docs/inference.md): what it computes and its checksum. */
+const onnxGraph = z.object({
+  role: z.enum(['classifier', 'encoder', 'mae']),
+  file: z.string().min(1),
+  byte_length: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  inputs: z.array(z.string()),
+  outputs: z.array(z.string()),
+});
+
 export const bundleSchema = z.object({
   format: z.literal(BUNDLE_FORMAT),
   version: z.literal(BUNDLE_VERSION),
@@ -67,7 +77,22 @@ export const bundleSchema = z.object({
       optimizer: tensorFile,
     })
     .optional(),
+  /**
+   * Optional (bundles written before it have none): ONNX graphs of the network, for ONNX Runtime.
+   * Optional so version-1 readers and bundles stay valid both ways.
+   */
+  onnx: z
+    .object({
+      opset: z.number().int().positive(),
+      /** Who wrote the graphs: our exporter ('openecg') or the cluster trainer ('torch.onnx'). */
+      producer: z.string(),
+      /** True when BatchNorm was folded into the convolutions (inference only). */
+      folded_batchnorm: z.boolean(),
+      graphs: z.array(onnxGraph).min(1),
+    })
+    .optional(),
 });
 
 export type BundleJson = z.infer<typeof bundleSchema>;
 export type TensorFileJson = z.infer<typeof tensorFile>;
+export type OnnxGraphJson = z.infer<typeof onnxGraph>;

@@ -13,6 +13,8 @@ import { CLASSES } from '../../shared/classes.js';
 import { CANONICAL_DEFAULTS, STANDARD_LEADS } from '../../shared/leads.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, bundleSchema, type BundleJson, type TensorFileJson } from './bundle-format.js';
 import type { Normalisation } from './normalize.js';
+import { exportOnnx, type OnnxRole } from './onnx/export.js';
+import { ONNX_OPSET } from './onnx/graph.js';
 
 export { BUNDLE_FORMAT, BUNDLE_VERSION, TASKS, bundleSchema, type BundleJson, type BundleTask } from './bundle-format.js';
 
@@ -31,7 +33,12 @@ export interface NamedArray {
 }
 
 /** bundle.json without the parts saveBundle fills in itself. */
-export type BundleMeta = Omit<BundleJson, 'format' | 'version' | 'weights' | 'training_state'>;
+export type BundleMeta = Omit<BundleJson, 'format' | 'version' | 'weights' | 'training_state' | 'onnx'>;
+
+export interface SaveOptions {
+  /** Write the ONNX graphs (docs/inference.md). Default: yes, except for checkpoints (training state), which are only resumed. */
+  readonly onnx?: boolean;
+}
 
 export interface TrainingState {
   readonly step: number;
@@ -127,7 +134,7 @@ function writeTensorFile(path: string, named: ReadonlyMap<string, NamedArray>): 
  * Writes a bundle folder atomically (replacing one already at `dir`). `weights` are variables or
  * arrays by bundle name; `training` adds optimizer.bin and the step for resuming.
  */
-export function saveBundle(dir: string, meta: BundleMeta, weights: ReadonlyMap<string, tf.Variable | NamedArray>, training?: TrainingState): void {
+export function saveBundle(dir: string, meta: BundleMeta, weights: ReadonlyMap<string, tf.Variable | NamedArray>, training?: TrainingState, options: SaveOptions = {}): void {
   if (endianness() !== 'LE') throw new Error('model bundles are little-endian; this machine is big-endian');
   const parent = dirname(dir);
   mkdirSync(parent, { recursive: true });
@@ -135,14 +142,16 @@ export function saveBundle(dir: string, meta: BundleMeta, weights: ReadonlyMap<s
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
   try {
-    const w = writeTensorFile(join(tmp, WEIGHTS_FILE), new Map([...weights].map(([k, v]) => [k, valuesOf(v)])));
+    const named = new Map([...weights].map(([k, v]) => [k, valuesOf(v)]));
+    const w = writeTensorFile(join(tmp, WEIGHTS_FILE), named);
+    const onnx = (options.onnx ?? !training) ? writeOnnxGraphs(tmp, meta, named) : undefined;
     let trainingState: BundleJson['training_state'];
     if (training) {
       const named = new Map([...training.optimizer].map(([k, v]) => [k, { shape: [v.length], values: v }]));
       const o = writeTensorFile(join(tmp, OPTIMIZER_FILE), named);
       trainingState = { step: training.step, total_steps: training.totalSteps, last_loss: training.lastLoss, optimizer: o };
     }
-    const json: BundleJson = { format: BUNDLE_FORMAT, version: BUNDLE_VERSION, ...meta, weights: w, ...(trainingState ? { training_state: trainingState } : {}) };
+    const json: BundleJson = { format: BUNDLE_FORMAT, version: BUNDLE_VERSION, ...meta, weights: w, ...(trainingState ? { training_state: trainingState } : {}), ...(onnx ? { onnx } : {}) };
     const checked = bundleSchema.safeParse(json);
     if (!checked.success) throw new BundleError('invalid', `refusing to write an invalid bundle.json: ${describeIssues(checked.error.issues)}`);
     writeFileSynced(join(tmp, BUNDLE_JSON), [Buffer.from(JSON.stringify(json, null, 2) + '\n')]);
@@ -156,6 +165,56 @@ export function saveBundle(dir: string, meta: BundleMeta, weights: ReadonlyMap<s
     rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * Exports and writes the bundle's ONNX graphs into `dir`; their manifest for bundle.json. A failed
+ * export is reported and skipped rather than costing the trained weights: engines then build the
+ * graphs on load (or `openecg bundle onnx` writes them).
+ */
+export function writeOnnxGraphs(dir: string, meta: Pick<BundleJson, 'task' | 'architecture' | 'method'>, weights: ReadonlyMap<string, NamedArray>): BundleJson['onnx'] {
+  let graphs;
+  try {
+    graphs = exportOnnx(meta, weights);
+  } catch (err) {
+    process.emitWarning(`ONNX export skipped for ${dir}: ${(err as Error).message}`);
+    return undefined;
+  }
+  return {
+    opset: ONNX_OPSET,
+    producer: 'openecg',
+    folded_batchnorm: true,
+    graphs: graphs.map((g) => {
+      writeFileSynced(join(dir, g.file), [g.bytes]);
+      return { role: g.role, file: g.file, byte_length: g.bytes.byteLength, sha256: createHash('sha256').update(g.bytes).digest('hex'), inputs: [...g.inputs], outputs: [...g.outputs] };
+    }),
+  };
+}
+
+/** Adds ONNX graphs to a bundle written without them (the graph files first, then bundle.json by rename). */
+export function addOnnxToBundle(dir: string): BundleJson['onnx'] {
+  const bundle = readBundle(dir);
+  const onnx = writeOnnxGraphs(dir, bundle.json, bundle.weights);
+  if (!onnx) throw new BundleError('invalid', `${dir}: the ONNX export failed (see the warning)`);
+  const raw = JSON.parse(readFileSync(join(dir, BUNDLE_JSON), 'utf8')) as Record<string, unknown>;
+  const tmp = join(dir, `.${BUNDLE_JSON}.tmp-${process.pid}`);
+  writeFileSynced(tmp, [Buffer.from(JSON.stringify({ ...raw, onnx }, null, 2) + '\n')]);
+  renameSync(tmp, join(dir, BUNDLE_JSON));
+  fsyncDir(dir);
+  return onnx;
+}
+
+/** The bytes of the bundle's ONNX graph for `role`, checked against bundle.json; undefined when the bundle has none. */
+export function readOnnxGraph(bundle: LoadedBundle, role: OnnxRole): Uint8Array | undefined {
+  const entry = bundle.json.onnx?.graphs.find((g) => g.role === role);
+  if (!entry) return undefined;
+  const path = join(bundle.dir, entry.file);
+  if (!existsSync(path)) throw new BundleError('missing', `${bundle.dir}: ONNX file ${entry.file} is missing`);
+  const buf = readFileSync(path);
+  if (buf.byteLength !== entry.byte_length) throw new BundleError('corrupt', `${path}: ${buf.byteLength} bytes, bundle.json says ${entry.byte_length}`);
+  const digest = createHash('sha256').update(buf).digest('hex');
+  if (digest !== entry.sha256) throw new BundleError('corrupt', `${path}: SHA-256 differs from bundle.json's (file damaged)`);
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
 function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
@@ -185,8 +244,8 @@ function readTensorFile(dir: string, spec: TensorFileJson, what: string): Map<st
   return out;
 }
 
-/** Reads and checks a bundle folder; errors say what is missing, damaged or inconsistent. */
-export function readBundle(dir: string): LoadedBundle {
+/** bundle.json of a bundle folder, checked against the schema (the .bin files are not read). */
+export function readBundleJson(dir: string): BundleJson {
   if (!existsSync(dir)) throw new BundleError('missing', `no model bundle at ${dir}`);
   const jsonPath = join(dir, BUNDLE_JSON);
   if (!existsSync(jsonPath)) throw new BundleError('missing', `${dir} is not a model bundle: it has no ${BUNDLE_JSON}`);
@@ -202,7 +261,12 @@ export function readBundle(dir: string): LoadedBundle {
   }
   const parsed = bundleSchema.safeParse(raw);
   if (!parsed.success) throw new BundleError('invalid', `${jsonPath}: ${describeIssues(parsed.error.issues)}`);
-  const json = parsed.data;
+  return parsed.data;
+}
+
+/** Reads and checks a bundle folder; errors say what is missing, damaged or inconsistent. */
+export function readBundle(dir: string): LoadedBundle {
+  const json = readBundleJson(dir);
   const weights = readTensorFile(dir, json.weights, 'weights');
   let training: TrainingState | undefined;
   if (json.training_state) {

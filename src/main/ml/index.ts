@@ -22,6 +22,11 @@
 // Bundles (docs/model-bundle.md): saveBundle / readBundle (zod-checked, SHA-256 per file,
 // BundleError kinds 'missing' | 'corrupt' | 'invalid' | 'mismatch'), loadClassifier(dir).logits(x, n),
 // loadMae(dir) + reconstruct(mae, record, { maskRatio, seed }) for the viewer's MAE overlay.
+// Inference (docs/inference.md): const engine = await openEngine(bundleDir, { engine: 'auto' | 'ort' | 'tfjs' });
+// await engine.logits(x, n) / embeddings(x, n) / reconstruct(x, n, masks) on normalised records;
+// engine.info says which engine and provider (ONNX Runtime when it loads, else TensorFlow.js).
+// classifyBatches(bundleDir, count, batchSize, read, { engine }) is the synchronous path of evaluation:
+// ONNX Runtime in a worker thread, the next batch read while this one computes.
 // Checkpoints: step-NNNNNNNN bundle folders with optimizer.bin under a run folder (checkpoint.ts).
 export { chooseBackend, currentBackend, type BackendChoice, type BackendRequest } from './backend.js';
 export { createModel, countParameters, MODEL_NAMES, isModelName, type EcgModel, type ModelName, type ModelOptions } from './models/index.js';
@@ -34,6 +39,8 @@ export { trainSupervised, SUPERVISED_DEFAULTS, type SupervisedConfig, type Super
 export { arraySource, labelledArraySource, type LabelledBatch, type LabelledSource, type RecordSource } from './train/data.js';
 export { type OptimConfig, type ProgressEvent, type TrainEvents } from './train/loop.js';
 export { learningRateAt, type Schedule, type ScheduleKind } from './train/schedule.js';
-export { BundleError, BUNDLE_FORMAT, BUNDLE_VERSION, TASKS, readBundle, saveBundle, assignWeights, type BundleJson, type BundleMeta, type BundleTask, type LoadedBundle } from './bundle.js';
+export { BundleError, BUNDLE_FORMAT, BUNDLE_VERSION, TASKS, readBundle, saveBundle, assignWeights, addOnnxToBundle, readBundleJson, readOnnxGraph, type BundleJson, type BundleMeta, type BundleTask, type LoadedBundle } from './bundle.js';
 export { latestCheckpoint, listCheckpoints, checkpointName, type CheckpointSettings } from './checkpoint.js';
 export { loadClassifier, loadMae, loadPretrained, type LoadedClassifier, type LoadedSsl } from './load.js';
+export { ENGINE_NAMES, describeEngine, classifyBatches, openEngine, openSyncClassifier, parseEnginePreference, probeEngine, reconstructRecord, type EngineInfo, type EngineName, type EngineOptions, type EnginePreference, type InferenceEngine, type SyncClassifier, type SyncOptions } from './infer/index.js';
+export { exportOnnx, ONNX_FILES, type OnnxGraph, type OnnxRole } from './onnx/export.js';

@@ -16,8 +16,10 @@ export interface LoadedClassifier {
   dispose(): void;
 }
 
-export function loadClassifier(dir: string): LoadedClassifier {
-  const bundle = readBundle(dir);
+/** `source`: a bundle folder, or a bundle already read (the inference engines pass theirs). */
+export function loadClassifier(source: string | LoadedBundle): LoadedClassifier {
+  const bundle = typeof source === 'string' ? readBundle(source) : source;
+  const dir = bundle.dir;
   const { json } = bundle;
   if (json.task !== 'classifier' && json.task !== 'probe') throw new BundleError('mismatch', `${dir} is a ${json.task} bundle, not a classifier`);
   const model = createModel(json.architecture.name, json.architecture.options);
@@ -43,8 +45,9 @@ export interface LoadedSsl {
   readonly method: SslMethod;
 }
 
-export function loadPretrained(dir: string): LoadedSsl {
-  const bundle = readBundle(dir);
+export function loadPretrained(source: string | LoadedBundle): LoadedSsl {
+  const bundle = typeof source === 'string' ? readBundle(source) : source;
+  const dir = bundle.dir;
   const method = sslMethodFor(bundle.json);
   try {
     assignWeights(method.state, bundle.weights, { source: dir });
