@@ -56,6 +56,23 @@ export const lodoCellSchema = z.object({
   deltaAurocPoints: metric,
   ciAurocWithout: interval,
   ciF1Without: interval,
+  /** Paired bootstrap interval of the w/ − w/o delta (points), from summary.json once the run has finished. */
+  ciDeltaAurocPoints: interval.default(null),
+  /** AUROC w/o − the protocol's baseline (scratch for finetune, random probe for probe), in points, and its paired interval. */
+  vsBaselinePoints: metric.default(null),
+  ciVsBaselinePoints: interval.default(null),
+  testRecords: count,
+});
+
+/** A baseline on a LODO target (no pre-training): shown as extra heat-map columns. */
+export const lodoBaselineSchema = z.object({
+  target: z.string(),
+  baseline: z.enum(['scratch', 'random_probe']),
+  method: z.string(),
+  protocol: z.string(),
+  auroc: metric,
+  f1: metric,
+  ciAuroc: interval,
   testRecords: count,
 });
 
@@ -75,6 +92,7 @@ export const runDetailSchema = runSummarySchema.extend({
   skippedTargets: z.array(z.object({ target: z.string(), reason: z.string() })),
   steps: z.array(stepSummarySchema),
   lodo: z.array(lodoCellSchema),
+  lodoBaselines: z.array(lodoBaselineSchema).default([]),
   scaling: z.array(scalingCurveSchema),
 });
 
@@ -150,6 +168,7 @@ export type RunSummary = z.output<typeof runSummarySchema>;
 export type RunDetail = z.output<typeof runDetailSchema>;
 export type StepSummary = z.output<typeof stepSummarySchema>;
 export type LodoCell = z.output<typeof lodoCellSchema>;
+export type LodoBaseline = z.output<typeof lodoBaselineSchema>;
 export type ScalingCurveView = z.output<typeof scalingCurveSchema>;
 export type Curves = z.output<typeof curvesSchema>;
 export type LiveCurves = z.output<typeof liveSchema>;

@@ -3,10 +3,11 @@
 // heat map (one cell per center and method, AUROC/F1, intervals on hover), scaling curves with the
 // saturation point, ROC/PR curves; then a job started from the new-job form shows progress, its
 // live curves and log, and is cancelled. Screenshots in test-output/screenshots; timings printed.
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DownstreamRecord } from '../../src/main/experiments/records.js';
 import { runExperiment } from '../../src/main/experiments/run.js';
 import { jobs } from '../../src/main/jobs/index.js';
 import { startServer, type RunningServer } from '../../src/main/server/server.js';
@@ -23,6 +24,7 @@ const problems: string[] = [];
 
 beforeAll(async () => {
   m = await modelWorkspace('e2e-results');
+  addBaselines(join(m.workspace, 'runs', RUN, 'steps'));
   await runExperiment({ workspace: m.workspace, runDir: join(m.workspace, 'runs', SCALING_RUN), kind: 'scaling', config: { ...inspectConfig(), scaling: { ...inspectConfig().scaling, fractions: [0.5, 1] } } });
   await ensureRenderer();
   server = await startServer({ workspace: m.workspace, rendererDir: RENDERER });
@@ -40,6 +42,27 @@ afterAll(async () => {
   if (m) rmSync(m.root, { recursive: true, force: true });
   console.log('results view timings (ms):', JSON.stringify(timings));
 });
+
+/**
+ * The fixture's config leaves the baselines out for speed: a random-probe baseline per target and
+ * backbone is written here from each w/o probe step, with known AUROC / F1 (no predictions file).
+ */
+function addBaselines(stepsDir: string): void {
+  const runFile = join(stepsDir, '..', 'run.json');
+  const run = JSON.parse(readFileSync(runFile, 'utf8')) as { steps: string[] };
+  const evals = readdirSync(stepsDir)
+    .map((f) => JSON.parse(readFileSync(join(stepsDir, f), 'utf8')) as DownstreamRecord)
+    .filter((r) => r.kind === 'downstream' && r.arm === 'without' && r.mode === 'probe');
+  evals.forEach((r, i) => {
+    const backbone = r.backbone ?? r.method.replace(/^[a-z]+-/, '');
+    const name = `base-rprobe-${r.target!.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${backbone.replace(/[^a-z0-9.]+/gi, '-')}-s1`;
+    const auroc = 0.5 + 0.0125 * i;
+    const evaluation = { ...r.evaluation, macro_auroc: auroc, macro_f1: 0.125 + 0.01 * i, ci: { ...r.evaluation.ci, macro_auroc: { low: auroc - 0.0625, high: auroc + 0.0625 } } };
+    writeFileSync(join(stepsDir, `${name}.json`), JSON.stringify({ ...r, name, method: `random_probe-${backbone}`, backbone, baseline: 'random_probe', arm: null, pretrain: null, evaluation }));
+    run.steps.push(name);
+  });
+  writeFileSync(runFile, JSON.stringify(run));
+}
 
 const heat = `[data-testid=run-panel][data-run="${RUN}"] [data-testid=lodo-heatmap]`;
 
@@ -67,6 +90,24 @@ describe('results', () => {
     const cell = page.locator(`${heat} [data-testid=heat-cell][data-center="${first.target}"][data-method="${first.method}"]`);
     expect(Number(await cell.getAttribute('data-value'))).toBe(first.aurocWithout);
     expect(await cell.getAttribute('title')).toContain(`95% CI ${first.ciAurocWithout!.low.toFixed(3)}–${first.ciAurocWithout!.high.toFixed(3)}`);
+    // The baselines sit beside the methods: one column per baseline, its value and interval on hover,
+    // and each method cell gives its difference to the baseline of its protocol.
+    expect(detail.lodoBaselines.length).toBe(TARGETS.length * methods.size);
+    const bases = page.locator(`${heat} [data-testid=heat-baseline]`);
+    expect(await bases.count()).toBe(detail.lodoBaselines.length);
+    expect(await page.locator(`${heat} [data-testid=heat-baseline-column]`).count()).toBe(new Set(detail.lodoBaselines.map((b) => b.method)).size);
+    for (const b of detail.lodoBaselines) {
+      const td = page.locator(`${heat} [data-testid=heat-baseline][data-center="${b.target}"][data-method="${b.method}"]`);
+      expect(Number(await td.getAttribute('data-value'))).toBe(b.auroc);
+      expect(await td.getAttribute('title')).toContain(`95% CI ${b.ciAuroc!.low.toFixed(3)}–${b.ciAuroc!.high.toFixed(3)}`);
+    }
+    const base = detail.lodoBaselines.find((b) => b.target === first.target && first.method.endsWith(b.method.replace(/^random_probe-/, '')))!;
+    const vs = (first.aurocWithout! - base.auroc!) * 100;
+    expect(first.vsBaselinePoints).toBeCloseTo(vs, 9);
+    expect(await cell.getAttribute('title')).toContain(`vs random probe baseline (AUROC w/o − baseline): ${vs > 0 ? '+' : ''}${vs.toFixed(1)} points`);
+    await page.locator(`[data-testid=run-panel][data-run="${RUN}"] [data-testid=heat-baselines]`).uncheck();
+    await expect.poll(() => bases.count()).toBe(0);
+    await page.locator(`[data-testid=run-panel][data-run="${RUN}"] [data-testid=heat-baselines]`).check();
     await page.locator(`[data-testid=run-panel][data-run="${RUN}"] [data-testid=heat-f1]`).check();
     await expect.poll(() => page.getAttribute(heat, 'data-metric')).toBe('f1');
     expect(Number(await cell.getAttribute('data-value'))).toBe(first.f1Without);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ApiError, type ApiParsedInput, type Curves, type LiveCurves, type RunDetail, type RunSummary, type StepSummary } from '../../shared/api.js';
 import type { Catalog } from '../catalog/index.js';
 import type { DownstreamRecord, StepRecord } from '../experiments/records.js';
-import { lodoTable, scalingCurves } from '../experiments/tables.js';
+import { baselineTable, lodoTable, scalingCurves, type LodoRow } from '../experiments/tables.js';
 import { experimentRunDir, job, jobCheckpoints, jobs, type JobRow } from '../jobs/index.js';
 import { rocPr } from './curves.js';
 import { downstreamStep, readPredictions, readRunJson, readSteps, recordFacts, runDir, runNames } from './run-files.js';
@@ -58,12 +58,27 @@ function stepSummary(rec: StepRecord): StepSummary {
   };
 }
 
+/** summary.json's LODO rows (paired intervals), once the run has finished; none before. */
+function summaryLodo(workspace: string, run: string): Partial<LodoRow>[] {
+  const file = join(runDir(workspace, run), 'summary.json');
+  if (!existsSync(file)) return [];
+  try {
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { lodo?: unknown };
+    return Array.isArray(doc.lodo) ? (doc.lodo as Partial<LodoRow>[]) : [];
+  } catch {
+    return []; // a damaged summary: the view shows the point values without intervals
+  }
+}
+
+const range = (r: { low: number; high: number } | null | undefined) => (r ? { low: r.low, high: r.high } : null);
+
 export function runDetail(workspace: string, run: string): RunDetail {
   const r = readRunJson(workspace, run);
   const rows = new Map(jobs(workspace).map((j) => [j.id, j]));
   const steps = readSteps(workspace, run, r.steps ?? []);
   const evals = steps.filter((s): s is DownstreamRecord => s.kind === 'downstream');
   const byTarget = new Map(evals.filter((e) => e.arm === 'without').map((e) => [`${e.target}\u0000${e.method}\u0000${e.mode}`, e]));
+  const pairedRows = r.kind === 'lodo' ? summaryLodo(workspace, run) : [];
   const tolerance = Number((r.config as { scaling?: { saturationPoints?: number } }).scaling?.saturationPoints ?? 1);
   return {
     ...summaryOf(workspace, run, rows),
@@ -76,6 +91,8 @@ export function runDetail(workspace: string, run: string): RunDetail {
       r.kind === 'lodo'
         ? lodoTable(evals).map((l) => {
             const f1 = byTarget.get(`${l.target}\u0000${l.method}\u0000${l.protocol}`)?.evaluation.ci?.macro_f1 ?? null;
+            const paired = pairedRows.find((x) => x.target === l.target && x.method === l.method && x.protocol === l.protocol);
+            const base = l.protocol === 'finetune' ? l.scratch_auroc : l.random_probe_auroc;
             return {
               target: l.target,
               method: l.method,
@@ -87,9 +104,18 @@ export function runDetail(workspace: string, run: string): RunDetail {
               deltaAurocPoints: l.delta_auroc_points,
               ciAurocWithout: l.ci_without,
               ciF1Without: f1 ? { low: f1.low, high: f1.high } : null,
+              ciDeltaAurocPoints: range(paired?.delta?.ci_auroc_points),
+              vsBaselinePoints: paired?.vs_baseline?.auroc_points ?? (base !== null && l.auroc_without !== null ? (l.auroc_without - base) * 100 : null),
+              ciVsBaselinePoints: range(paired?.vs_baseline?.ci_auroc_points),
               testRecords: l.test_records,
             };
           })
+        : [],
+    lodoBaselines:
+      r.kind === 'lodo'
+        ? baselineTable(evals)
+            .filter((b) => b.target !== null)
+            .map((b) => ({ target: b.target!, baseline: b.baseline, method: b.method, protocol: b.protocol, auroc: b.auroc, f1: b.f1, ciAuroc: range(b.ci), testRecords: b.test_records }))
         : [],
     scaling:
       r.kind === 'scaling'

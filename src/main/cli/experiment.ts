@@ -25,17 +25,68 @@ export function resolveConfig(value: string): string {
   return path;
 }
 
-/** The LODO table and scaling curves of a finished experiment, as text. */
-export function experimentTable(s: ExperimentSummary): string {
-  const f = (v: number | null) => (v === null ? '  n/a' : v.toFixed(3));
-  const lines: string[] = [];
-  if (s.lodo) {
-    lines.push('target                 method                            protocol  AUROC w/o  AUROC w/  delta(pts)  F1 w/o');
-    for (const r of s.lodo) lines.push(`${r.target.padEnd(22)} ${r.method.padEnd(33)} ${r.protocol.padEnd(9)} ${f(r.auroc_without).padStart(9)} ${f(r.auroc_with).padStart(9)} ${(r.delta_auroc_points === null ? 'n/a' : r.delta_auroc_points.toFixed(1)).padStart(11)} ${f(r.f1_without).padStart(7)}`);
+type Range = { readonly low: number; readonly high: number } | null | undefined;
+
+const f3 = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : v.toFixed(3));
+/** Points with one decimal and a sign; a value that rounds to zero prints as 0.0, never -0.0. */
+function pts(v: number | null | undefined): string {
+  if (v === null || v === undefined) return 'n/a';
+  const r = Math.round(v * 10) / 10;
+  return r === 0 ? '0.0' : `${r > 0 ? '+' : ''}${r.toFixed(1)}`;
+}
+/** A difference in points with its 95% paired interval, and '*' when the interval excludes 0. */
+const withCi = (v: number | null | undefined, ci: Range) => (v === null || v === undefined ? 'n/a' : ci ? `${pts(v)} [${pts(ci.low)},${pts(ci.high)}]${ci.low > 0 || ci.high < 0 ? '*' : ''}` : pts(v));
+
+function lodoLines(s: ExperimentSummary): string[] {
+  const rows = s.lodo ?? [];
+  if (!rows.length) return [];
+  const lines = ['target                 method                            protocol  AUROC w/o  AUROC w/  delta pts [95% CI]      baseline  vs baseline [95% CI]    F1 w/o'];
+  for (const r of rows) {
+    const base = r.protocol === 'finetune' ? r.scratch_auroc : r.random_probe_auroc;
+    const cols = [r.target.padEnd(22), r.method.padEnd(33), r.protocol.padEnd(9), f3(r.auroc_without).padStart(9), f3(r.auroc_with).padStart(9), ` ${withCi(r.delta_auroc_points, r.delta?.ci_auroc_points).padEnd(23)}`, f3(base).padStart(9), ` ${withCi(r.vs_baseline?.auroc_points, r.vs_baseline?.ci_auroc_points).padEnd(23)}`, f3(r.f1_without).padStart(6)];
+    lines.push(cols.join(' '));
   }
+  lines.push('delta = AUROC w/ - w/o, vs baseline = AUROC w/o - baseline (scratch for finetune, random probe for probe), in points; * the 95% paired interval excludes 0');
+  return lines;
+}
+
+function baselineLines(s: ExperimentSummary): string[] {
+  const rows = s.baselines ?? [];
+  if (!rows.length) return [];
+  const lines = ['baselines (no pre-training)', 'target                 baseline                                  protocol  AUROC [95% CI]          F1'];
+  for (const b of rows) lines.push(`${(b.target ?? '(pooled test)').padEnd(22)} ${b.method.padEnd(41)} ${b.protocol.padEnd(9)} ${`${f3(b.auroc)}${b.ci ? ` [${f3(b.ci.low)},${f3(b.ci.high)}]` : ''}`.padEnd(23)} ${f3(b.f1)}`);
+  return lines;
+}
+
+/** One row per model (w/o arm and baselines), one column per corruption at its strongest setting. */
+function robustnessLines(s: ExperimentSummary): string[] {
+  const all = s.robustness_by_method ?? [];
+  if (!all.length) return [];
+  const hasWithout = all.some((c) => c.arm === 'without');
+  const curves = all.filter((c) => c.baseline !== null || !hasWithout || c.arm === 'without');
+  const kinds = [...new Set(curves.map((c) => c.corruption))];
+  const last = (k: string) => curves.find((c) => c.corruption === k)?.points.at(-1)?.strength;
+  const head = kinds.map((k) => `${k} ${last(k)}`.padStart(Math.max(12, k.length + 6)));
+  const lines = [`robustness: macro AUROC change from clean (points) at each corruption's last strength, mean over targets${hasWithout ? ', w/o arm' : ''}`, `${'model'.padEnd(52)} ${'clean'.padStart(6)} ${head.join(' ')}`];
+  for (const model of [...new Set(curves.map((c) => `${c.method} (${c.protocol})`))]) {
+    const mine = curves.filter((c) => `${c.method} (${c.protocol})` === model);
+    const cells = kinds.map((k, i) => {
+      const c = mine.find((x) => x.corruption === k);
+      const v = c?.points.at(-1)?.macro_auroc;
+      return (c && v !== null && v !== undefined && c.clean_auroc !== null ? pts((v - c.clean_auroc) * 100) : 'n/a').padStart(head[i].length);
+    });
+    lines.push(`${model.padEnd(52)} ${f3(mine[0].clean_auroc).padStart(6)} ${cells.join(' ')}`);
+  }
+  return lines;
+}
+
+/** The LODO table (both arms, delta with its paired CI, baselines), baselines, robustness and scaling of a finished experiment, as text. */
+export function experimentTable(s: ExperimentSummary): string {
+  const lines: string[] = [...lodoLines(s)];
+  for (const part of [baselineLines(s), robustnessLines(s)]) if (part.length) lines.push(...(lines.length ? [''] : []), ...part);
   for (const c of s.scaling ?? []) {
     lines.push(`${c.method} ${c.protocol}: saturation at ${c.saturation_fraction ?? 'n/a'} (within ${c.tolerance_points} AUROC points of the best)`);
-    for (const p of c.points) lines.push(`  fraction ${String(p.fraction).padEnd(5)} ${String(p.pretrain_records).padStart(7)} records  AUROC ${f(p.macro_auroc)}  F1 ${f(p.macro_f1)}`);
+    for (const p of c.points) lines.push(`  fraction ${String(p.fraction).padEnd(5)} ${String(p.pretrain_records).padStart(7)} records  AUROC ${f3(p.macro_auroc)}  F1 ${f3(p.macro_f1)}`);
   }
   for (const k of s.skipped_targets) lines.push(`skipped ${k.target}: ${k.reason}`);
   lines.push(`${s.steps} steps (${s.steps_reused} reused) in ${s.seconds} s on ${s.backend}; run folder ${s.run_dir}`);

@@ -3,17 +3,18 @@
 // experiments' rule), or, for a hospital site with a model made elsewhere, a local folder imported
 // first (the usual adapters, as `center`) and all its records scored at thresholds 0.5 (no local
 // validation split exists to choose them on; the bundle's own run thresholds are not known here).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLASSES } from '../../shared/classes.js';
 import { Catalog } from '../catalog/index.js';
 import { runImport } from '../import/pipeline.js';
-import { chooseBackend } from '../ml/index.js';
+import { chooseBackend, classifyBatches, type EngineInfo } from '../ml/index.js';
 import { ShardStore } from '../signal/store.js';
 import { labelColumns, recordRefs, type RecordRef } from '../experiments/data.js';
 import { chooseThresholds, evaluate } from '../experiments/metrics/index.js';
 import { writeFileAtomic } from '../experiments/run-folder.js';
 import { experimentCenters, labelledCenters, recordsOf, splitOf } from '../experiments/selection.js';
-import { predict } from '../experiments/steps.js';
+import { renderEvaluationReport } from '../experiments/report/index.js';
 import type { JobContext } from './handlers.js';
 import { PARAMS } from './kinds.js';
 import { jobDir } from './paths.js';
@@ -69,8 +70,10 @@ export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promi
     const total = Math.ceil(val.length / batch) + Math.ceil(test.length / batch);
     let done = 0;
     const tick = () => ctx.progress(base + ((1 - base) * ++done) / Math.max(1, total), `scored ${Math.min(done * batch, val.length + test.length)} records`);
-    const valScores = val.length ? predict(p.bundle, val, store, batch, tick) : null;
-    const scores = predict(p.bundle, test, store, batch, tick);
+    let engine: EngineInfo | null = null;
+    const onEngine = (info: EngineInfo) => (engine = info);
+    const valScores = val.length ? scoreRecords(p.bundle, val, store, batch, tick, onEngine) : null;
+    const scores = scoreRecords(p.bundle, test, store, batch, tick, onEngine);
     const thresholds = valScores ? chooseThresholds(labelColumns(val), valScores).map((t) => t.threshold) : CLASSES.map(() => FIXED_THRESHOLD);
     const classes = CLASSES.map((c) => c.abbreviation);
     const options = { replicates: p.config.evaluation.bootstrap, seed: p.config.seeds[0] };
@@ -85,18 +88,65 @@ export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promi
     const lines = [['record', 'patient', ...classes].join(',')];
     test.forEach((r, i) => lines.push([r.id, r.patient, ...scores.map((s) => s[i].toPrecision(6))].join(',')));
     writeFileAtomic(predictions, lines.join('\n') + '\n');
+    const evaluation = score(test, test.map((_, i) => i));
+    const thresholdsFrom = valScores ? 'validation' : 'fixed-0.5';
+    const used = engine as EngineInfo | null;
+    const report = join(jobDir(ctx.workspace, ctx.id), 'report.html');
+    writeFileAtomic(
+      report,
+      renderEvaluationReport({
+        job: ctx.id,
+        bundle: p.bundle,
+        manifest: readManifest(p.bundle),
+        engine: used ? { engine: used.engine, provider: used.provider, reason: used.reason } : null,
+        centers,
+        part,
+        thresholdsFrom,
+        evaluation,
+        perCenter,
+        classes,
+        labels: labelColumns(test),
+        scores,
+        recordCenters: test.map((r) => centerOf.get(r.id) ?? ''),
+        createdAt: new Date().toISOString(),
+      }),
+    );
+    ctx.log(`report ${report}`);
     return {
       bundle: p.bundle,
       centers,
       part,
-      thresholds_from: valScores ? 'validation' : 'fixed-0.5',
+      thresholds_from: thresholdsFrom,
       thresholds,
-      evaluation: score(test, test.map((_, i) => i)),
+      evaluation,
       per_center: perCenter,
       predictions,
+      report,
+      engine: used ? { engine: used.engine, provider: used.provider, reason: used.reason } : null,
     };
   } finally {
     store.close();
+  }
+}
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** Probabilities [class][record], as experiments/steps.ts predict() computes them, also telling which engine ran. */
+function scoreRecords(bundle: string, refs: readonly RecordRef[], store: ShardStore, batch: number, onBatch: () => void, onEngine: (info: EngineInfo) => void): Float32Array[] {
+  const logits = classifyBatches(bundle, refs.length, batch, (from, to) => store.readMany(refs.slice(from, to)), { onBatch, onEngine });
+  const k = refs.length ? logits.length / refs.length : CLASSES.length;
+  const out = Array.from({ length: k }, () => new Float32Array(refs.length));
+  for (let r = 0; r < refs.length; r++) for (let c = 0; c < k; c++) out[c][r] = sigmoid(logits[r * k + c]);
+  return out;
+}
+
+/** The bundle's bundle.json for the report's provenance; null (and a note in the report) if unreadable. */
+function readManifest(bundle: string): Record<string, unknown> | null {
+  try {
+    const doc: unknown = JSON.parse(readFileSync(join(bundle, 'bundle.json'), 'utf8'));
+    return doc && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : null;
+  } catch {
+    return null;
   }
 }
 

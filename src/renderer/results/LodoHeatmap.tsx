@@ -1,8 +1,10 @@
 // The leave-one-dataset-out heat map: held-out centers (rows) x methods (columns), AUROC or F1 of
-// the w/o arm, coloured from the worst to the best cell; the 95% interval and the w/ arm on hover.
+// the w/o arm, coloured from the worst to the best cell; the 95% interval, the w/ arm and the delta
+// with its paired interval on hover. The baselines (no pre-training) follow as extra columns, so a
+// method's value is read against them; its difference to its protocol's baseline is on hover too.
 // An HTML table rather than a plotly heatmap: the basic plotly bundle has no heatmap trace, and a
 // table cell is a natural hover and test target.
-import type { LodoCell } from '../../shared/api.js';
+import type { LodoBaseline, LodoCell } from '../../shared/api.js';
 
 export type HeatMetric = 'auroc' | 'f1';
 
@@ -16,11 +18,17 @@ function color(v: number | null, lo: number, hi: number): string {
   return `rgb(${mix(247, 35)}, ${mix(252, 139)}, ${mix(245, 69)})`;
 }
 
-export function LodoHeatmap({ cells, metric }: { cells: readonly LodoCell[]; metric: HeatMetric }) {
+const pts = (v: number) => `${v > 0 ? '+' : ''}${v.toFixed(1)}`;
+const ciPts = (ci: { low: number; high: number } | null) => (ci ? ` [95% CI ${pts(ci.low)}, ${pts(ci.high)}]${ci.low > 0 ? ', a gain' : ci.high < 0 ? ', a loss' : ', covers 0'}` : '');
+const BASELINE_LABEL = { scratch: 'supervised from scratch', random_probe: 'frozen random encoder, linear probe' } as const;
+
+export function LodoHeatmap({ cells, baselines = [], metric }: { cells: readonly LodoCell[]; baselines?: readonly LodoBaseline[]; metric: HeatMetric }) {
   const methods = [...new Set(cells.map((c) => `${c.method} · ${c.protocol}`))].sort();
+  const baseColumns = [...new Set(baselines.map((b) => `${b.method} · ${b.protocol}`))].sort();
   const centers = [...new Set(cells.map((c) => c.target))].sort();
   const value = (c: LodoCell) => (metric === 'auroc' ? c.aurocWithout : c.f1Without);
-  const values = cells.map(value).filter((v): v is number => v !== null);
+  const baseValue = (b: LodoBaseline) => (metric === 'auroc' ? b.auroc : b.f1);
+  const values = [...cells.map(value), ...baselines.map(baseValue)].filter((v): v is number => v !== null);
   const lo = Math.min(...values);
   const hi = Math.max(...values);
   const at = (center: string, method: string) => cells.find((c) => c.target === center && `${c.method} · ${c.protocol}` === method);
@@ -32,6 +40,13 @@ export function LodoHeatmap({ cells, metric }: { cells: readonly LodoCell[]; met
           {methods.map((m) => (
             <th key={m} data-testid="heat-method">
               {m}
+            </th>
+          ))}
+          {baseColumns.map((m) => (
+            <th key={m} data-testid="heat-baseline-column" className="baseline">
+              {m}
+              <br />
+              <small className="muted">baseline</small>
             </th>
           ))}
         </tr>
@@ -49,13 +64,28 @@ export function LodoHeatmap({ cells, metric }: { cells: readonly LodoCell[]; met
               const title = [
                 `${center} held out, ${m}`,
                 `${metric.toUpperCase()} ${fmt(v)}${ci ? ` (95% CI ${fmt(ci.low)}–${fmt(ci.high)})` : ''}`,
-                withArm !== null ? `with ${center} in pre-training: ${fmt(withArm)}${c.deltaAurocPoints !== null && metric === 'auroc' ? ` (Δ ${c.deltaAurocPoints.toFixed(1)} points)` : ''}` : '',
+                withArm !== null ? `with ${center} in pre-training: ${fmt(withArm)}` : '',
+                c.deltaAurocPoints !== null ? `Δ AUROC w/ − w/o: ${pts(c.deltaAurocPoints)} points${ciPts(c.ciDeltaAurocPoints)}` : '',
+                c.vsBaselinePoints !== null ? `vs ${c.protocol === 'finetune' ? 'scratch' : 'random probe'} baseline (AUROC w/o − baseline): ${pts(c.vsBaselinePoints)} points${ciPts(c.ciVsBaselinePoints)}` : '',
                 `${c.testRecords} test records`,
               ]
                 .filter(Boolean)
                 .join('\n');
               return (
-                <td key={m} style={{ background: color(v, lo, hi) }} title={title} data-testid="heat-cell" data-center={center} data-method={c.method} data-value={v ?? ''}>
+                <td key={m} style={{ background: color(v, lo, hi) }} title={title} data-testid="heat-cell" data-center={center} data-method={c.method} data-value={v ?? ''} data-delta-ci={c.ciDeltaAurocPoints ? `${c.ciDeltaAurocPoints.low},${c.ciDeltaAurocPoints.high}` : ''}>
+                  {fmt(v)}
+                  {ci && <small> ±{((ci.high - ci.low) / 2).toFixed(2)}</small>}
+                </td>
+              );
+            })}
+            {baseColumns.map((m) => {
+              const b = baselines.find((x) => x.target === center && `${x.method} · ${x.protocol}` === m);
+              if (!b) return <td key={m} className="muted">–</td>;
+              const v = baseValue(b);
+              const ci = metric === 'auroc' ? b.ciAuroc : null;
+              const title = [`${center}, ${m}: ${BASELINE_LABEL[b.baseline]} (no pre-training)`, `${metric.toUpperCase()} ${fmt(v)}${ci ? ` (95% CI ${fmt(ci.low)}–${fmt(ci.high)})` : ''}`, `${b.testRecords} test records`].join('\n');
+              return (
+                <td key={m} className="baseline" style={{ background: color(v, lo, hi) }} title={title} data-testid="heat-baseline" data-center={center} data-method={b.method} data-baseline={b.baseline} data-value={v ?? ''}>
                   {fmt(v)}
                   {ci && <small> ±{((ci.high - ci.low) / 2).toFixed(2)}</small>}
                 </td>

@@ -11,6 +11,7 @@ const f = (v: number | null) => (v === null ? '–' : v.toFixed(3));
 export function RunPanel({ client, run, onTiming }: { client: ApiClient; run: string; onTiming?: (ms: number) => void }) {
   const [detail, setDetail] = useState<RunDetail | null>(null);
   const [metric, setMetric] = useState<HeatMetric>('auroc');
+  const [showBaselines, setShowBaselines] = useState(true);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     const t0 = performance.now();
@@ -47,9 +48,14 @@ export function RunPanel({ client, run, onTiming }: { client: ApiClient; run: st
             <label>
               <input type="radio" checked={metric === 'f1'} onChange={() => setMetric('f1')} data-testid="heat-f1" /> macro F1
             </label>
-            <span className="muted">hover a cell for its 95% interval</span>
+            {detail.lodoBaselines.length > 0 && (
+              <label>
+                <input type="checkbox" checked={showBaselines} onChange={(e) => setShowBaselines(e.target.checked)} data-testid="heat-baselines" /> baselines
+              </label>
+            )}
+            <span className="muted">hover a cell for its 95% interval and the paired interval of its delta</span>
           </div>
-          {detail.lodo.length ? <LodoHeatmap cells={detail.lodo} metric={metric} /> : <p className="muted">No finished evaluation yet.</p>}
+          {detail.lodo.length ? <LodoHeatmap cells={detail.lodo} baselines={showBaselines ? detail.lodoBaselines : []} metric={metric} /> : <p className="muted">No finished evaluation yet.</p>}
         </>
       )}
       {detail.kind === 'scaling' && (detail.scaling.length ? <ScalingChart curves={detail.scaling} /> : <p className="muted">No finished evaluation yet.</p>)}

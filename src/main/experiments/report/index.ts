@@ -1,4 +1,5 @@
 // The run report: load a run folder, render its sections, write one offline HTML file.
+export { renderEvaluationReport, type EvaluationReportModel } from './evaluation.js';
 export { escapeHtml, figure, html, join, name, raw, type Html } from './html.js';
 export { loadRun, parsePredictions, RunLoadError, workspaceOf, type LoadOptions } from './load.js';
 export type { JobStatus, OtherStep, Predictions, RunInfo, RunModel, SnapshotSize } from './model.js';

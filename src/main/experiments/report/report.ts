@@ -6,16 +6,18 @@ import { html, page, type PageSection } from './html.js';
 import { loadRun, type LoadOptions } from './load.js';
 import type { RunModel } from './model.js';
 import type { ReportSection } from './section.js';
+import { baselinesSection } from './sections/baselines.js';
 import { dataSection } from './sections/data.js';
 import { lodoSection } from './sections/lodo.js';
 import { lossSection } from './sections/loss.js';
 import { overviewSection } from './sections/overview.js';
 import { paperSection } from './sections/paper.js';
+import { robustnessSection } from './sections/robustness.js';
 import { rocSection } from './sections/roc.js';
 import { scalingSection } from './sections/scaling.js';
 
 /** The report's sections in page order; a new section file adds itself here. */
-export const SECTIONS: readonly ReportSection[] = [overviewSection, lodoSection, scalingSection, paperSection, rocSection, lossSection, dataSection];
+export const SECTIONS: readonly ReportSection[] = [overviewSection, lodoSection, baselinesSection, robustnessSection, scalingSection, paperSection, rocSection, lossSection, dataSection];
 
 export function renderReport(run: RunModel, sections: readonly ReportSection[] = SECTIONS): { html: string; sections: string[] } {
   const used = sections.filter((s) => s.applies(run));

@@ -2,7 +2,7 @@
 // the w/ - w/o delta when the run has both arms), with the 95% bootstrap intervals in the tooltips
 // and the table below (with the baselines when the run has them).
 import type { DownstreamRecord } from '../../records.js';
-import { lodoTable, type LodoRow } from '../../tables.js';
+import { baselineTable, lodoTable, type BaselineRow, type LodoRow } from '../../tables.js';
 import { fixed, html, join, name, signed, type Html } from '../html.js';
 import type { RunModel } from '../model.js';
 import type { ReportSection } from '../section.js';
@@ -63,6 +63,23 @@ export function lodoMetrics(run: RunModel, records: readonly DownstreamRecord[],
   return out;
 }
 
+/** The baselines evaluated on the LODO targets (scratch and random-encoder probe, per backbone). */
+export const lodoBaselines = (run: RunModel): BaselineRow[] => baselineTable(lodoRecords(run)).filter((b) => b.target !== null);
+
+/** A baseline's heat-map cell: the same value under both arms (no pre-training to leave a center out of). */
+export function baselineCell(b: BaselineRow, protocols: number, metric: 'auroc' | 'f1'): HeatCell {
+  const v = metric === 'auroc' ? b.auroc : b.f1;
+  const ci = metric === 'auroc' ? b.ci : null;
+  const label = b.baseline === 'scratch' ? 'supervised from scratch' : 'frozen random encoder, linear probe';
+  return {
+    row: b.target!,
+    col: lodoColumn(b, protocols),
+    value: v,
+    text: v === null ? 'n/a' : `${fixed(v)}${ciText(ci, 2)}`,
+    tooltip: `${b.target} / ${b.method} (${label}): ${fixed(v)}${ci ? `, 95% CI${ciText(ci)}` : ''}; baseline, no pre-training; ${b.test_records} test records`,
+  };
+}
+
 /** The LODO rows of the run: pre-trained methods only (baselines are columns of their rows). */
 export const lodoRows = (run: RunModel): LodoRow[] => lodoTable(lodoRecords(run)).filter((r) => r.auroc_without !== null || r.auroc_with !== null);
 
@@ -75,8 +92,14 @@ export const lodoSection: ReportSection = {
     const rows = lodoRows(run);
     const protocols = new Set(rows.map((r) => r.protocol)).size;
     const targets = [...new Set(rows.map((r) => r.target))];
-    const columns = [...new Set(rows.map((r) => lodoColumn(r, protocols)))];
+    // Baselines sit beside the methods in every map but the Δ one (they have no arms), so a
+    // method's value is always read against the same network trained without pre-training.
+    const bases = lodoBaselines(run);
+    const baseColumns = [...new Set(bases.map((b) => lodoColumn(b, protocols)))];
+    const methodColumns = [...new Set(rows.map((r) => lodoColumn(r, protocols)))];
     const maps = lodoMetrics(run, records, rows).map((m) => {
+      const withBases = m.key !== 'delta' && baseColumns.length > 0;
+      const columns = withBases ? [...methodColumns, ...baseColumns] : methodColumns;
       const cells: HeatCell[] = rows.map((r) => {
         const v = m.value(r);
         const ci = m.ci(r);
@@ -89,6 +112,7 @@ export const lodoSection: ReportSection = {
           tooltip: `${r.target} / ${r.method} (${r.protocol}): ${v === null ? 'n/a' : m.text(v)}${ci ? `, 95% CI${ciText(ci, digits)}` : ''}; ${r.test_records} test records`,
         };
       });
+      if (withBases) cells.push(...bases.map((b) => baselineCell(b, protocols, m.key.startsWith('f1') ? 'f1' : 'auroc')));
       return html`<div class="plot" data-metric="${m.key}">${heatMap({ title: m.title, rows: targets, cols: columns, cells, domain: m.domain, diverging: m.diverging })}</div>`;
     });
     const baselines = rows.some((r) => r.scratch_auroc !== null || r.random_probe_auroc !== null);

@@ -154,6 +154,14 @@ function differences(run: RunModel): Html {
 <p><strong>Config.</strong> Ours is ${name(run.info.config.name)}: ${methods}; ${steps}; downstream ${(cfg.downstream?.protocols ?? []).join(' and ') || 'protocol not recorded'}; ${figure(run.info.seeds.length, String(run.info.seeds.length), 'run:seeds.length')} seed(s). The paper: ${quote('ResNet-50 for SimCLR and BYOL, ViT for MAE', 59)}; its pre-training hyperparameters are not available (${cite(71)}) and its downstream protocol is not available (${cite(76)}).</p>`;
 }
 
+/** The paper gives no baseline figures: ours stand alone, and are never ranked among the methods. */
+function baselinesNote(run: RunModel): Html | null {
+  const has = run.downstream.some((r) => r.baseline !== null && r.target !== null);
+  return has
+    ? html`<p class="baselines-note"><strong>Baselines.</strong> The paper publishes no random-init or supervised baseline figures (${cite(109)}): this run's scratch and random-probe baselines are in <a href="#baselines">Against the baselines</a> with nothing to set them beside, and take no part in the method ordering below.</p>`
+    : null;
+}
+
 export const paperSection: ReportSection = {
   id: 'paper',
   title: 'Side by side with the paper',
@@ -163,6 +171,6 @@ export const paperSection: ReportSection = {
     const scaling = scalingRecords(run);
     const curves = scaling.length ? scalingCurves(scaling, tolerancePoints(run)) : [];
     return html`<p>Published figures come from ${name('../shared/openecg/PAPER.md')}, transcribed in src/main/experiments/report/paper-figures.ts; a figure it does not give is shown as not published, never estimated.${run.partial ? html` <strong>This run is partial</strong>: only recorded steps are compared.` : null}</p>
-${rows.length ? lodoPart(rows) : null}${rows.length ? rankingPart(rows) : null}${curves.length ? scalingPart(curves) : null}${differences(run)}`;
+${rows.length ? lodoPart(rows) : null}${baselinesNote(run)}${rows.length ? rankingPart(rows) : null}${curves.length ? scalingPart(curves) : null}${differences(run)}`;
   },
 };
