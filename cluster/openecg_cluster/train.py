@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import signal
+import sys
 import time
 
 import torch
@@ -21,7 +22,7 @@ import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel as DDP
 from torch.utils.data import DataLoader
 
-from . import checkpoint
+from . import checkpoint, onnx_export
 from .augment import NO_AUGMENT, augment_config
 from .config import learning_rate_at, read_config, resolve
 from .data import EpochSampler, cap_rows, Preparer, ShardSet, StepBatches, TrainItems
@@ -217,9 +218,23 @@ def main(argv=None):
                 dist.barrier()  # nobody races ahead of a checkpoint being written
             if args.kill_after == step:
                 os.kill(os.getpid(), signal.SIGKILL)
+    if rank == 0 and step >= total:
+        export_onnx(args.out)
     if world > 1:
         dist.destroy_process_group()
     return 0
+
+
+def export_onnx(run_dir):
+    """The final checkpoint's ONNX graphs beside it (onnx_export.py). A failed export costs the
+    graphs, not the run: the workstation then generates its own on import."""
+    path = os.path.join(run_dir, "checkpoint.safetensors")
+    if not os.path.exists(path):
+        return
+    try:
+        onnx_export.export_checkpoint(path)
+    except Exception as err:  # noqa: BLE001 - any exporter failure is reported, not fatal
+        print(f"openecg_cluster: ONNX export skipped ({type(err).__name__}: {err})", file=sys.stderr)
 
 
 def metric(run_dir, row):

@@ -124,12 +124,15 @@ ${p.methods.map((m) => `  - METHOD_INDEX=${m.index}: ${m.method}${m.backbone ? `
 \`out/${p.task}-m<METHOD_INDEX>/\`: \`metrics.jsonl\` (one JSON line per step: loss, lr,
 samples/s), \`losses.json\`, \`checkpoints/step-<8 digits>/\` (every epoch and every
 checkpointEvery steps; the newest two kept) and \`checkpoint.safetensors\` (the newest weights).
+When the run finishes, rank 0 also writes the network's ONNX graphs beside it (\`model.onnx\` or
+\`encoder.onnx\`, \`mae.onnx\` for MAE, and \`onnx.json\` naming the checkpoint they came from).
 A killed or timed-out job resumes from the newest checkpoint when started again.
 
 ## Back on the workstation
 
 \`openecg bundle import --torch out/${p.task}-m0/checkpoint.safetensors --out <bundle>\` makes a
-model bundle for evaluation, inspection and fine-tuning on the workstation.
+model bundle for evaluation, inspection and fine-tuning on the workstation; copy the ONNX files
+and \`onnx.json\` along with the checkpoint so the bundle carries PyTorch's own graphs.
 `;
 }
 

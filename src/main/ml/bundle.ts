@@ -13,7 +13,7 @@ import { CLASSES } from '../../shared/classes.js';
 import { CANONICAL_DEFAULTS, STANDARD_LEADS } from '../../shared/leads.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, bundleSchema, type BundleJson, type TensorFileJson } from './bundle-format.js';
 import type { Normalisation } from './normalize.js';
-import { exportOnnx, type OnnxRole } from './onnx/export.js';
+import { exportOnnx, ONNX_FILES, type OnnxRole } from './onnx/export.js';
 import { ONNX_OPSET } from './onnx/graph.js';
 
 export { BUNDLE_FORMAT, BUNDLE_VERSION, TASKS, bundleSchema, type BundleJson, type BundleTask } from './bundle-format.js';
@@ -35,9 +35,20 @@ export interface NamedArray {
 /** bundle.json without the parts saveBundle fills in itself. */
 export type BundleMeta = Omit<BundleJson, 'format' | 'version' | 'weights' | 'training_state' | 'onnx'>;
 
+/** ONNX graphs made elsewhere (the cluster trainer's torch.onnx), copied into the bundle as they are. */
+export interface ExternalOnnx {
+  readonly producer: string;
+  readonly opset: number;
+  readonly folded_batchnorm: boolean;
+  readonly graphs: readonly { readonly role: OnnxRole; readonly path: string; readonly inputs: readonly string[]; readonly outputs: readonly string[] }[];
+}
+
 export interface SaveOptions {
-  /** Write the ONNX graphs (docs/inference.md). Default: yes, except for checkpoints (training state), which are only resumed. */
-  readonly onnx?: boolean;
+  /**
+   * Write the ONNX graphs (docs/inference.md): true exports ours from the weights, an ExternalOnnx
+   * copies given graph files instead. Default: ours, except for checkpoints (training state), which are only resumed.
+   */
+  readonly onnx?: boolean | ExternalOnnx;
 }
 
 export interface TrainingState {
@@ -144,7 +155,8 @@ export function saveBundle(dir: string, meta: BundleMeta, weights: ReadonlyMap<s
   try {
     const named = new Map([...weights].map(([k, v]) => [k, valuesOf(v)]));
     const w = writeTensorFile(join(tmp, WEIGHTS_FILE), named);
-    const onnx = (options.onnx ?? !training) ? writeOnnxGraphs(tmp, meta, named) : undefined;
+    const want = options.onnx ?? !training;
+    const onnx = typeof want === 'object' ? copyOnnxGraphs(tmp, want) : want ? writeOnnxGraphs(tmp, meta, named) : undefined;
     let trainingState: BundleJson['training_state'];
     if (training) {
       const named = new Map([...training.optimizer].map(([k, v]) => [k, { shape: [v.length], values: v }]));
@@ -187,6 +199,21 @@ export function writeOnnxGraphs(dir: string, meta: Pick<BundleJson, 'task' | 'ar
     graphs: graphs.map((g) => {
       writeFileSynced(join(dir, g.file), [g.bytes]);
       return { role: g.role, file: g.file, byte_length: g.bytes.byteLength, sha256: createHash('sha256').update(g.bytes).digest('hex'), inputs: [...g.inputs], outputs: [...g.outputs] };
+    }),
+  };
+}
+
+/** Copies graph files made elsewhere into `dir`, under the file names our exporter uses; their manifest. */
+function copyOnnxGraphs(dir: string, external: ExternalOnnx): BundleJson['onnx'] {
+  return {
+    opset: external.opset,
+    producer: external.producer,
+    folded_batchnorm: external.folded_batchnorm,
+    graphs: external.graphs.map((g) => {
+      const bytes = readFileSync(g.path);
+      const file = ONNX_FILES[g.role];
+      writeFileSynced(join(dir, file), [bytes]);
+      return { role: g.role, file, byte_length: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex'), inputs: [...g.inputs], outputs: [...g.outputs] };
     }),
   };
 }

@@ -9,8 +9,13 @@
 //   mask_token) has the same shape and order on both sides. PyTorch's BatchNorm
 //   num_batches_tracked counter has no TS counterpart and is left out.
 // Both layout changes reverse index order, so the same permutation converts either way.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import onnxProto from 'onnx-proto';
 import { CLASS_COUNT } from '../../shared/classes.js';
-import { BundleError, TASKS, assignWeights, bundleClasses, codeVersion, defaultPreprocessing, readBundle, saveBundle, type BundleMeta, type BundleTask, type NamedArray } from './bundle.js';
+import { BundleError, TASKS, assignWeights, bundleClasses, codeVersion, defaultPreprocessing, readBundle, saveBundle, type BundleMeta, type BundleTask, type ExternalOnnx, type NamedArray } from './bundle.js';
+import type { OnnxRole } from './onnx/export.js';
 import { createModel, type ModelName } from './models/index.js';
 import { readSafeTensors, writeSafeTensors } from './safetensors.js';
 import { sslMethodFor } from './train/ssl.js';
@@ -83,6 +88,90 @@ export interface TorchImportOptions {
   readonly depth?: number;
   /** Bundle task when the file carries none; default from the names (encoder.* -> pre-training). */
   readonly task?: BundleTask;
+  /**
+   * Where the bundle's ONNX graphs come from: 'torch' (default) copies the trainer's torch.onnx
+   * graphs found beside the checkpoint (onnx.json naming this very file), falling back to ours
+   * when there are none; 'ours' always exports them from the weights.
+   */
+  readonly onnx?: 'torch' | 'ours';
+}
+
+// ---- torch.onnx graphs beside a checkpoint (cluster/openecg_cluster/onnx_export.py) ------------
+
+export const TORCH_ONNX_SIDECAR = 'onnx.json';
+
+/** Every graph a bundle of this task carries, with the input and output names our engines use (onnx/export.ts). */
+const GRAPHS_FOR: Readonly<Record<OnnxRole, { inputs: string[]; outputs: string[] }>> = {
+  classifier: { inputs: ['x'], outputs: ['logits', 'embedding'] },
+  encoder: { inputs: ['x'], outputs: ['embedding'] },
+  mae: { inputs: ['x', 'visible'], outputs: ['reconstruction'] },
+};
+
+function rolesFor(task: BundleTask): OnnxRole[] {
+  if (task === 'classifier' || task === 'probe') return ['classifier'];
+  return task === 'pretrain-mae' ? ['encoder', 'mae'] : ['encoder'];
+}
+
+interface Sidecar {
+  format?: string;
+  producer?: string;
+  opset?: number;
+  checkpoint_sha256?: string;
+  graphs?: { role?: string; file?: string }[];
+}
+
+/**
+ * The torch.onnx graphs written beside `file` by the trainer, checked: onnx.json names this
+ * checkpoint by SHA-256 (a graph of an older step is refused), every graph the task needs is
+ * there, and each decodes with the input and output names, input shape and opset our engines
+ * expect. `folded_batchnorm` is read from the graphs (no BatchNormalization node left).
+ * Returns the graphs, or why they cannot be used.
+ */
+export function torchOnnxBeside(file: string, task: BundleTask, architecture: BundleMeta['architecture']): { onnx: ExternalOnnx } | { reason: string } {
+  const dir = dirname(file);
+  const sidecarPath = join(dir, TORCH_ONNX_SIDECAR);
+  if (!existsSync(sidecarPath)) return { reason: `no ${TORCH_ONNX_SIDECAR} beside ${file}` };
+  let side: Sidecar;
+  try {
+    side = JSON.parse(readFileSync(sidecarPath, 'utf8')) as Sidecar;
+  } catch (err) {
+    return { reason: `${sidecarPath}: not valid JSON (${(err as Error).message})` };
+  }
+  if (side.format !== 'openecg-torch-onnx' || typeof side.producer !== 'string') return { reason: `${sidecarPath}: not an openecg-torch-onnx manifest` };
+  const digest = createHash('sha256').update(readFileSync(file)).digest('hex');
+  if (side.checkpoint_sha256 !== digest) return { reason: `${sidecarPath} was written for another checkpoint (SHA-256 differs): graphs of an older step` };
+  const { leads, samples } = architecture.options;
+  let folded = true;
+  let opset = 0;
+  const graphs: ExternalOnnx['graphs'][number][] = [];
+  for (const role of rolesFor(task)) {
+    const entry = side.graphs?.find((g) => g.role === role);
+    if (!entry?.file) return { reason: `${sidecarPath} has no ${role} graph` };
+    const path = join(dir, entry.file);
+    if (!existsSync(path)) return { reason: `${path} is missing` };
+    let model: onnxProto.onnx.ModelProto;
+    try {
+      model = onnxProto.onnx.ModelProto.decode(readFileSync(path));
+    } catch (err) {
+      return { reason: `${path}: not an ONNX model (${(err as Error).message})` };
+    }
+    const expected = GRAPHS_FOR[role];
+    const inputs = (model.graph?.input ?? []).map((v) => v.name ?? '');
+    const outputs = (model.graph?.output ?? []).map((v) => v.name ?? '');
+    if (inputs.join() !== expected.inputs.join() || outputs.join() !== expected.outputs.join()) {
+      return { reason: `${path}: inputs (${inputs}) -> outputs (${outputs}), expected (${expected.inputs}) -> (${expected.outputs})` };
+    }
+    const dims = model.graph?.input?.[0].type?.tensorType?.shape?.dim ?? [];
+    const fixed = dims.map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue ?? 0)));
+    if (dims.length !== 3 || !dims[0].dimParam || fixed[1] !== leads || fixed[2] !== samples) {
+      return { reason: `${path}: input x is [${fixed}], expected [batch, ${leads}, ${samples}] with a symbolic batch` };
+    }
+    const graphOpset = Number((model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 0);
+    opset = Math.max(opset, graphOpset);
+    if ((model.graph?.node ?? []).some((n) => n.opType === 'BatchNormalization')) folded = false;
+    graphs.push({ role, path, inputs: expected.inputs, outputs: expected.outputs });
+  }
+  return { onnx: { producer: side.producer, opset: opset || (side.opset ?? 0), folded_batchnorm: folded, graphs } };
 }
 
 function parseJson<T>(text: string | undefined): T | undefined {
@@ -143,7 +232,13 @@ export function importTorchCheckpoint(file: string, out: string, options: TorchI
         data_snapshot: typeof config.shards === 'string' ? config.shards : null,
       },
     };
-    saveBundle(out, meta, state);
+    let onnx: ExternalOnnx | undefined;
+    if (options.onnx !== 'ours') {
+      const found = torchOnnxBeside(file, task, architecture);
+      if ('onnx' in found) onnx = found.onnx;
+      else if (existsSync(join(dirname(file), TORCH_ONNX_SIDECAR))) process.emitWarning(`torch.onnx graphs not used, exporting ours: ${found.reason}`);
+    }
+    saveBundle(out, meta, state, undefined, onnx ? { onnx } : {});
     return meta;
   } finally {
     ssl?.dispose();
