@@ -2,11 +2,13 @@
 // WaveformSequence) as a Reading: the rhythm multiplex group is the record, a median-beat group
 // goes to `median`, global measurements and statements of WaveformAnnotationSequence become
 // comments, and the patient module goes to `patient`, never to the comments.
-import { readFile } from 'node:fs/promises';
+// Streaming: a file of 4 MB or more is parsed without reading its WaveformData values (a 24-hour
+// Ambulatory ECG holds hundreds of MB there); a sample window then reads only its own bytes.
 import { basename } from 'node:path';
 import { sampleRange } from '../clinical/range.js';
+import { CHUNK_BYTES, FileSource, type ByteSource } from '../edf/source.js';
 import { FormatError, type MedianBeats, type PatientIdentity, type Reading, type ReadOptions } from '../types.js';
-import { code, items, num, parseDicomBytes, str, transferSyntax, TS_EXPLICIT_BE, type DataSet } from './dataset.js';
+import { code, items, num, parseDicomSource, str, transferSyntax, TS_EXPLICIT_BE, type DataSet } from './dataset.js';
 import { decodeGroup, multiplexGroups, type MultiplexGroup } from './waveform.js';
 
 const SOP_NAMES: Readonly<Record<string, string>> = {
@@ -56,8 +58,21 @@ function isoDateTime(dt: string | undefined): { date?: string; time?: string } {
 }
 
 export async function readDicom(path: string, opts: ReadOptions = {}): Promise<Reading> {
-  const buf = await readFile(path);
-  const ds = parseDicomBytes(path, new Uint8Array(buf.buffer, buf.byteOffset, buf.length));
+  const source = new FileSource(path);
+  try {
+    return readDicomFrom(source, path, opts);
+  } finally {
+    source.close();
+  }
+}
+
+/**
+ * A DICOM waveform from a byte source: the header, then only the WaveformData bytes of the
+ * window (and of the median group). Sources of `wholeBelow` bytes or more are parsed lazily.
+ */
+export function readDicomFrom(source: ByteSource, path: string, opts: ReadOptions = {}, wholeBelow = CHUNK_BYTES): Reading {
+  const file = parseDicomSource(path, source, wholeBelow);
+  const ds = file.ds;
   const sop = str(ds, 'x00080016') ?? str(ds, 'x00020002') ?? '';
   const groups = multiplexGroups(path, ds);
   if (!groups.length) {
@@ -76,12 +91,12 @@ export async function readDicom(path: string, opts: ReadOptions = {}): Promise<R
   const others = groups.filter((_, g) => g !== rhythmIndex && !MEDIAN.test(groups[g].label));
   if (others.length) warnings.push(`other multiplex groups not read: ${others.map((g) => `${g.label || 'unlabelled'} (${g.channels} x ${g.samples} at ${g.fs} Hz)`).join(', ')}`);
   const { from, to } = sampleRange(rhythm.samples, opts, path);
-  const rec = decodeGroup(path, ds, rhythm, rhythmIndex, from, to, little);
+  const rec = decodeGroup(path, file, rhythm, rhythmIndex, from, to, little);
   const medianIndex = groups.findIndex((g, k) => k !== rhythmIndex && MEDIAN.test(g.label));
   let median: MedianBeats | undefined;
   if (medianIndex >= 0) {
     const g = groups[medianIndex];
-    const m = decodeGroup(path, ds, g, medianIndex, 0, g.samples, little);
+    const m = decodeGroup(path, file, g, medianIndex, 0, g.samples, little);
     median = { fs: g.fs, sigLen: g.samples, channels: m.channels, signals: m.signals };
   }
   const when = isoDateTime(str(ds, 'x0008002a') ?? (str(ds, 'x00080022') ? `${str(ds, 'x00080022')}${str(ds, 'x00080032') ?? ''}` : undefined));

@@ -5,7 +5,8 @@
 // ChannelTimeSkew applied as a whole-sample shift, lead names from the channel source codes.
 import { leadOfCode, standardLeadName } from '../clinical/leads.js';
 import { FormatError, type ChannelInfo } from '../types.js';
-import { code, items, num, str, ul, us, type DataSet } from './dataset.js';
+import { checkReadSize, CHUNK_BYTES } from '../edf/source.js';
+import { code, items, num, str, ul, us, type DataSet, type DicomFile } from './dataset.js';
 
 export interface MultiplexGroup {
   readonly label: string;
@@ -77,23 +78,26 @@ export interface DecodedGroup {
   readonly warnings: string[];
 }
 
-/** Samples [from, to) of every channel of the group, in physical units. */
-export function decodeGroup(path: string, ds: DataSet, group: MultiplexGroup, index: number, from: number, to: number, littleEndian: boolean): DecodedGroup {
+/** Samples [from, to) of every channel of the group, in physical units; only their bytes are read. */
+export function decodeGroup(path: string, file: DicomFile, group: MultiplexGroup, index: number, from: number, to: number, littleEndian: boolean): DecodedGroup {
   const where = `${path}: multiplex group ${index} (${group.label || 'unlabelled'})`;
   const data = group.item.elements['x54001010'];
   if (!data) throw new FormatError('no-waveform', `${where}: no WaveformData`);
-  const bytes = ds.byteArray;
-  const need = group.channels * group.samples * (group.bits / 8);
-  if (data.dataOffset + data.length > bytes.length) throw new FormatError('truncated', `${where}: WaveformData runs past the end of the file`);
+  const bytesPerSample = group.bits / 8;
+  const frame = group.channels * bytesPerSample;
+  const need = group.samples * frame;
+  if (data.dataOffset + data.length > file.size) {
+    throw new FormatError('truncated', `${where}: WaveformData of ${data.length} bytes at byte ${data.dataOffset} runs ${data.dataOffset + data.length - file.size} bytes past the end of the file`);
+  }
   if (data.length < need) throw new FormatError('truncated', `${where}: WaveformData holds ${data.length} bytes, ${group.channels} channels x ${group.samples} samples need ${need}`);
   if (data.length > need + 1) throw new FormatError('length', `${where}: WaveformData holds ${data.length} bytes, ${group.channels} channels x ${group.samples} samples need ${need}`);
   const defs = items(group.item, 'x003a0200');
   if (defs.length !== group.channels) throw new FormatError('length', `${where}: ${defs.length} channel definitions for ${group.channels} channels`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset + data.dataOffset, need);
-  const sample = sampleReader(view, group.interpretation, littleEndian);
+  checkReadSize(to - from, group.channels, group.fs, where);
   const warnings: string[] = [];
   const channels: ChannelInfo[] = [];
   const signals: Float64Array[] = [];
+  const transforms: { shift: number; factor: number; offset: number; divide: number }[] = [];
   defs.forEach((def, c) => {
     const source = code(def, 'x003a0208');
     const label = str(def, 'x003a0203');
@@ -110,12 +114,7 @@ export function decodeGroup(path: string, ds: DataSet, group: MultiplexGroup, in
     const skewSamples = num(def, 'x003a0215') ?? (num(def, 'x003a0214') ?? 0) * group.fs;
     const shift = Math.round(skewSamples);
     if (Math.abs(skewSamples - shift) > 1e-6) warnings.push(`${name}: channel skew of ${skewSamples} samples applied as ${shift}`);
-    const out = new Float64Array(to - from);
-    for (let t = from; t < to; t++) {
-      // With a skew the channel's first sample sits `shift` samples after the group's start.
-      const s = t - shift;
-      out[t - from] = s < 0 || s >= group.samples ? NaN : ((sample(s * group.channels + c) * factor + base * (calibrated ? corr : 0)) / divide);
-    }
+    transforms.push({ shift, factor, offset: base * (calibrated ? corr : 0), divide });
     if (!calibrated) warnings.push(`${name}: no ChannelSensitivity, values are raw sample units`);
     channels.push({
       name,
@@ -125,7 +124,25 @@ export function decodeGroup(path: string, ds: DataSet, group: MultiplexGroup, in
       baseline: calibrated ? -base / sens : 0,
       ...(calibrated ? {} : { uncalibrated: true }),
     });
-    signals.push(out);
+    // Output sample t holds stored sample t - shift: before the first or after the last, NaN.
+    signals.push(new Float64Array(to - from).fill(NaN));
   });
+  // Stored samples [first, last) cover the window for every channel's skew.
+  const shifts = transforms.map((x) => x.shift);
+  const first = Math.min(group.samples, Math.max(0, from - Math.max(0, ...shifts)));
+  const last = Math.max(first, Math.min(group.samples, to - Math.min(0, ...shifts)));
+  const perChunk = Math.max(1, Math.floor(CHUNK_BYTES / frame));
+  for (let s0 = first; s0 < last; s0 += perChunk) {
+    const s1 = Math.min(last, s0 + perChunk);
+    const bytes = file.read(data.dataOffset + s0 * frame, (s1 - s0) * frame);
+    if (bytes.length < (s1 - s0) * frame) throw new FormatError('truncated', `${where}: WaveformData ends at sample ${s0 + Math.floor(bytes.length / frame)} of ${group.samples}`);
+    const sample = sampleReader(new DataView(bytes.buffer, bytes.byteOffset, bytes.length), group.interpretation, littleEndian);
+    transforms.forEach(({ shift, factor, offset, divide }, c) => {
+      const out = signals[c];
+      const lo = Math.max(s0, from - shift);
+      const hi = Math.min(s1, to - shift);
+      for (let s = lo; s < hi; s++) out[s + shift - from] = (sample((s - s0) * group.channels + c) * factor + offset) / divide;
+    });
+  }
   return { channels, signals, warnings };
 }
