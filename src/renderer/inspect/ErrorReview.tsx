@@ -2,7 +2,7 @@
 // (most confident first) and false negatives (least probable first) of its stored test
 // predictions; each opens the record in the predictions view with that class's saliency.
 import { useEffect, useState } from 'react';
-import { CLASSES } from '../../shared/classes.js';
+import { ClassSelect, StepSelect } from '../charts/pickers.js';
 import type { ApiClient, ErrorReview as Review, RunDetail, RunSummary } from '../../shared/api.js';
 
 export function ErrorReview({ client, onOpen }: { client: ApiClient; onOpen: (record: number, bundle: string, classIndex: number) => void }) {
@@ -74,26 +74,8 @@ export function ErrorReview({ client, onOpen }: { client: ApiClient; onOpen: (re
             ))}
           </select>
         </label>
-        <label>
-          Step{' '}
-          <select value={step} onChange={(e) => setStep(e.target.value)} data-testid="errors-step">
-            {downstream.map((s) => (
-              <option key={s.name} value={s.name}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Class{' '}
-          <select value={classIndex} onChange={(e) => setClass(Number(e.target.value))} data-testid="errors-class">
-            {CLASSES.map((c) => (
-              <option key={c.index} value={c.index}>
-                {c.abbreviation}
-              </option>
-            ))}
-          </select>
-        </label>
+        <StepSelect steps={downstream} value={step} onChange={setStep} testId="errors-step" />
+        <ClassSelect label="Class" value={classIndex} onChange={(i) => setClass(i ?? 0)} testId="errors-class" />
         <label>
           Center{' '}
           <select value={center} onChange={(e) => setCenter(e.target.value)} data-testid="errors-center">

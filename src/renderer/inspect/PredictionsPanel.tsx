@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { CLASSES } from '../../shared/classes.js';
 import type { ApiClient, PredictionResult } from '../../shared/api.js';
 import type { Layout } from '../viewer/paper.js';
+import { ClassSelect, LayoutSelect } from '../charts/pickers.js';
 import { ModelPicker } from './ModelPicker.js';
 import { OverlayPaper } from './OverlayPaper.js';
 import { ProbabilityTable } from './ProbabilityTable.js';
@@ -68,17 +69,7 @@ export function PredictionsPanel({ client, target, onTarget }: { client: ApiClie
         <ModelPicker client={client} tasks={['probe', 'classifier']} value={bundle} onChange={(b) => onTarget({ ...target, bundle: b })} testId="classifier-model" />
       </div>
       <div className="toolbar">
-        <label>
-          Saliency class{' '}
-          <select value={classIndex ?? ''} onChange={(e) => onTarget({ ...target, classIndex: e.target.value === '' ? null : Number(e.target.value) })} data-testid="saliency-class">
-            <option value="">none</option>
-            {CLASSES.map((c) => (
-              <option key={c.index} value={c.index}>
-                {c.abbreviation}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ClassSelect label="Saliency class" value={classIndex} onChange={(i) => onTarget({ ...target, classIndex: i })} testId="saliency-class" none="none" />
         <span className="muted" title="Occlusion: each lead's window is set to the baseline value and the record scored again; a sample's value is the mean probability drop of the windows covering it.">
           occlusion:
         </span>
@@ -91,13 +82,7 @@ export function PredictionsPanel({ client, target, onTarget }: { client: ApiClie
         <label>
           baseline <input type="number" step={0.1} value={baseline} onChange={(e) => setBaseline(Number(e.target.value) || 0)} style={{ width: 60 }} /> mV
         </label>
-        <label>
-          Layout{' '}
-          <select value={layout} onChange={(e) => setLayout(e.target.value as Layout)}>
-            <option value="12x1">12x1</option>
-            <option value="3x4">3x4</option>
-          </select>
-        </label>
+        <LayoutSelect value={layout} onChange={setLayout} />
         {busy && <span className="muted" data-testid="predict-busy">scoring…</span>}
       </div>
       {error && <div className="error" data-testid="predictions-error">{error}</div>}

@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ApiClient, ReconstructionResult } from '../../shared/api.js';
 import type { Layout } from '../viewer/paper.js';
+import { LayoutSelect } from '../charts/pickers.js';
 import { ModelPicker } from './ModelPicker.js';
 import { OverlayPaper } from './OverlayPaper.js';
 import { PatchErrorChart } from './PatchErrorChart.js';
@@ -68,13 +69,7 @@ export function ReconstructionPanel({ client, record, onRecord }: { client: ApiC
         <label>
           <input type="checkbox" checked={everywhere} onChange={(e) => setEverywhere(e.target.checked)} /> reconstruction on visible patches too
         </label>
-        <label>
-          Layout{' '}
-          <select value={layout} onChange={(e) => setLayout(e.target.value as Layout)}>
-            <option value="12x1">12x1</option>
-            <option value="3x4">3x4</option>
-          </select>
-        </label>
+        <LayoutSelect value={layout} onChange={setLayout} />
       </div>
       {error && <div className="error" data-testid="reconstruction-error">{error}</div>}
       {result && (

@@ -2,8 +2,8 @@
 // predictions), with the operating point of the step's threshold.
 import { useEffect, useMemo, useState } from 'react';
 import type { Data } from 'plotly.js-basic-dist-min';
-import { CLASSES } from '../../shared/classes.js';
 import type { ApiClient, Curves, StepSummary } from '../../shared/api.js';
+import { ClassSelect, StepSelect } from '../charts/pickers.js';
 import { usePlot } from '../charts/usePlot.js';
 
 export function RocPrCharts({ client, run, steps }: { client: ApiClient; run: string; steps: readonly StepSummary[] }) {
@@ -40,26 +40,8 @@ export function RocPrCharts({ client, run, steps }: { client: ApiClient; run: st
   return (
     <div data-testid="roc-pr">
       <div className="toolbar">
-        <label>
-          Step{' '}
-          <select value={step} onChange={(e) => setStep(e.target.value)} data-testid="curves-step">
-            {downstream.map((s) => (
-              <option key={s.name} value={s.name}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Class{' '}
-          <select value={classIndex} onChange={(e) => setClass(Number(e.target.value))} data-testid="curves-class">
-            {CLASSES.map((c) => (
-              <option key={c.index} value={c.index}>
-                {c.abbreviation}
-              </option>
-            ))}
-          </select>
-        </label>
+        <StepSelect steps={downstream} value={step} onChange={setStep} testId="curves-step" />
+        <ClassSelect label="Class" value={classIndex} onChange={(i) => setClass(i ?? 0)} testId="curves-class" />
         {curves && (
           <span className="muted" data-testid="curves-counts">
             {curves.positives} positive / {curves.negatives} negative test records

@@ -1,0 +1,49 @@
+// The small selects several views share: a class of the 24, a run step, the paper layout.
+import { CLASSES } from '../../shared/classes.js';
+import type { Layout } from '../viewer/paper.js';
+
+/** One of the 24 classes by index; with `none`, an empty choice (null) comes first. */
+export function ClassSelect({ label, value, onChange, testId, none }: { label: string; value: number | null; onChange: (index: number | null) => void; testId: string; none?: string }) {
+  return (
+    <label>
+      {label}{' '}
+      <select value={value ?? ''} onChange={(e) => onChange(e.target.value === '' ? null : Number(e.target.value))} data-testid={testId}>
+        {none !== undefined && <option value="">{none}</option>}
+        {CLASSES.map((c) => (
+          <option key={c.index} value={c.index}>
+            {c.abbreviation}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** A step of a run, by name. */
+export function StepSelect({ steps, value, onChange, testId }: { steps: readonly { name: string }[]; value: string; onChange: (name: string) => void; testId: string }) {
+  return (
+    <label>
+      Step{' '}
+      <select value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
+        {steps.map((s) => (
+          <option key={s.name} value={s.name}>
+            {s.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** The overlay views' paper layouts. */
+export function LayoutSelect({ value, onChange }: { value: Layout; onChange: (layout: Layout) => void }) {
+  return (
+    <label>
+      Layout{' '}
+      <select value={value} onChange={(e) => onChange(e.target.value as Layout)}>
+        <option value="12x1">12x1</option>
+        <option value="3x4">3x4</option>
+      </select>
+    </label>
+  );
+}
