@@ -174,3 +174,43 @@ export type Curves = z.output<typeof curvesSchema>;
 export type LiveCurves = z.output<typeof liveSchema>;
 export type EvaluationView = z.output<typeof evaluationViewSchema>;
 export type EvaluationResults = z.output<typeof evaluationResultsSchema>;
+
+/** A cluster run folder (`openecg cluster plan --out`) or one of its `out/<task>-m<i>` training folders. */
+export const clusterInputSchema = z.object({ folder: z.string().min(1).max(4096) }).strict();
+
+/** The trainer's metrics.jsonl line of the newest step (cluster/openecg_cluster/train.py). */
+const clusterStepSchema = z.object({
+  step: count,
+  totalSteps: count,
+  epoch: z.number(),
+  /** Null when the trainer wrote NaN or Infinity (a diverged step). */
+  loss: z.number().nullable(),
+  lr: z.number(),
+  seconds: z.number(),
+  samplesPerSecond: z.number(),
+  worldSize: count,
+});
+
+export const clusterTrainingSchema = z.object({
+  /** The folder's name, e.g. pretrain-m0. */
+  name: z.string(),
+  /** pretrain, probe or finetune (the name's part before -m<i>), or '' for a folder named otherwise. */
+  task: z.string(),
+  folder: z.string(),
+  steps: z.array(count),
+  loss: z.array(z.number().nullable()),
+  lr: z.array(z.number()),
+  samplesPerSecond: z.array(z.number()),
+  last: clusterStepSchema.nullable(),
+  /** A last line without its newline that does not parse yet: the trainer is writing it. */
+  partialLine: z.boolean(),
+  /** checkpoint.safetensors is present. */
+  checkpoint: z.boolean(),
+  /** The ONNX graphs beside the checkpoint (file names). */
+  onnx: z.array(z.string()),
+});
+
+export const clusterResultsSchema = z.object({ folder: z.string(), trainings: z.array(clusterTrainingSchema) });
+
+export type ClusterTraining = z.output<typeof clusterTrainingSchema>;
+export type ClusterResults = z.output<typeof clusterResultsSchema>;

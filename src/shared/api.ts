@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { STANDARD_LEADS } from './leads.js';
 import { pageSchema, recordFilterSchema } from './record-filter.js';
 import { errorsInputSchema, errorsSchema, modelsListSchema, predictInputSchema, predictionSchema, reconstructInputSchema, reconstructionSchema } from './api-inspect.js';
-import { curvesInputSchema, curvesSchema, evaluationResultsSchema, liveInputSchema, liveSchema, runDetailSchema, runNameSchema, runsListSchema } from './api-results.js';
+import { clusterInputSchema, clusterResultsSchema, curvesInputSchema, curvesSchema, evaluationResultsSchema, liveInputSchema, liveSchema, runDetailSchema, runNameSchema, runsListSchema } from './api-results.js';
 import { jobIdSchema, jobLogInputSchema, jobLogSchema, jobSubmitSchema } from './api-jobs.js';
 
 export { pageSchema, recordFilterSchema } from './record-filter.js';
@@ -253,6 +253,7 @@ export const API = {
   'results.curves': { input: curvesInputSchema, output: curvesSchema },
   'results.live': { input: liveInputSchema, output: liveSchema },
   'results.evaluation': { input: jobIdSchema, output: evaluationResultsSchema },
+  'results.cluster': { input: clusterInputSchema, output: clusterResultsSchema },
 } as const;
 
 export type ApiMethod = keyof typeof API;

@@ -3,13 +3,14 @@
 // heat map (one cell per center and method, AUROC/F1, intervals on hover), scaling curves with the
 // saturation point, ROC/PR curves; then a job started from the new-job form shows progress, its
 // live curves and log, and is cancelled. Screenshots in test-output/screenshots; timings printed.
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DownstreamRecord } from '../../src/main/experiments/records.js';
 import { runExperiment } from '../../src/main/experiments/run.js';
 import { jobs } from '../../src/main/jobs/index.js';
+import { writeSafeTensors } from '../../src/main/ml/safetensors.js';
 import { startServer, type RunningServer } from '../../src/main/server/server.js';
 import { RUN, TARGETS, inspectConfig, modelWorkspace, type ModelWorkspace } from '../api/model-fixtures.js';
 import { RENDERER, ensureRenderer, launchChromium, screenshot } from './browser.js';
@@ -127,6 +128,38 @@ describe('results', () => {
     timings['scaling chart draw (ms)'] = Number(await page.getAttribute(`${panel} [data-testid=scaling-chart]`, 'data-draw-ms'));
     await screenshot(page, 'results-curves');
   }, 120_000);
+
+  it('the cluster run panel draws one loss point per metrics line of a training folder', async () => {
+    // A cluster run folder as `openecg cluster plan` + the trainer leave it: lines in the exact
+    // format of train.py's `metric` (test/api/cluster-results.test.ts reads a real trainer run), the
+    // last one still being written, and a checkpoint beside them.
+    const run = join(m.root, 'cluster-run');
+    const out = join(run, 'out', 'pretrain-m0');
+    mkdirSync(out, { recursive: true });
+    const lines = Array.from({ length: 7 }, (_, i) => JSON.stringify({ step: i + 1, total_steps: 10, epoch: (i + 1) / 5, loss: 4 - 0.25 * i, lr: 0.001, seconds: 0.5, samples_per_s: 64.0, world_size: 2 }).replace(/([:,])/g, '$1 '));
+    writeFileSync(join(out, 'metrics.jsonl'), `${lines.join('\n')}\n{"step": 8, "total_st`);
+    writeSafeTensors(join(out, 'checkpoint.safetensors'), new Map([['encoder.w', { shape: [2], values: new Float32Array([1, 2]) }]]));
+    await page.click('[data-testid=nav-results]');
+    await page.fill('[data-testid=cluster-folder]', run);
+    await page.click('[data-testid=cluster-open]');
+    const training = '[data-testid=cluster-training][data-name="pretrain-m0"]';
+    await page.waitForSelector(`${training} [data-testid=cluster-loss] .main-svg`);
+    const complete = readFileSync(join(out, 'metrics.jsonl'), 'utf8').split('\n').slice(0, -1).length;
+    expect(complete).toBe(7);
+    const points = await page.$eval(`${training} [data-testid=cluster-loss]`, (el) => (el as unknown as { data: { x: number[]; y: number[] }[] }).data[0].y.length);
+    expect(points).toBe(complete);
+    expect(await page.textContent(`${training} [data-testid=cluster-last]`)).toContain('step 7/10');
+    expect(await page.textContent(`${training} [data-testid=cluster-import-hint]`)).toContain(`openecg bundle import --torch ${out}/checkpoint.safetensors --out <bundle>`);
+    await screenshot(page, 'results-cluster-run');
+    // A folder without metrics.jsonl: the API's message in the panel. The browser logs the 404 of
+    // that call; it is the expected one and no page error, so it is taken off the problem list.
+    const before = problems.length;
+    await page.fill('[data-testid=cluster-folder]', m.root);
+    await page.click('[data-testid=cluster-open]');
+    await expect.poll(() => page.textContent('[data-testid=cluster-error]')).toMatch(/no metrics\.jsonl in/);
+    await expect.poll(() => problems.slice(before)).toEqual(['console: Failed to load resource: the server responded with a status of 404 (Not Found)']);
+    problems.splice(before);
+  }, 60_000);
 });
 
 describe('jobs from the UI', () => {

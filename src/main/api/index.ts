@@ -7,6 +7,7 @@ import { API, ApiError, isApiMethod, parseInput, type ApiMethod, type ApiOutput,
 import { Catalog, CatalogError, type RecordDetail } from '../catalog/index.js';
 import { ADAPTERS } from '../datasets/index.js';
 import { ShardStore } from '../signal/store.js';
+import { clusterResults } from './cluster-results.js';
 import { ImportJobs, type ImportCatalogView } from './import-jobs.js';
 import { cancelExperimentJob, listJobs, startExperimentJob } from './jobs.js';
 import { inspectHandlers } from './inspect-handlers.js';
@@ -174,6 +175,7 @@ export function createWorkstationApi(options: WorkstationOptions): WorkstationAp
       return startExperimentJob(workspace, experiment, config);
     },
     'jobs.cancel': ({ id }) => cancelExperimentJob(workspace, id),
+    'results.cluster': ({ folder }) => clusterResults(folder),
     ...inspectHandlers(() => ({ workspace, catalog: openCatalog, store: openStore, record, models })),
   };
 

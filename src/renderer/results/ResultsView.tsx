@@ -1,7 +1,8 @@
 // Results: the workspace's experiment runs with their configs; one run in full, or two side by side;
-// live loss and metric curves of the running jobs.
+// live loss and metric curves of the running jobs; a PyTorch cluster run's curves from its folder.
 import { useCallback, useEffect, useState } from 'react';
 import type { ApiClient, RunSummary } from '../../shared/api.js';
+import { ClusterRunPanel } from './ClusterRunPanel.js';
 import { LiveCurves } from './LiveCurves.js';
 import { RunPanel } from './RunPanel.js';
 
@@ -87,6 +88,7 @@ export function ResultsView({ client }: { client: ApiClient }) {
           <RunPanel key={r} client={client} run={r} onTiming={onTiming} />
         ))}
       </div>
+      <ClusterRunPanel client={client} />
     </section>
   );
 }
