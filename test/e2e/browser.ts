@@ -46,3 +46,12 @@ export async function launchChromium(profileDir: string, viewport = { width: 150
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
+
+/**
+ * Collects the page's uncaught errors and console errors into `problems`, except console lines
+ * matching `expected` (by default the 401 of the token check every test provokes on purpose).
+ */
+export function collectPageProblems(page: Page, problems: string[], expected: RegExp = /401|Unauthorized/): void {
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && !expected.test(m.text()) && problems.push(`console: ${m.text()}`));
+}

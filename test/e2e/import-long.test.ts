@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runImport } from '../../src/main/import/pipeline.js';
 import { startServer, type RunningServer } from '../../src/main/server/server.js';
 import { CINC, tempDir, writePulseRecord, type PulseRecord } from '../api/fixtures.js';
-import { RENDERER, ensureRenderer, launchChromium, screenshot } from './browser.js';
+import { RENDERER, collectPageProblems, ensureRenderer, launchChromium, screenshot } from './browser.js';
 
 
 /** INCART's shape: 30 min 6 s at 257 Hz; a beat every 0.8 s (75 bpm), every fifth one taller. */
@@ -67,9 +67,8 @@ beforeAll(async () => {
   server = await startServer({ workspace, rendererDir: RENDERER });
   ({ browser, page } = await launchChromium(join(root, 'chromium')));
   page.setDefaultTimeout(15_000);
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   // The one 400 is the test's own import of a missing folder (the browser logs every failed request).
-  page.on('console', (m) => m.type() === 'error' && !/status of 400/.test(m.text()) && problems.push(`console: ${m.text()}`));
+  collectPageProblems(page, problems, /status of 400/);
 });
 
 afterAll(async () => {

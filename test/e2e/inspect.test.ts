@@ -13,7 +13,7 @@ import { startServer, type RunningServer } from '../../src/main/server/server.js
 import { jobs } from '../../src/main/jobs/index.js';
 import { CINC } from '../api/fixtures.js';
 import { RUN, TARGETS, modelWorkspace, type ModelWorkspace } from '../api/model-fixtures.js';
-import { RENDERER, ensureRenderer, launchChromium, screenshot } from './browser.js';
+import { RENDERER, collectPageProblems, ensureRenderer, launchChromium, screenshot } from './browser.js';
 
 let m: ModelWorkspace;
 let server: RunningServer;
@@ -28,8 +28,7 @@ beforeAll(async () => {
   server = await startServer({ workspace: m.workspace, rendererDir: RENDERER });
   ({ browser, page } = await launchChromium(join(m.root, 'chromium'), { width: 1600, height: 1100 }));
   page.setDefaultTimeout(60_000);
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (msg) => msg.type() === 'error' && !/401|Unauthorized/.test(msg.text()) && problems.push(`console: ${msg.text()}`));
+  collectPageProblems(page, problems);
   await page.goto(server.url);
   await page.click('[data-testid=nav-inspect]');
 }, 600_000);

@@ -13,7 +13,7 @@ import { jobs } from '../../src/main/jobs/index.js';
 import { writeSafeTensors } from '../../src/main/ml/safetensors.js';
 import { startServer, type RunningServer } from '../../src/main/server/server.js';
 import { RUN, TARGETS, inspectConfig, modelWorkspace, type ModelWorkspace } from '../api/model-fixtures.js';
-import { RENDERER, ensureRenderer, launchChromium, screenshot } from './browser.js';
+import { RENDERER, collectPageProblems, ensureRenderer, launchChromium, screenshot } from './browser.js';
 
 const SCALING_RUN = 'job-2';
 let m: ModelWorkspace;
@@ -31,8 +31,7 @@ beforeAll(async () => {
   server = await startServer({ workspace: m.workspace, rendererDir: RENDERER });
   ({ browser, page } = await launchChromium(join(m.root, 'chromium'), { width: 1600, height: 1100 }));
   page.setDefaultTimeout(60_000);
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (msg) => msg.type() === 'error' && !/401|Unauthorized/.test(msg.text()) && problems.push(`console: ${msg.text()}`));
+  collectPageProblems(page, problems);
   await page.goto(server.url);
 }, 600_000);
 

@@ -10,7 +10,7 @@ import { STANDARD_LEADS } from '../../src/shared/leads.js';
 import { Catalog } from '../../src/main/catalog/index.js';
 import { startServer, type RunningServer } from '../../src/main/server/server.js';
 import { CALIPER_RECORD, makeWorkspace, tempDir } from '../api/fixtures.js';
-import { RENDERER, ensureRenderer, launchChromium, screenshot } from './browser.js';
+import { RENDERER, collectPageProblems, ensureRenderer, launchChromium, screenshot } from './browser.js';
 
 
 let root: string;
@@ -73,8 +73,7 @@ beforeAll(async () => {
   server = await startServer({ workspace, rendererDir: RENDERER });
   ({ browser, page } = await launchChromium(join(root, 'chromium')));
   page.setDefaultTimeout(10_000);
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && !/401|Unauthorized/.test(m.text()) && problems.push(`console: ${m.text()}`));
+  collectPageProblems(page, problems);
 });
 
 afterAll(async () => {
