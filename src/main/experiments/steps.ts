@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLASSES } from '../../shared/classes.js';
-import { classifyBatches, trainSsl, trainSupervised, type EnginePreference, type ProgressEvent } from '../ml/index.js';
+import { classifyBatches, trainSsl, trainSupervised, type EnginePreference, type ProgressEvent, type TrainEvents } from '../ml/index.js';
 import type { ShardStore } from '../signal/store.js';
 import { stepsOf, type Budget, type MethodConfig } from './config.js';
 import { labelColumns, labelledStoreSource, storeSource, type RecordRef } from './data.js';
@@ -46,6 +46,17 @@ class Curve {
   save(step: number): void {
     writeJsonAtomic(this.file, this.values.slice(0, step));
   }
+  /** The training loop's events: cancel by the step's signal, each loss into the curve and the step's progress (of `total`), the curve saved with each checkpoint. */
+  events(io: StepIo, total: number): TrainEvents {
+    return {
+      signal: io.signal,
+      onProgress: (e) => {
+        this.add(e);
+        io.onProgress?.(e.step, total, e.loss);
+      },
+      onCheckpoint: (_path, step) => this.save(step),
+    };
+  }
 }
 
 export interface PretrainResult {
@@ -81,14 +92,7 @@ export async function pretrain(
       dataSnapshot: args.dataSnapshot,
     },
     storeSource(io.store, args.refs, args.seed),
-    {
-      signal: io.signal,
-      onProgress: (e) => {
-        curve.add(e);
-        io.onProgress?.(e.step, steps, e.loss);
-      },
-      onCheckpoint: (_path, step) => curve.save(step),
-    },
+    curve.events(io, steps),
   );
   try {
     if (run.stopped) throw new StepCancelled(name);
@@ -170,14 +174,7 @@ export async function downstream(
       dataSnapshot: args.dataSnapshot,
     },
     labelledStoreSource(io.store, args.train, args.seed),
-    {
-      signal: io.signal,
-      onProgress: (e) => {
-        curve.add(e);
-        io.onProgress?.(e.step, total, e.loss);
-      },
-      onCheckpoint: (_path, step) => curve.save(step),
-    },
+    curve.events(io, total),
   );
   try {
     if (run.stopped) throw new StepCancelled(name);

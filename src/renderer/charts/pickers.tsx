@@ -1,4 +1,4 @@
-// The small selects several views share: a class of the 24, a run step, the paper layout.
+// The small selects several views share: a class of the 24, a run step, a name from a list, the paper layout.
 import { CLASSES } from '../../shared/classes.js';
 import type { Layout } from '../viewer/paper.js';
 
@@ -19,20 +19,25 @@ export function ClassSelect({ label, value, onChange, testId, none }: { label: s
   );
 }
 
-/** A step of a run, by name. */
-export function StepSelect({ steps, value, onChange, testId }: { steps: readonly { name: string }[]; value: string; onChange: (name: string) => void; testId: string }) {
+/** One name of a list (a run step, an experiment config), shown as itself. */
+export function NameSelect({ label, names, value, onChange, testId }: { label: string; names: readonly string[]; value: string; onChange: (name: string) => void; testId: string }) {
   return (
     <label>
-      Step{' '}
+      {label}{' '}
       <select value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
-        {steps.map((s) => (
-          <option key={s.name} value={s.name}>
-            {s.name}
+        {names.map((n) => (
+          <option key={n} value={n}>
+            {n}
           </option>
         ))}
       </select>
     </label>
   );
+}
+
+/** A step of a run, by name. */
+export function StepSelect({ steps, value, onChange, testId }: { steps: readonly { name: string }[]; value: string; onChange: (name: string) => void; testId: string }) {
+  return <NameSelect label="Step" names={steps.map((s) => s.name)} value={value} onChange={onChange} testId={testId} />;
 }
 
 /** The overlay views' paper layouts. */

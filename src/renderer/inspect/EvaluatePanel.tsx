@@ -3,6 +3,7 @@
 // per-class and per-center results. Or score the test split of centers already imported.
 import { useCallback, useEffect, useState } from 'react';
 import type { ApiClient, EvaluationResults, JobSummary, SystemInfo } from '../../shared/api.js';
+import { NameSelect } from '../charts/pickers.js';
 import { EvaluationTables } from './EvaluationTables.js';
 import { ModelPicker } from './ModelPicker.js';
 
@@ -86,16 +87,7 @@ export function EvaluatePanel({ client }: { client: ApiClient }) {
             ))}
           </select>
         </label>
-        <label>
-          settings{' '}
-          <select value={config} onChange={(e) => setConfig(e.target.value)} data-testid="eval-config">
-            {configs.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
-        </label>
+        <NameSelect label="settings" names={configs} value={config} onChange={setConfig} testId="eval-config" />
         <button onClick={start} disabled={!bundle || running} data-testid="eval-start">
           Run evaluation
         </button>

@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'react';
 import type { ApiClient, JobSubmit, SystemInfo } from '../../shared/api.js';
 import { ModelPicker } from '../inspect/ModelPicker.js';
+import { NameSelect } from '../charts/pickers.js';
 
 type Kind = JobSubmit['kind'];
 const KINDS: { kind: Kind; label: string }[] = [
@@ -57,18 +58,7 @@ export function NewJobForm({ client, configs, onStarted }: { client: ApiClient; 
     setError(null);
     client.call('jobs.submit', request()).then(onStarted, (err: Error) => setError(err.message));
   };
-  const configField = kind !== 'import' && (
-    <label>
-      config{' '}
-      <select value={config} onChange={(e) => setConfig(e.target.value)} data-testid="new-job-config">
-        {configs.map((c) => (
-          <option key={c} value={c}>
-            {c}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
+  const configField = kind !== 'import' && <NameSelect label="config" names={configs} value={config} onChange={setConfig} testId="new-job-config" />;
   const centersField = (kind === 'pretrain' || kind === 'probe' || kind === 'finetune' || kind === 'evaluate') && (
     <label title="comma-separated; empty: every center the config takes part with">
       centers <input value={centers} onChange={(e) => setCenters(e.target.value)} size={24} placeholder="all" data-testid="new-job-centers" />
