@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LockError } from '../../src/main/signal/lock.js';
+import { encodeRecord } from '../../src/main/signal/store-encode.js';
 import { ShardStore, StoreError, type StoreSettings } from '../../src/main/signal/store.js';
 import { lcgNoise } from './scipy-fixtures.js';
 
@@ -37,6 +38,31 @@ function expectCode(fn: () => unknown, code: string): void {
 }
 
 describe('ShardStore', () => {
+  it('writes records that workers encoded (appendEncoded) byte for byte as append does', () => {
+    for (const settings of [i16, f32]) {
+      const a = fresh();
+      const b = fresh();
+      const direct = ShardStore.open(a, settings);
+      const viaBytes = ShardStore.open(b, settings);
+      const source = rows(0, 5);
+      source[1][7] = 40; // beyond +-32.767 mV: clipped in int16
+      const appended = direct.append(source);
+      const width = settings.dtype === 'int16' ? 2 : 4;
+      const encoded = source.map((r) => {
+        const out = new Uint8Array(values * width);
+        return { out, clipped: encodeRecord(r, settings.dtype, out, 0) };
+      });
+      const locs = viaBytes.appendEncoded(encoded.map((e) => e.out));
+      expect(locs).toEqual(appended.map(({ shard, offset }) => ({ shard, offset })));
+      expect(encoded.map((e) => e.clipped)).toEqual(appended.map((r) => r.clipped));
+      expect(encoded[1].clipped).toBe(settings.dtype === 'int16' ? 1 : 0);
+      direct.close();
+      viaBytes.close();
+      for (const shard of ['shard-000000.bin', 'shard-000001.bin']) expect(readFileSync(join(b, shard))).toEqual(readFileSync(join(a, shard)));
+      expectCode(() => ShardStore.open(b, settings).appendEncoded([new Uint8Array(10)]), 'bad-record');
+    }
+  });
+
   it('round-trips float32 records exactly and rolls over to new shards', () => {
     const dir = fresh();
     const store = ShardStore.open(dir, f32);

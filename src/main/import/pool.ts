@@ -5,8 +5,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Candidate } from '../datasets/types.js';
-import { loadCandidate } from './load.js';
-import type { CanonicalSettings, FromWorker, LoadResult, ToWorker } from './protocol.js';
+import { firBinary } from '../signal/fir-wasm.js';
+import { loadBatch } from './load.js';
+import type { FromWorker, LoadSettings, LoadResult, ToWorker, WorkerSetup } from './protocol.js';
 
 /** Records per batch, and batches a worker holds at once: enough queued work to ride out the main thread's store + catalog writes. */
 export const BATCH_RECORDS = 16;
@@ -32,13 +33,13 @@ export class LoaderPool {
   private closed = false;
 
   private constructor(
-    private readonly settings: CanonicalSettings,
+    private readonly settings: LoadSettings,
     workers: number,
   ) {
     for (let i = 0; i < workers; i++) this.slots.push(this.spawn());
   }
 
-  static create(workers: number, settings: CanonicalSettings): LoaderPool {
+  static create(workers: number, settings: LoadSettings): LoaderPool {
     return new LoaderPool(settings, Math.max(0, Math.floor(workers)));
   }
 
@@ -48,7 +49,9 @@ export class LoaderPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(workerScript(), { workerData: this.settings });
+    // The resampling kernel is assembled once here rather than once per worker.
+    const setup: WorkerSetup = { settings: this.settings, fir: firBinary() };
+    const worker = new Worker(workerScript(), { workerData: setup });
     const slot: Slot = { worker, pending: new Map() };
     worker.on('message', (msg: FromWorker) => {
       if (msg.type !== 'loaded') return;
@@ -76,9 +79,7 @@ export class LoaderPool {
   /** Loads a batch; results come back in the batch's order. */
   async loadBatch(candidates: readonly Candidate[]): Promise<LoadResult[]> {
     if (this.slots.length === 0) {
-      const out: LoadResult[] = [];
-      for (const c of candidates) out.push(await loadCandidate(c, this.settings));
-      return out;
+      return (await loadBatch(candidates, this.settings)).results;
     }
     // The least-loaded worker keeps both cores busy even when record sizes differ.
     let slot = this.slots[0];

@@ -1,10 +1,22 @@
 // Messages between the import pipeline (main thread) and its worker threads.
 import type { Candidate, RecordMeta } from '../datasets/types.js';
+import type { StoreDtype } from '../signal/store-file.js';
 
 export interface CanonicalSettings {
   readonly rate: number;
   readonly length: number;
   readonly window: 'first' | 'center' | 'cleanest';
+}
+
+/** What a worker needs to turn a record into the store's bytes. */
+export interface LoadSettings extends CanonicalSettings {
+  readonly dtype: StoreDtype;
+}
+
+/** A worker's workerData: the canonical settings, and the resampling kernel's binary (null: the JS path). */
+export interface WorkerSetup {
+  readonly settings: LoadSettings;
+  readonly fir: Uint8Array | null;
 }
 
 /** What a worker sends back for one record: catalog metadata plus the canonical signal. */
@@ -13,8 +25,10 @@ export interface LoadedRecord {
   readonly fs: number;
   readonly sigLen: number;
   readonly leads: readonly string[];
-  /** 12 x length, lead-major, mV. */
-  readonly data: Float32Array;
+  /** The canonical record (12 x length, lead-major) as the store writes it (encodeRecord). */
+  readonly encoded: Uint8Array;
+  /** Samples clipped by the int16 encoding. */
+  readonly clipped: number;
   readonly missingLeads: readonly string[];
   readonly derivedLeads: readonly string[];
   readonly warnings: readonly string[];

@@ -44,8 +44,9 @@ let scratch = new Float64Array(0);
  * NaN gaps up to 50 ms are bridged linearly before filtering; inside longer gaps the output is 0.
  * Resampling is scipy's resample_poly over the whole record (zero padding beyond its ends), of
  * which the window is cut, so a window in the middle of a record has no edge effects.
+ * The result's data is `into` when given with 12 * length samples (overwritten), else a new array.
  */
-export function canonicalize(reading: Reading, settings: CanonicalSettings = {}): Canonical {
+export function canonicalize(reading: Reading, settings: CanonicalSettings = {}, into?: Float32Array): Canonical {
   const rate = settings.rate ?? CANONICAL_DEFAULTS.rate;
   const length = settings.length ?? CANONICAL_DEFAULTS.length;
   const rule = settings.window ?? 'cleanest';
@@ -63,7 +64,8 @@ export function canonicalize(reading: Reading, settings: CanonicalSettings = {})
     warnings.push(c.uncalibrated ? `channel '${c.name}' has no calibration (ADC gain 0): ignored` : `channel '${c.name}' is in '${c.units}', not a voltage: ignored`);
   });
   let map = mapLeads(names, usable);
-  const data = new Float32Array(LEAD_COUNT * length);
+  // `into` (a caller's reused buffer, e.g. the import's) is zeroed: missing leads and padding stay 0.
+  const data = into && into.length === LEAD_COUNT * length ? into.fill(0) : new Float32Array(LEAD_COUNT * length);
   if (n <= 0 || !(reading.fs > 0)) {
     warnings.push(n <= 0 ? 'empty record: all leads zero' : `sampling rate ${reading.fs} Hz is unusable: all leads zero`);
     return finish(data, mapLeads(names, names.map(() => false)), 0, 0, 0, warnings);

@@ -40,6 +40,19 @@ const MAX_INPUT = 1 << 24;
 
 let kernel: FirKernel | null | undefined;
 let failure: string | undefined;
+// The assembled fir.wat: assembling costs ~0.1 s of CPU (wabt in a helper thread), so a process
+// does it once and hands the bytes to its worker threads (provideFirBinary).
+let binary: Uint8Array | undefined;
+
+/** The kernel's WebAssembly binary, for worker threads; null where the kernel cannot run here. */
+export function firBinary(): Uint8Array | null {
+  return firKernel() && binary ? binary : null;
+}
+
+/** Use these bytes (from firBinary in another thread) instead of assembling fir.wat again. */
+export function provideFirBinary(bytes: Uint8Array): void {
+  if (kernel === undefined) binary = bytes;
+}
 
 /** The WASM kernel, created at the first call; null where it cannot run (see `firKernelFailure`). */
 export function firKernel(): FirKernel | null {
@@ -48,7 +61,7 @@ export function firKernel(): FirKernel | null {
   try {
     if (process.env.OPENECG_FIR === 'js') failure = 'disabled by OPENECG_FIR=js';
     else if (!wasmApi || !wasmApi.validate(SIMD_PROBE)) failure = 'WebAssembly SIMD is not available';
-    else kernel = createKernel(watSource());
+    else kernel = createKernel((binary ??= assembleWat('fir.wat', watSource(), { simd: true })));
   } catch (err) {
     failure = (err as Error).message;
   }
@@ -69,8 +82,7 @@ function watSource(): string {
   throw new Error('fir.wat not found beside fir-wasm.js or in src/main/signal');
 }
 
-function createKernel(text: string): FirKernel {
-  const binary = assembleWat('fir.wat', text, { simd: true });
+function createKernel(binary: Uint8Array): FirKernel {
   const api = wasmApi as WasmApi;
   const wasm = new api.Instance(new api.Module(binary), {}).exports as Exports;
   const memory = wasm.memory;

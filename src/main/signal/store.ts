@@ -12,6 +12,7 @@ import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { LEAD_COUNT } from '../../shared/leads.js';
 import { acquireLock } from './lock.js';
+import { encodeRecord } from './store-encode.js';
 import { INT16_PER_MV, StoreError, checkSettings, createStoreFile, readStoreFile, type StoreDtype, type StoreFile, type StoreSettings } from './store-file.js';
 
 export { DEFAULT_RECORDS_PER_SHARD, STORE_FORMAT, STORE_VERSION, StoreError, type StoreDtype, type StoreSettings } from './store-file.js';
@@ -25,8 +26,6 @@ export interface AppendedRecord extends StoreLocation {
   /** Samples clipped to +-32767 uV (int16 stores only; always 0 for float32). */
   readonly clipped: number;
 }
-
-const INT16_MAX = 32767;
 
 const shardName = (shard: number) => `shard-${String(shard).padStart(6, '0')}.bin`;
 const MAX_OPEN_READERS = 64;
@@ -108,17 +107,31 @@ export class ShardStore {
   append(rows: readonly Float32Array[]): AppendedRecord[] {
     this.writable();
     for (const row of rows) if (row.length !== this.values) throw new StoreError('bad-record', `a record holds ${this.values} samples (12 x ${this.length}); got ${row.length}`);
-    const out: AppendedRecord[] = [];
+    const clipped: number[] = [];
+    const locs = this.write(rows.length, (i, buffer, at) => clipped.push(encodeRecord(rows[i], this.dtype, buffer, at)));
+    return locs.map((loc, i) => ({ ...loc, clipped: clipped[i] }));
+  }
+
+  /** Append records already in the store's form (encodeRecord's bytes, recordBytes each), in order. */
+  appendEncoded(rows: readonly Uint8Array[]): StoreLocation[] {
+    this.writable();
+    for (const row of rows) if (row.length !== this.recordBytes) throw new StoreError('bad-record', `an encoded record is ${this.recordBytes} bytes; got ${row.length}`);
+    return this.write(rows.length, (i, buffer, at) => buffer.set(rows[i], at));
+  }
+
+  /** Writes `n` records that `fill` puts into the write buffer, shard by shard. */
+  private write(n: number, fill: (i: number, buffer: Uint8Array, at: number) => void): StoreLocation[] {
+    const out: StoreLocation[] = [];
     let i = 0;
-    while (i < rows.length) {
+    while (i < n) {
       const { shard, offset } = this.end();
       const fd = this.writerFor(shard);
-      const take = Math.min(rows.length - i, this.recordsPerShard - offset);
+      const take = Math.min(n - i, this.recordsPerShard - offset);
       const bytes = take * this.recordBytes;
       if (this.encodeBuffer.length < bytes) this.encodeBuffer = new Uint8Array(new ArrayBuffer(bytes));
       for (let r = 0; r < take; r++) {
-        const clipped = this.encode(rows[i + r], r * this.recordBytes);
-        out.push({ shard, offset: offset + r, clipped });
+        fill(i + r, this.encodeBuffer, r * this.recordBytes);
+        out.push({ shard, offset: offset + r });
       }
       let written = 0;
       while (written < bytes) written += writeSync(fd, this.encodeBuffer, written, bytes - written, offset * this.recordBytes + written);
@@ -267,29 +280,6 @@ export class ShardStore {
       closeSync(fd);
     }
     this.newFiles = false;
-  }
-
-  private encode(row: Float32Array, at: number): number {
-    if (this.dtype === 'float32') {
-      new Float32Array(this.encodeBuffer.buffer, at, this.values).set(row);
-      return 0;
-    }
-    const out = new Int16Array(this.encodeBuffer.buffer, at, this.values);
-    // Constants as locals: imported bindings are re-checked on every access of a hot loop.
-    const perMv = INT16_PER_MV;
-    const max = INT16_MAX;
-    const n = row.length;
-    let clipped = 0;
-    for (let i = 0; i < n; i++) {
-      const v = Math.floor(row[i] * perMv + 0.5); // = Math.round, without its data-dependent branch (3x faster on noisy data)
-      if (v > max || v < -max) {
-        out[i] = v > 0 ? max : -max;
-        clipped++;
-      } else {
-        out[i] = v; // NaN fails both tests and converts to 0
-      }
-    }
-    return clipped;
   }
 
   private readRun(shard: number, offset: number, run: number, out: Float32Array, at: number): void {

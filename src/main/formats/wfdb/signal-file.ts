@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { FormatError } from '../types.js';
 import { bytesForSamples, byteOfSample, formatSpec, samplesInBytes, type FormatSpec } from './formats.js';
 import { PHYSICAL_FORMATS, decodePhysical, decodeSamples } from './decode.js';
+import { takeSamples } from '../sample-pool.js';
 import { decodeFlacFile } from './signal-flac.js';
 import type { WfdbSignalSpec } from './header.js';
 
@@ -167,7 +168,7 @@ export async function openGroup(dir: string, group: SignalGroup): Promise<OpenGr
       const samples: Float64Array[] = [];
       const checksums: number[] = [];
       group.members.forEach((m, k) => {
-        const out = new Float64Array(to - from);
+        const out = takeSamples(to - from);
         const sum = decodePhysical(f, bytes, firstSample - aligned + k, tspf, out, m.spec.baseline, m.spec.adcGain);
         samples.push(out);
         checksums.push((sum << 16) >> 16);

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { recycleSamples, takeSamples } from '../../src/main/formats/sample-pool.js';
+
+describe('sample pool', () => {
+  it('hands a recycled array out again, at its length only', () => {
+    const a = takeSamples(777);
+    a.fill(3);
+    recycleSamples([a]);
+    expect(takeSamples(778)).not.toBe(a);
+    const again = takeSamples(777);
+    expect(again).toBe(a);
+    expect(takeSamples(777)).not.toBe(a); // taken once, out once
+  });
+
+  it('never reuses an array it did not make (a view into a shared buffer)', () => {
+    const shared = new Float64Array(1000);
+    const view = shared.subarray(0, 500);
+    recycleSamples([view, new Float64Array(500)]);
+    const got = takeSamples(500);
+    expect(got).not.toBe(view);
+    got.fill(7);
+    expect(shared.every((v) => v === 0)).toBe(true);
+  });
+
+  it('keeps an array once even when it comes back twice', () => {
+    const a = takeSamples(901);
+    recycleSamples([a, a]);
+    expect(takeSamples(901)).toBe(a);
+    expect(takeSamples(901)).not.toBe(a);
+  });
+});
