@@ -25,8 +25,7 @@ const cli = fileURLToPath(new URL('../bin/openecg.js', import.meta.url));
 if (!existsSync(peer)) throw new Error(`peer not found: ${peer}`);
 
 function ours(mode, model) {
-  const args = [cli, 'bench', mode, '--model', model, '--batch', values.batch, '--steps', values.steps, '--backend', values.backend, '--json'];
-  if (mode === 'train') args.push('--workers', values.workers);
+  const args = [cli, 'bench', mode, '--model', model, '--batch', values.batch, '--steps', values.steps, '--backend', values.backend, '--workers', values.workers, '--json'];
   const out = execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(out.trim().split('\n').pop());
 }
@@ -42,6 +41,7 @@ for (const model of values.models.split(',')) {
     batch: Number(values.batch),
     backend: train.backend,
     workers: train.workers,
+    convolutions: train.convolutions ?? null,
     params: train.params,
     params_equal_peer: train.params === torch.params,
     train_ms: train.msPerStep,

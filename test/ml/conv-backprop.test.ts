@@ -1,10 +1,12 @@
-// The WASM convolution gradients (built from forward convolutions) against the CPU backend's
-// reference loops, for every stride, padding and kernel size the ResNets use, plus odd lengths
-// (strided convolutions that leave input samples unread) and a 2-D case.
+// The WASM convolutions and their gradients, on both routes (ONNX Runtime GEMM over im2col, and
+// XNNPACK forward convolutions), against the CPU backend's reference loops, for every stride,
+// padding and kernel size the ResNets use, plus odd lengths (strided convolutions that leave input
+// samples unread), a dilated one and a 2-D case (which always takes the XNNPACK route).
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { chooseBackend } from '../../src/main/ml/backend.js';
+import { convRoute, useConvGemm } from '../../src/main/ml/kernels/conv-gemm.js';
 
 interface Case {
   name: string;
@@ -12,6 +14,7 @@ interface Case {
   filter: number[]; // HWIO
   strides: [number, number];
   pad: [number, number]; // symmetric (H, W) padding
+  dilation?: number;
 }
 
 const cases: Case[] = [
@@ -23,6 +26,7 @@ const cases: Case[] = [
   { name: 'bottleneck k1 s1', x: [2, 1, 20, 16], filter: [1, 1, 16, 4], strides: [1, 1], pad: [0, 0] },
   { name: 'bottleneck k3 s1 p1', x: [2, 1, 20, 4], filter: [1, 3, 4, 4], strides: [1, 1], pad: [0, 1] },
   { name: 'bottleneck k3 s2 p1', x: [2, 1, 21, 4], filter: [1, 3, 4, 4], strides: [1, 2], pad: [0, 1] },
+  { name: 'dilated k3 d2 p2 (forward only on CPU: tfjs has no dilated gradient)', x: [2, 1, 30, 6], filter: [1, 3, 6, 4], strides: [1, 1], pad: [0, 2], dilation: 2 },
   { name: '2-D k3x3 s2 p1', x: [2, 9, 8, 3], filter: [3, 3, 3, 5], strides: [2, 2], pad: [1, 1] },
 ];
 
@@ -32,10 +36,12 @@ function gradients(backend: string, c: Case, seed: number): Float32Array[] {
     const x = tf.randomNormal(c.x, 0, 1, 'float32', seed);
     const w = tf.randomNormal(c.filter, 0, 1, 'float32', seed + 1);
     const pad = [[0, 0], [c.pad[0], c.pad[0]], [c.pad[1], c.pad[1]], [0, 0]] as [[number, number], [number, number], [number, number], [number, number]];
-    const y = tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.strides, pad);
+    const conv = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, pad, 'NHWC', [1, c.dilation ?? 1]);
+    const y = conv(x, w);
+    if (c.dilation) return [y.dataSync() as Float32Array];
     const r = tf.randomNormal(y.shape, 0, 1, 'float32', seed + 2);
-    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, pad), r)))([x, w]);
-    return [dx.dataSync() as Float32Array, dw.dataSync() as Float32Array];
+    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a, b), r)))([x, w]);
+    return [y.dataSync() as Float32Array, dx.dataSync() as Float32Array, dw.dataSync() as Float32Array];
   });
 }
 
@@ -56,15 +62,27 @@ describe('WASM convolution gradients', () => {
     expect(choice.name).toBe('wasm');
   });
 
-  for (const [i, c] of cases.entries()) {
-    it(`${c.name}: input and filter gradients equal the CPU backend's`, () => {
-      const want = gradients('cpu', c, 10 * i + 1); // seed 0 would mean 'unseeded'
-      const got = gradients('wasm', c, 10 * i + 1);
-      expect(got[0].length).toBe(want[0].length);
-      expect(got[1].length).toBe(want[1].length);
-      expect(relError(got[0], want[0])).toBeLessThan(1e-4);
-      expect(relError(got[1], want[1])).toBeLessThan(1e-4);
-    });
+  it('routes height-1 convolutions to ONNX Runtime where it loads', () => {
+    expect(convRoute().route).toBe('onnxruntime-gemm');
+  });
+
+  for (const route of ['onnxruntime-gemm', 'xnnpack'] as const) {
+    for (const [i, c] of cases.entries()) {
+      it(`${route}, ${c.name}: output, input and filter gradients equal the CPU backend's`, () => {
+        const want = gradients('cpu', c, 10 * i + 1); // seed 0 would mean 'unseeded'
+        useConvGemm(route === 'onnxruntime-gemm');
+        try {
+          const got = gradients('wasm', c, 10 * i + 1);
+          expect(got.length).toBe(want.length);
+          for (let k = 0; k < want.length; k++) {
+            expect(got[k].length).toBe(want[k].length);
+            expect(relError(got[k], want[k])).toBeLessThan(1e-4);
+          }
+        } finally {
+          useConvGemm(true);
+        }
+      });
+    }
   }
 
   it('frees every intermediate: repeated gradients do not grow the tensor count', () => {

@@ -1,7 +1,8 @@
 // Two worker_threads, each with its own WASM backend, train one model: the averaged gradient
 // equals a single process's (whole batch for vit_1d; the same two sub-batches accumulated for
 // resnet18_1d, whose BatchNorm normalises per worker), the running statistics follow the whole
-// batch, and the replicas stay identical. Workers run the compiled build (npm run build).
+// batch, and the replicas stay identical; inference split over the workers gives this thread's
+// logits. Workers run the compiled build (npm run build).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { chooseBackend } from '../../src/main/ml/backend.js';
@@ -82,6 +83,18 @@ describe('data-parallel training on two workers', () => {
     ref.dispose();
     ref.model.dispose();
     tf.dispose([x, y]);
+  });
+
+  it('inference: the replicas, each on a share of an odd batch, give this thread\'s logits in order', async () => {
+    const dp = await start('resnet18_1d');
+    const ref = createModel('resnet18_1d', OPTIONS);
+    const { x } = randomBatch(5, 12, 100, 24, 13);
+    const want = tf.tidy(() => ref.apply(x, { training: false }).dataSync() as Float32Array);
+    const got = await dp.infer(x.dataSync() as Float32Array, 5);
+    expect(got.length).toBe(5 * 24);
+    expect(relError(got, want)).toBeLessThan(1e-5);
+    ref.dispose();
+    tf.dispose(x);
   });
 
   it('combineStats gives the mean and variance of the union', () => {

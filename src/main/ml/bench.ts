@@ -10,6 +10,7 @@ import { DataParallelTrainer } from './parallel/data-parallel.js';
 import type { EngineName } from './infer/engine.js';
 import { createSession, loadOrt } from './infer/ort.js';
 import { exportOnnx } from './onnx/export.js';
+import { convRoute } from './kernels/conv-gemm.js';
 
 export type BenchMode = 'train' | 'infer';
 
@@ -22,7 +23,7 @@ export interface BenchOptions {
   readonly samples?: number;
   readonly width?: number;
   readonly depth?: number;
-  /** Training only: data-parallel worker_threads (each its own backend); 1 = this thread. */
+  /** Data-parallel worker_threads (each its own backend and replica, a share of the batch); 1 = this thread. TF.js engine only. */
   readonly workers?: number;
   /** Inference only: 'tfjs' (default, the active backend) or 'ort' (ONNX Runtime on our exported graph). */
   readonly engine?: EngineName;
@@ -42,6 +43,8 @@ export interface BenchResult {
   readonly provider: string;
   readonly params: number;
   readonly workers: number;
+  /** WASM: where height-1 convolutions ran ('onnxruntime-gemm, N threads per worker' or 'xnnpack: why'). */
+  readonly convolutions?: string;
   /** Median milliseconds per training step or inference pass. */
   readonly msPerStep: number;
   readonly samplesPerSecond: number;
@@ -67,7 +70,8 @@ export async function runBench(options: BenchOptions, choice?: BackendChoice): P
   const steps = options.steps ?? 5;
   const model = createModel(options.model, { samples: options.samples, width: options.width, depth: options.depth });
   const { x, y } = randomBatch(options.batch, model.leads, model.samples, model.classes);
-  const workers = options.mode === 'train' ? Math.max(1, options.workers ?? 1) : 1;
+  const engine: EngineName = options.mode === 'infer' ? (options.engine ?? 'tfjs') : 'tfjs';
+  const workers = engine === 'tfjs' ? Math.max(1, options.workers ?? 1) : 1;
   const trainer = options.mode === 'train' && workers === 1 ? new Trainer(model) : undefined;
   const parallel =
     workers > 1
@@ -75,10 +79,10 @@ export async function runBench(options: BenchOptions, choice?: BackendChoice): P
       : undefined;
   const xs = x.dataSync() as Float32Array;
   const ys = y.dataSync() as Float32Array;
-  const engine: EngineName = options.mode === 'infer' ? (options.engine ?? 'tfjs') : 'tfjs';
   const ort = engine === 'ort' ? await ortRunner(model, xs, options) : undefined;
   const once = async (): Promise<void> => {
-    if (parallel) await parallel.step(xs, ys, options.batch);
+    if (parallel && options.mode === 'train') await parallel.step(xs, ys, options.batch);
+    else if (parallel) await parallel.infer(xs, options.batch);
     else if (trainer) trainer.step(x, y);
     else if (ort) await ort.run();
     else tf.tidy(() => model.apply(x, { training: false }).dataSync());
@@ -103,6 +107,7 @@ export async function runBench(options: BenchOptions, choice?: BackendChoice): P
       provider: ort ? ort.provider : backend.tfBackend,
       params: countParameters(model.params),
       workers,
+      ...(backend.tfBackend === 'wasm' && !ort ? { convolutions: convolutionsNote(workers) } : {}),
       msPerStep: Math.round(ms * 10) / 10,
       samplesPerSecond: Math.round((options.batch / ms) * 10000) / 10,
       timesMs: timesMs.map((t) => Math.round(t * 10) / 10),
@@ -114,6 +119,12 @@ export async function runBench(options: BenchOptions, choice?: BackendChoice): P
     model.dispose();
     tf.dispose([x, y]);
   }
+}
+
+function convolutionsNote(workers: number): string {
+  const r = convRoute();
+  if (r.route !== 'onnxruntime-gemm') return `xnnpack: ${r.why}`;
+  return `onnxruntime-gemm, ${workers > 1 ? `${Math.max(1, Math.floor(availableParallelism() / workers))} threads per worker` : `${r.threads} threads`}`;
 }
 
 /** The model exported as a bundle would carry it (BatchNorm folded), on an ONNX Runtime session. */

@@ -1,14 +1,27 @@
 // Registers the kernels a training step needs on WASM that tfjs-backend-wasm 4.22 lacks
-// (Conv2DBackpropFilter) or has only as slow scalar loops (Conv2DBackpropInput). In tfjs 4.22 the
-// ReLU gradient is Step x Multiply, both present on WASM, so no ReluGrad kernel is needed. Idempotent: the backend module calls it before activating WASM.
-import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
-import { conv2DBackpropFilterConfig, conv2DBackpropInputConfig } from './conv-backprop.js';
+// (Conv2DBackpropFilter) or has only as slow scalar loops (Conv2DBackpropInput), and routes
+// height-1 convolutions to ONNX Runtime's GEMM where onnxruntime-node loads (conv-gemm.ts; the
+// XNNPACK routes of conv-backprop.ts otherwise). In tfjs 4.22 the ReLU gradient is Step x Multiply,
+// both present on WASM, so no ReluGrad kernel is needed. Idempotent: the backend module calls it
+// before activating WASM.
+import { Conv2D, getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { convGemmConfigs } from './conv-gemm.js';
 
-/** Kernels we provide for WASM; the stock Conv2DBackpropInput is replaced by the XNNPACK route. */
-export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [conv2DBackpropFilterConfig, conv2DBackpropInputConfig];
+let stockConv2D: KernelConfig | undefined;
+let ours: KernelConfig[] = [];
+
+/** Our WASM kernels (after registerWasmTrainingKernels). */
+export function wasmTrainingKernels(): readonly KernelConfig[] {
+  return ours;
+}
 
 export function registerWasmTrainingKernels(): void {
-  for (const config of WASM_TRAINING_KERNELS) {
+  if (!stockConv2D) {
+    stockConv2D = getKernel(Conv2D, 'wasm');
+    if (!stockConv2D) throw new Error('tfjs-backend-wasm registered no Conv2D kernel');
+    ours = convGemmConfigs(stockConv2D);
+  }
+  for (const config of ours) {
     const existing = getKernel(config.kernelName, 'wasm');
     if (existing === config) continue;
     if (existing) unregisterKernel(config.kernelName, 'wasm');

@@ -5,6 +5,7 @@
 // SyncBatchNorm: the step then equals a single process accumulating gradients over the same
 // sub-batches; models without BatchNorm (vit_1d) get exactly the whole-batch gradient. Running
 // statistics are combined exactly (mean and variance of the whole batch).
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -84,7 +85,7 @@ export class DataParallelTrainer {
 
   static async create(options: DataParallelOptions): Promise<DataParallelTrainer> {
     if (options.workers < 1) throw new Error('need at least one worker');
-    const setup: WorkerSetup = { model: options.model, modelOptions: options.modelOptions ?? {}, learningRate: options.learningRate ?? 1e-3, backend: options.backend ?? 'wasm' };
+    const setup: WorkerSetup = { model: options.model, modelOptions: options.modelOptions ?? {}, learningRate: options.learningRate ?? 1e-3, backend: options.backend ?? 'wasm', gemmThreads: Math.max(1, Math.floor(availableParallelism() / options.workers)) };
     const script = workerScript();
     const replicas = Array.from({ length: options.workers }, () => new Replica(new Worker(script, { workerData: setup })));
     try {
@@ -131,6 +132,30 @@ export class DataParallelTrainer {
     this.lastGradients = avg;
     await Promise.all(this.replicas.map((r) => r.request({ type: 'apply', grads: avg, stats })));
     return loss;
+  }
+
+  /** Logits [batch, classes] of the replicas' model (inference mode) on x, each worker taking a share of the batch. */
+  async infer(x: Float32Array, batch: number): Promise<Float32Array> {
+    const n = Math.min(this.replicas.length, batch);
+    const xRow = x.length / batch;
+    const shares = Array.from({ length: n }, (_, i) => [Math.floor((i * batch) / n), Math.floor(((i + 1) * batch) / n)] as const);
+    const replies = await Promise.all(
+      shares.map(([a, b], i) => {
+        const xs = x.slice(a * xRow, b * xRow);
+        return this.replicas[i].request({ type: 'infer', x: xs, batch: b - a }, [xs.buffer]);
+      }),
+    );
+    const parts = replies.map((m) => {
+      if (m.type !== 'logits') throw new Error('unexpected reply from a data-parallel worker');
+      return m.logits;
+    });
+    const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+    let offset = 0;
+    for (const p of parts) {
+      out.set(p, offset);
+      offset += p.length;
+    }
+    return out;
   }
 
   /** Trainable weights and running statistics of worker `index` (all replicas are equal). */

@@ -7,11 +7,14 @@ export interface WorkerSetup {
   readonly modelOptions: ModelOptions;
   readonly learningRate: number;
   readonly backend: 'wasm' | 'cpu' | 'tensorflow';
+  /** ONNX Runtime threads per replica for its convolutions: the cores shared among the replicas. */
+  readonly gemmThreads: number;
 }
 
 export type ToWorker =
   | { readonly type: 'gradients'; readonly x: Float32Array; readonly y: Float32Array; readonly batch: number }
   | { readonly type: 'apply'; readonly grads: Float32Array; readonly stats: BatchStats[] }
+  | { readonly type: 'infer'; readonly x: Float32Array; readonly batch: number }
   | { readonly type: 'weights' }
   | { readonly type: 'close' };
 
@@ -26,5 +29,6 @@ export type FromWorker =
   | { readonly type: 'ready'; readonly backend: string }
   | { readonly type: 'gradients'; readonly loss: number; readonly grads: Float32Array; readonly stats: BatchStats[] }
   | { readonly type: 'applied' }
+  | { readonly type: 'logits'; readonly logits: Float32Array }
   | { readonly type: 'weights'; readonly names: string[]; readonly values: Float32Array[] }
   | { readonly type: 'error'; readonly message: string };

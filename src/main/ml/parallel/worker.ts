@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { chooseBackend } from '../backend.js';
+import { setNativeOrtThreads } from '../kernels/ort-native.js';
 import { createModel, type BatchNormUpdate } from '../models/index.js';
 import { Trainer, type StepGradients } from '../train-step.js';
 import type { BatchStats, FromWorker, ToWorker, WorkerSetup } from './protocol.js';
@@ -18,6 +19,8 @@ function send(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
 }
 
 async function main(): Promise<void> {
+  // Before the first convolution loads ONNX Runtime: replicas share the cores rather than each taking all.
+  setNativeOrtThreads(setup.gemmThreads);
   const choice = await chooseBackend({ prefer: setup.backend, env: {} });
   const model = createModel(setup.model, setup.modelOptions);
   const trainer = new Trainer(model, { learningRate: setup.learningRate });
@@ -55,6 +58,9 @@ async function main(): Promise<void> {
         trainer.apply({ loss: pending.loss, grads, updates });
         pending = undefined;
         send({ type: 'applied' });
+      } else if (msg.type === 'infer') {
+        const logits = tf.tidy(() => model.apply(tf.tensor3d(msg.x, [msg.batch, model.leads, model.samples]), { training: false }).dataSync() as Float32Array);
+        send({ type: 'logits', logits }, [logits.buffer as ArrayBuffer]);
       } else if (msg.type === 'weights') {
         const all = [...model.params, ...model.buffers];
         send({ type: 'weights', names: all.map(([n]) => n), values: all.map(([, v]) => v.dataSync() as Float32Array) });
