@@ -41,7 +41,7 @@ for (const model of values.models.split(',')) {
     batch: Number(values.batch),
     backend: train.backend,
     workers: train.workers,
-    convolutions: train.convolutions ?? null,
+    gemm: train.gemm ?? null,
     params: train.params,
     params_equal_peer: train.params === torch.params,
     train_ms: train.msPerStep,

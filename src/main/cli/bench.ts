@@ -71,7 +71,7 @@ export const benchCommand: Command = {
     if (values.json) {
       printJson(result);
     } else {
-      process.stdout.write(`${result.model} ${result.mode} batch ${result.batch} on ${result.engine} (${result.provider})${result.workers > 1 ? ` x${result.workers} workers` : ''}${result.convolutions ? `, convolutions on ${result.convolutions}` : ''}: ${result.msPerStep} ms/step, ${result.samplesPerSecond} samples/s (median of ${result.steps})\n`);
+      process.stdout.write(`${result.model} ${result.mode} batch ${result.batch} on ${result.engine} (${result.provider})${result.workers > 1 ? ` x${result.workers} workers` : ''}${result.gemm ? `, convolutions and matrix products on ${result.gemm}` : ''}: ${result.msPerStep} ms/step, ${result.samplesPerSecond} samples/s (median of ${result.steps})\n`);
     }
     return 0;
   },

@@ -43,8 +43,8 @@ export interface BenchResult {
   readonly provider: string;
   readonly params: number;
   readonly workers: number;
-  /** WASM: where height-1 convolutions ran ('onnxruntime-gemm, N threads per worker' or 'xnnpack: why'). */
-  readonly convolutions?: string;
+  /** WASM: where convolutions and large matrix products ran ('onnxruntime-gemm, N threads per worker' or 'xnnpack: why'). */
+  readonly gemm?: string;
   /** Median milliseconds per training step or inference pass. */
   readonly msPerStep: number;
   readonly samplesPerSecond: number;
@@ -107,7 +107,7 @@ export async function runBench(options: BenchOptions, choice?: BackendChoice): P
       provider: ort ? ort.provider : backend.tfBackend,
       params: countParameters(model.params),
       workers,
-      ...(backend.tfBackend === 'wasm' && !ort ? { convolutions: convolutionsNote(workers) } : {}),
+      ...(backend.tfBackend === 'wasm' && !ort ? { gemm: gemmNote(workers) } : {}),
       msPerStep: Math.round(ms * 10) / 10,
       samplesPerSecond: Math.round((options.batch / ms) * 10000) / 10,
       timesMs: timesMs.map((t) => Math.round(t * 10) / 10),
@@ -121,7 +121,7 @@ export async function runBench(options: BenchOptions, choice?: BackendChoice): P
   }
 }
 
-function convolutionsNote(workers: number): string {
+function gemmNote(workers: number): string {
   const r = convRoute();
   if (r.route !== 'onnxruntime-gemm') return `xnnpack: ${r.why}`;
   return `onnxruntime-gemm, ${workers > 1 ? `${Math.max(1, Math.floor(availableParallelism() / workers))} threads per worker` : `${r.threads} threads`}`;

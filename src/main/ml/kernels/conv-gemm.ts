@@ -55,9 +55,13 @@ function run(backend: BackendWasm, kind: ConvGemmKind, g: Conv1dGeometry, inputs
 
 let enabled = true;
 
-/** Route height-1 convolutions to ONNX Runtime (default) or keep them on XNNPACK (tests compare both). */
+/** Route height-1 convolutions and large matrix products to ONNX Runtime (default) or keep them on XNNPACK (tests compare both). */
 export function useConvGemm(on: boolean): void {
   enabled = on;
+}
+
+export function gemmEnabled(): boolean {
+  return enabled;
 }
 
 /** Where height-1 convolutions run now, and why when not on ONNX Runtime. */

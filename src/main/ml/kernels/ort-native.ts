@@ -25,6 +25,9 @@ export interface NativeOrt {
   readonly threads: number;
 }
 
+/** Sessions kept (one per graph shape); the least recently used one goes first. */
+const MAX_SESSIONS = 96;
+
 let loaded: NativeOrt | null | undefined;
 let why: string | undefined;
 let threads = Math.max(1, availableParallelism());
@@ -61,12 +64,20 @@ function open(native: NativeBinding, Tensor: OrtTensorCtor, intraOp: number): Na
   const options = { intraOpNumThreads: intraOp, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential', enableCpuMemArena: true, enableMemPattern: true };
   const session = (key: string, build: () => Uint8Array): NativeSession => {
     let s = sessions.get(key);
-    if (!s) {
+    if (s) {
+      sessions.delete(key); // re-inserted below: the map's order is least recently used first
+    } else {
       const bytes = build();
       s = new native.binding.InferenceSession();
       s.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, options);
-      sessions.set(key, s);
+      // A long run meets few shapes, but each session keeps its memory arena: bound them.
+      if (sessions.size >= MAX_SESSIONS) {
+        const [oldest, old] = sessions.entries().next().value as [string, NativeSession];
+        sessions.delete(oldest);
+        old.dispose();
+      }
     }
+    sessions.set(key, s);
     return s;
   };
   return {
