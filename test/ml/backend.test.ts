@@ -18,6 +18,8 @@ describe('chooseBackend', () => {
     expect(choice.reason).toMatch(/tensorflow-gpu, tensorflow unavailable/);
     expect(choice.wasm?.simd).toBe(true);
     expect(choice.wasm?.threads).toBe(1);
+    // onnxruntime-node is installed here: convolutions and large products run on its GEMM.
+    expect(choice.gemm).toMatch(/^onnxruntime-gemm \(\d+ threads\)$/);
   });
 
   it('OPENECG_BACKEND=cpu wins over the setting', async () => {

@@ -74,7 +74,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         config,
         config_file: options.configFile ?? null,
         code_version: codeVersion,
-        backend: { name: backend.name, tf: backend.tfBackend, reason: backend.reason },
+        backend: { name: backend.name, tf: backend.tfBackend, reason: backend.reason, ...(backend.gemm ? { gemm: backend.gemm } : {}) },
         // Training runs on TensorFlow.js; scoring on the inference engine (docs/inference.md).
         inference,
         seeds: config.seeds,
@@ -86,7 +86,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         created_at: new Date().toISOString(),
       });
     }
-    log(`${kind}: ${plan.steps.length} steps, targets ${plan.targets.join(', ')}; backend ${backend.name}${plan.skipped.length ? `; skipped ${plan.skipped.map((s) => `${s.target} (${s.reason})`).join(', ')}` : ''}`);
+    log(`${kind}: ${plan.steps.length} steps, targets ${plan.targets.join(', ')}; backend ${backend.name}${backend.gemm ? ` (convolutions and matrix products on ${backend.gemm})` : ''}${plan.skipped.length ? `; skipped ${plan.skipped.map((s) => `${s.target} (${s.reason})`).join(', ')}` : ''}`);
     const totalWork = plan.steps.reduce((a, s) => a + s.work, 0);
     let doneWork = 0;
     let reused = 0;

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { registerAllGradients } from './gradients.js';
+import { convRoute } from './kernels/conv-gemm.js';
 import { registerWasmTrainingKernels } from './kernels/register.js';
 
 /** What the user may ask for; 'tensorflow' means tfjs-node-gpu or tfjs-node, whichever works. */
@@ -25,6 +26,8 @@ export interface BackendChoice {
   readonly tried: readonly BackendAttempt[];
   /** WASM only: the build in use (SIMD, threads) and why threads are off. */
   readonly wasm?: { readonly simd: boolean; readonly threads: number; readonly note: string };
+  /** WASM only: where convolutions and large matrix products run (ONNX Runtime's GEMM, or XNNPACK and why). */
+  readonly gemm?: string;
 }
 
 export interface BackendOptions {
@@ -137,7 +140,7 @@ export async function chooseBackend(options: BackendOptions = {}): Promise<Backe
       const forced = fromEnv ? `forced by OPENECG_BACKEND=${fromEnv}` : request !== 'auto' ? `forced by setting '${request}'` : '';
       const skipped = tried.filter((t) => !t.ok).map((t) => t.name);
       const reason = forced || (skipped.length ? `first working backend (${skipped.join(', ')} unavailable)` : 'first backend in order of preference');
-      current = { name: c.name, tfBackend: c.tfName, reason, tried, ...(c.name === 'wasm' ? { wasm: wasmInfo } : {}) };
+      current = { name: c.name, tfBackend: c.tfName, reason, tried, ...(c.name === 'wasm' ? { wasm: wasmInfo, gemm: gemmRoute() } : {}) };
       return current;
     } catch (err) {
       tried.push({ name: c.name, ok: false, why: firstLine(err) });
@@ -145,6 +148,11 @@ export async function chooseBackend(options: BackendOptions = {}): Promise<Backe
   }
   const detail = tried.map((t) => `${t.name}: ${t.why}`).join('; ');
   throw new Error(`no usable TensorFlow.js backend for request '${request}' (${detail})`);
+}
+
+function gemmRoute(): string {
+  const r = convRoute();
+  return r.route === 'onnxruntime-gemm' ? `onnxruntime-gemm (${r.threads} threads)` : `xnnpack (${r.why})`;
 }
 
 /** The backend chosen by the last successful chooseBackend call, if any. */
