@@ -7,7 +7,7 @@ export interface WorkerSetup {
   readonly modelOptions: ModelOptions;
   readonly learningRate: number;
   readonly backend: 'wasm' | 'cpu' | 'tensorflow';
-  /** ONNX Runtime threads per replica for its convolutions: the cores shared among the replicas. */
+  /** ONNX Runtime threads per replica for its convolutions and matrix products: the cores shared among the replicas. */
   readonly gemmThreads: number;
 }
 
