@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { chooseBackend } from '../../src/main/ml/backend.js';
 import { convRoute, useConvGemm } from '../../src/main/ml/kernels/conv-gemm.js';
+import { relError } from './rel-error.js';
 
 interface Case {
   name: string;
@@ -43,17 +44,6 @@ function gradients(backend: string, c: Case, seed: number): Float32Array[] {
     const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a, b), r)))([x, w]);
     return [y.dataSync() as Float32Array, dx.dataSync() as Float32Array, dw.dataSync() as Float32Array];
   });
-}
-
-/** Largest difference relative to the largest reference magnitude. */
-function relError(got: Float32Array, want: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < want.length; i++) {
-    diff = Math.max(diff, Math.abs(got[i] - want[i]));
-    scale = Math.max(scale, Math.abs(want[i]));
-  }
-  return diff / scale;
 }
 
 describe('WASM convolution gradients', () => {

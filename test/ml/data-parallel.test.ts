@@ -10,21 +10,12 @@ import { createModel, type BatchNormUpdate, type ModelName } from '../../src/mai
 import { Trainer } from '../../src/main/ml/train-step.js';
 import { randomBatch } from '../../src/main/ml/bench.js';
 import { combineStats, DataParallelTrainer } from '../../src/main/ml/parallel/data-parallel.js';
+import { relError } from './rel-error.js';
 
 const OPTIONS = { width: 0.0625, depth: 0.25, samples: 100, seed: 5 };
 
 function flat(grads: Map<string, tf.Tensor>): Float32Array {
   return Float32Array.from([...grads.values()].flatMap((g) => Array.from(g.dataSync())));
-}
-
-function relError(got: Float32Array, want: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  want.forEach((w, i) => {
-    diff = Math.max(diff, Math.abs(got[i] - w));
-    scale = Math.max(scale, Math.abs(w));
-  });
-  return diff / scale;
 }
 
 beforeAll(async () => {

@@ -7,16 +7,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { chooseBackend } from '../../src/main/ml/backend.js';
 import { useConvGemm } from '../../src/main/ml/kernels/conv-gemm.js';
 import { MIN_GEMM_MACS } from '../../src/main/ml/kernels/matmul-gemm.js';
-
-function relError(got: Float32Array, want: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < want.length; i++) {
-    diff = Math.max(diff, Math.abs(got[i] - want[i]));
-    scale = Math.max(scale, Math.abs(want[i]));
-  }
-  return diff / scale;
-}
+import { relError } from './rel-error.js';
 
 interface Case {
   readonly name: string;
