@@ -3,7 +3,7 @@
 // OPENECG_BACKEND, and a forced backend that cannot load fails instead of falling back.
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { chooseBackend, parseBackendRequest, wasmFilesFolder } from '../../src/main/ml/backend.js';
+import { chooseBackend, explainWasmAbort, parseBackendRequest, wasmFilesFolder } from '../../src/main/ml/backend.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -45,5 +45,12 @@ describe('chooseBackend', () => {
     expect(parseBackendRequest('WASM')).toBe('wasm');
     expect(parseBackendRequest(undefined)).toBeUndefined();
     expect(existsSync(join(wasmFilesFolder(), 'tfjs-backend-wasm-simd.wasm'))).toBe(true);
+  });
+
+  it('turns the WASM heap abort into an error that says what to do, and leaves other errors alone', () => {
+    const abort = explainWasmAbort(new Error('Aborted(). Build with -sASSERTIONS for more info.'), 32) as Error;
+    expect(abort.message).toMatch(/ran out of memory \(4 GB per thread\) on a batch of 32: use a smaller batch, or data-parallel workers/);
+    const other = new Error('shapes do not match');
+    expect(explainWasmAbort(other, 32)).toBe(other);
   });
 });

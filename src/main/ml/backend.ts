@@ -155,6 +155,16 @@ function gemmRoute(): string {
   return r.route === 'onnxruntime-gemm' ? `onnxruntime-gemm (${r.threads} threads)` : `xnnpack (${r.why})`;
 }
 
+/**
+ * Emscripten's bare 'Aborted()' (the WASM backend's 4 GB heap is full, and the module is dead) as
+ * an error a user can act on; other errors pass through.
+ */
+export function explainWasmAbort(err: unknown, batch: number): unknown {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (!/^Aborted\(/.test(msg)) return err;
+  return new Error(`the WASM backend ran out of memory (4 GB per thread) on a batch of ${batch}: use a smaller batch, or data-parallel workers (--workers 2), each of which has its own 4 GB (${msg})`);
+}
+
 /** The backend chosen by the last successful chooseBackend call, if any. */
 export function currentBackend(): BackendChoice | undefined {
   return current;

@@ -3,6 +3,7 @@
 // step. Split into gradients() and apply() so data-parallel workers can average in between.
 import * as tf from '@tensorflow/tfjs-core';
 import { applyBatchNormUpdates, discardBatchNormUpdates, type BatchNormUpdate, type EcgModel } from './models/index.js';
+import { explainWasmAbort } from './backend.js';
 
 /** mean(max(z,0) - z*y + log(1 + exp(-|z|))): the numerically stable BCE-with-logits. */
 export function bceWithLogits(logits: tf.Tensor, labels: tf.Tensor): tf.Scalar {
@@ -45,7 +46,7 @@ export class Trainer {
       return { loss, grads: ordered, updates };
     } catch (err) {
       discardBatchNormUpdates(updates);
-      throw err;
+      throw explainWasmAbort(err, x.shape[0]);
     }
   }
 
