@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { chooseBackend } from '../../src/main/ml/backend.js';
-import { convRoute, useConvGemm } from '../../src/main/ml/kernels/conv-gemm.js';
+import { gemmRoute, useGemmKernels } from '../../src/main/ml/kernels/gemm-route.js';
 import { relError } from './rel-error.js';
 
 interface Case {
@@ -53,14 +53,14 @@ describe('WASM convolution gradients', () => {
   });
 
   it('routes height-1 convolutions to ONNX Runtime where it loads', () => {
-    expect(convRoute().route).toBe('onnxruntime-gemm');
+    expect(gemmRoute().route).toBe('onnxruntime-gemm');
   });
 
   for (const route of ['onnxruntime-gemm', 'xnnpack'] as const) {
     for (const [i, c] of cases.entries()) {
       it(`${route}, ${c.name}: output, input and filter gradients equal the CPU backend's`, () => {
         const want = gradients('cpu', c, 10 * i + 1); // seed 0 would mean 'unseeded'
-        useConvGemm(route === 'onnxruntime-gemm');
+        useGemmKernels(route === 'onnxruntime-gemm');
         try {
           const got = gradients('wasm', c, 10 * i + 1);
           expect(got.length).toBe(want.length);
@@ -69,7 +69,7 @@ describe('WASM convolution gradients', () => {
             expect(relError(got[k], want[k])).toBeLessThan(1e-4);
           }
         } finally {
-          useConvGemm(true);
+          useGemmKernels(true);
         }
       });
     }

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { chooseBackend } from '../../src/main/ml/backend.js';
-import { useConvGemm } from '../../src/main/ml/kernels/conv-gemm.js';
+import { useGemmKernels } from '../../src/main/ml/kernels/gemm-route.js';
 import { MIN_GEMM_MACS } from '../../src/main/ml/kernels/matmul-gemm.js';
 import { relError } from './rel-error.js';
 
@@ -63,12 +63,12 @@ describe('batched matrix products on ONNX Runtime', () => {
   it('gives the XNNPACK result (to float rounding) on products large enough to route, and keeps small ones there', () => {
     const c = cases[1];
     const routed = run('wasm', c, 7);
-    useConvGemm(false);
+    useGemmKernels(false);
     try {
       const stock = run('wasm', c, 7);
       routed.forEach((r, k) => expect(relError(r, stock[k])).toBeLessThan(1e-5));
     } finally {
-      useConvGemm(true);
+      useGemmKernels(true);
     }
     expect(4 * 64 * 64 * 48).toBeGreaterThanOrEqual(MIN_GEMM_MACS);
     const small = run('wasm', { name: 'small', a: [2, 8, 8], b: [2, 8, 8], ta: false, tb: false }, 3);

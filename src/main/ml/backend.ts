@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { registerAllGradients } from './gradients.js';
-import { convRoute } from './kernels/conv-gemm.js';
+import { describeGemmRoute } from './kernels/gemm-route.js';
 import { registerWasmTrainingKernels } from './kernels/register.js';
 
 /** What the user may ask for; 'tensorflow' means tfjs-node-gpu or tfjs-node, whichever works. */
@@ -140,7 +140,7 @@ export async function chooseBackend(options: BackendOptions = {}): Promise<Backe
       const forced = fromEnv ? `forced by OPENECG_BACKEND=${fromEnv}` : request !== 'auto' ? `forced by setting '${request}'` : '';
       const skipped = tried.filter((t) => !t.ok).map((t) => t.name);
       const reason = forced || (skipped.length ? `first working backend (${skipped.join(', ')} unavailable)` : 'first backend in order of preference');
-      current = { name: c.name, tfBackend: c.tfName, reason, tried, ...(c.name === 'wasm' ? { wasm: wasmInfo, gemm: gemmRoute() } : {}) };
+      current = { name: c.name, tfBackend: c.tfName, reason, tried, ...(c.name === 'wasm' ? { wasm: wasmInfo, gemm: describeGemmRoute() } : {}) };
       return current;
     } catch (err) {
       tried.push({ name: c.name, ok: false, why: firstLine(err) });
@@ -148,11 +148,6 @@ export async function chooseBackend(options: BackendOptions = {}): Promise<Backe
   }
   const detail = tried.map((t) => `${t.name}: ${t.why}`).join('; ');
   throw new Error(`no usable TensorFlow.js backend for request '${request}' (${detail})`);
-}
-
-function gemmRoute(): string {
-  const r = convRoute();
-  return r.route === 'onnxruntime-gemm' ? `onnxruntime-gemm (${r.threads} threads)` : `xnnpack (${r.why})`;
 }
 
 /**

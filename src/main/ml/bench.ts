@@ -6,11 +6,11 @@ import { chooseBackend, type BackendChoice, type BackendRequest } from './backen
 import { bundleClasses, codeVersion, defaultPreprocessing, saveBundle } from './bundle.js';
 import { countParameters, createModel, type EcgModel, type ModelName } from './models/index.js';
 import { Trainer } from './train-step.js';
-import { DataParallelTrainer } from './parallel/data-parallel.js';
+import { DataParallelTrainer, gemmThreadsPerWorker } from './parallel/data-parallel.js';
 import type { EngineName } from './infer/engine.js';
 import { createSession, loadOrt } from './infer/ort.js';
 import { exportOnnx } from './onnx/export.js';
-import { convRoute } from './kernels/conv-gemm.js';
+import { describeGemmRoute } from './kernels/gemm-route.js';
 
 export type BenchMode = 'train' | 'infer';
 
@@ -43,7 +43,7 @@ export interface BenchResult {
   readonly provider: string;
   readonly params: number;
   readonly workers: number;
-  /** WASM: where convolutions and large matrix products ran ('onnxruntime-gemm, N threads per worker' or 'xnnpack: why'). */
+  /** WASM: where convolutions and large matrix products ran ('onnxruntime-gemm (N threads per worker)' or 'xnnpack (why)'). */
   readonly gemm?: string;
   /** Median milliseconds per training step or inference pass. */
   readonly msPerStep: number;
@@ -107,7 +107,7 @@ export async function runBench(options: BenchOptions, choice?: BackendChoice): P
       provider: ort ? ort.provider : backend.tfBackend,
       params: countParameters(model.params),
       workers,
-      ...(backend.tfBackend === 'wasm' && !ort ? { gemm: gemmNote(workers) } : {}),
+      ...(backend.tfBackend === 'wasm' && !ort ? { gemm: describeGemmRoute(workers > 1 ? gemmThreadsPerWorker(workers) : undefined) } : {}),
       msPerStep: Math.round(ms * 10) / 10,
       samplesPerSecond: Math.round((options.batch / ms) * 10000) / 10,
       timesMs: timesMs.map((t) => Math.round(t * 10) / 10),
@@ -119,12 +119,6 @@ export async function runBench(options: BenchOptions, choice?: BackendChoice): P
     model.dispose();
     tf.dispose([x, y]);
   }
-}
-
-function gemmNote(workers: number): string {
-  const r = convRoute();
-  if (r.route !== 'onnxruntime-gemm') return `xnnpack: ${r.why}`;
-  return `onnxruntime-gemm, ${workers > 1 ? `${Math.max(1, Math.floor(availableParallelism() / workers))} threads per worker` : `${r.threads} threads`}`;
 }
 
 /** The model exported as a bundle would carry it (BatchNorm folded), on an ONNX Runtime session. */

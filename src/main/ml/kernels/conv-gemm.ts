@@ -18,7 +18,8 @@ import {
 } from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterWasm, conv2DBackpropInputWasm } from './conv-backprop.js';
 import { convGemmGraph, convGemmKey, type Conv1dGeometry, type ConvGemmKind } from './conv-gemm-graph.js';
-import { nativeOrt, nativeOrtFailure } from './ort-native.js';
+import { gemmEnabled } from './gemm-route.js';
+import { nativeOrt } from './ort-native.js';
 import type { BackendWasm } from './wasm-call.js';
 
 type Shape4 = [number, number, number, number];
@@ -53,25 +54,7 @@ function run(backend: BackendWasm, kind: ConvGemmKind, g: Conv1dGeometry, inputs
   return result;
 }
 
-let enabled = true;
-
-/** Route height-1 convolutions and large matrix products to ONNX Runtime (default) or keep them on XNNPACK (tests compare both). */
-export function useConvGemm(on: boolean): void {
-  enabled = on;
-}
-
-export function gemmEnabled(): boolean {
-  return enabled;
-}
-
-/** Where height-1 convolutions run now, and why when not on ONNX Runtime. */
-export function convRoute(): { readonly route: 'onnxruntime-gemm' | 'xnnpack'; readonly threads?: number; readonly why?: string } {
-  if (!enabled) return { route: 'xnnpack', why: 'switched off' };
-  const ort = nativeOrt();
-  return ort ? { route: 'onnxruntime-gemm', threads: ort.threads } : { route: 'xnnpack', why: nativeOrtFailure() ?? 'unavailable' };
-}
-
-const routable = (...ts: TensorInfo[]) => enabled && ts.every((t) => t.dtype === 'float32') && nativeOrt() !== null;
+const routable = (...ts: TensorInfo[]) => gemmEnabled() && ts.every((t) => t.dtype === 'float32') && nativeOrt() !== null;
 
 export function makeConv2DGemm(fallback: KernelFunc): KernelFunc {
   return (args) => {

@@ -4,7 +4,7 @@
 // call into ONNX Runtime would cost more than it saves.
 import { BatchMatMul, broadcast_util, util, type BatchMatMulAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { GraphBuilder } from '../onnx/graph.js';
-import { gemmEnabled } from './conv-gemm.js';
+import { gemmEnabled } from './gemm-route.js';
 import { nativeOrt } from './ort-native.js';
 import type { BackendWasm } from './wasm-call.js';
 

@@ -32,6 +32,11 @@ export function workerScript(): URL {
   throw new Error(`data-parallel worker script not found (${fileURLToPath(here)}); run npm run build`);
 }
 
+/** ONNX Runtime threads each of `workers` replicas gets: the cores shared among them. */
+export function gemmThreadsPerWorker(workers: number): number {
+  return Math.max(1, Math.floor(availableParallelism() / workers));
+}
+
 class Replica {
   private readonly waiting: ((msg: FromWorker) => void)[] = [];
   private failure: Error | undefined;
@@ -85,7 +90,7 @@ export class DataParallelTrainer {
 
   static async create(options: DataParallelOptions): Promise<DataParallelTrainer> {
     if (options.workers < 1) throw new Error('need at least one worker');
-    const setup: WorkerSetup = { model: options.model, modelOptions: options.modelOptions ?? {}, learningRate: options.learningRate ?? 1e-3, backend: options.backend ?? 'wasm', gemmThreads: Math.max(1, Math.floor(availableParallelism() / options.workers)) };
+    const setup: WorkerSetup = { model: options.model, modelOptions: options.modelOptions ?? {}, learningRate: options.learningRate ?? 1e-3, backend: options.backend ?? 'wasm', gemmThreads: gemmThreadsPerWorker(options.workers) };
     const script = workerScript();
     const replicas = Array.from({ length: options.workers }, () => new Replica(new Worker(script, { workerData: setup })));
     try {
