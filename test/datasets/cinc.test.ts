@@ -8,7 +8,7 @@ import { parseCsv } from '../../src/main/datasets/csv.js';
 import { detectAdapter } from '../../src/main/datasets/index.js';
 import type { Candidate, RecordMeta } from '../../src/main/datasets/types.js';
 import type { Reading } from '../../src/main/formats/types.js';
-import { SHARED, collect, collectingReport } from './fixtures.js';
+import { SHARED, collect, collectingReport, expectFramedLikeLoad } from './fixtures.js';
 
 const CINC = join(SHARED, 'ecg-samples/cinc');
 const REFERENCE = join(SHARED, 'ecg-samples/reference-cinc');
@@ -54,6 +54,10 @@ describe('cinc adapter on the 52 shared records', () => {
   beforeAll(async () => {
     candidates = await collect(cincAdapter.scan(CINC, report));
     for (const c of candidates) loaded.set(c.key, await cincAdapter.load(c));
+  });
+
+  it('loads every record as frames (the fused import path) that unframe to load’s reading, gains corrected', async () => {
+    for (const c of candidates) await expectFramedLikeLoad(cincAdapter, c, true);
   });
 
   it('is detected as the cinc layout', async () => {

@@ -3,8 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
-import type { Candidate, ScanReport } from '../../src/main/datasets/types.js';
+import { afterAll, expect } from 'vitest';
+import type { Candidate, DatasetAdapter, ScanReport } from '../../src/main/datasets/types.js';
+import { isFramed, unframe } from '../../src/main/formats/index.js';
 
 export const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
 
@@ -74,4 +75,19 @@ export async function collect(iterable: AsyncIterable<Candidate>): Promise<Candi
   const out: Candidate[] = [];
   for await (const c of iterable) out.push(c);
   return out;
+}
+
+/**
+ * The adapter's loadFramed gives load's metadata and, unframed, its reading bit for bit; and does
+ * give frames (the fused import path) when `framed` says the record is one int16 file.
+ */
+export async function expectFramedLikeLoad(adapter: DatasetAdapter, candidate: Candidate, framed: boolean): Promise<void> {
+  if (!adapter.loadFramed) throw new Error(`${adapter.name} has no loadFramed`);
+  const want = await adapter.load(candidate);
+  const got = await adapter.loadFramed(candidate);
+  expect(got.meta, candidate.key).toEqual(want.meta);
+  expect(isFramed(got.reading), candidate.key).toBe(framed);
+  const reading = isFramed(got.reading) ? unframe(got.reading) : got.reading;
+  expect({ ...reading, signals: null }, candidate.key).toEqual({ ...want.reading, signals: null });
+  reading.signals.forEach((s, c) => expect(Array.from(s).map(String), `${candidate.key} channel ${c}`).toEqual(Array.from(want.reading.signals[c]).map(String)));
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectAdapter } from '../../src/main/datasets/index.js';
 import { mimicAdapter } from '../../src/main/datasets/mimic.js';
-import { LEADS_12, collect, collectingReport, ramp12, tempFolder, writeFormat16 } from './fixtures.js';
+import { LEADS_12, collect, collectingReport, expectFramedLikeLoad, ramp12, tempFolder, writeFormat16 } from './fixtures.js';
 
 describe('mimic adapter', () => {
   it('scans record_list.csv, reports missing records, loads subject and time', async () => {
@@ -43,6 +43,7 @@ describe('mimic adapter', () => {
     });
     expect(reading.channels.map((c) => c.name)).toEqual(LEADS_12);
     expect(reading.signals[11][3]).toBeCloseTo((120 + 3) / 200, 12);
+    for (const c of candidates) await expectFramedLikeLoad(mimicAdapter, c, true);
   });
 
   it('stops with a clear error for a record list without a path column', async () => {

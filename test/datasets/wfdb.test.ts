@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ADAPTERS, adapterByName, detectAdapter } from '../../src/main/datasets/index.js';
 import { wfdbAdapter } from '../../src/main/datasets/wfdb.js';
 import { FormatError } from '../../src/main/formats/types.js';
-import { SHARED, collect, collectingReport, ramp12, tempFolder, writeFormat16, LEADS_12 } from './fixtures.js';
+import { SHARED, collect, collectingReport, expectFramedLikeLoad, ramp12, tempFolder, writeFormat16, LEADS_12 } from './fixtures.js';
 
 const SAMPLES = join(SHARED, 'ecg-samples/wfdb');
 
@@ -25,6 +25,7 @@ describe('wfdb adapter', () => {
     expect(Array.from(r1.reading.signals[0])).toEqual([0, -1.5, 1]);
     const r2 = await wfdbAdapter.load(candidates[1]);
     expect(r2.meta).toMatchObject({ record: 'r2', center: 'site-berlin', age: 61, sex: 'F', codes: ['164889003', '59118001'] });
+    for (const c of candidates) await expectFramedLikeLoad(wfdbAdapter, c, true);
   });
 
   it('reports a header naming a missing signal file and goes on', async () => {

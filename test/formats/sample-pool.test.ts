@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recycleSamples, takeSamples } from '../../src/main/formats/sample-pool.js';
+import { recycleFrames, recycleSamples, takeFrames, takeSamples } from '../../src/main/formats/sample-pool.js';
 
 describe('sample pool', () => {
   it('hands a recycled array out again, at its length only', () => {
@@ -27,5 +27,16 @@ describe('sample pool', () => {
     recycleSamples([a, a]);
     expect(takeSamples(901)).toBe(a);
     expect(takeSamples(901)).not.toBe(a);
+  });
+});
+
+describe('frame pool', () => {
+  it('hands recycled int16 frames out again and ignores foreign ones', () => {
+    const a = takeFrames(1203);
+    recycleFrames(a);
+    expect(takeFrames(1203)).toBe(a);
+    const foreign = new Int16Array(2000).subarray(0, 1203);
+    recycleFrames(foreign);
+    expect(takeFrames(1203)).not.toBe(foreign);
   });
 });

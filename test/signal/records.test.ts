@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRecord } from '../../src/main/formats/index.js';
 import type { Reading } from '../../src/main/formats/types.js';
 import { canonicalize, mapLeads, resamplePoly, resampleRatio, ShardStore, unitScaleToMv, type Canonical } from '../../src/main/signal/index.js';
-import { limbLeadsFromIandII } from '../../src/main/signal/limb.js';
+import { limbLeadsFromIandII, withinSignals } from '../../src/main/signal/limb.js';
 
 const samples = (path: string) => new URL(`../../../shared/ecg-samples/${path}`, import.meta.url).pathname;
 const RECORDS = ['wfdb/s0010_re', 'cinc/cpsc/A0005', 'cinc/cpsc-extra/Q0006', 'cinc/georgia/E00793', 'cinc/ptbxl/HR00599', 'cinc/ptb/S0003', 'cinc/chapman/JS00001', 'cinc/ningbo/JS45542'];
@@ -53,7 +53,7 @@ describe('canonicalize on real records', () => {
       const r = readings.get(path) as Reading;
       const map = mapLeads(r.channels.map((c) => c.name));
       const scale = r.channels.map((c) => unitScaleToMv(c.units));
-      return [...limbLeadsFromIandII(map, r.signals, scale, r.channels.map((c) => 1 / c.gain), 0, r.sigLen).keys()];
+      return [...limbLeadsFromIandII(map, withinSignals(r.signals), scale, r.channels.map((c) => 1 / c.gain), 0, r.sigLen).keys()];
     };
     expect(rebuilt('cinc/cpsc/A0005')).toEqual([2, 3, 4, 5]); // within 1.5 steps
     expect(rebuilt('wfdb/s0010_re')).toEqual([2, 3, 4, 5]);

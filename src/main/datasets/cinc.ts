@@ -10,28 +10,34 @@
 // channel whose gain is the known wrong value for its center is rescaled to 1000/mV and a note says
 // so. Only load() does this, for the canonical store; `openecg read` reads headers as written.
 import { basename, dirname } from 'node:path';
-import type { Reading } from '../formats/types.js';
+import { isFramed, type FramedReading, type Reading } from '../formats/types.js';
 import { CORRECT_GAIN, GAIN_ERRORS_2020, centerOfFolder, centerOfRecord } from './cinc-centers.js';
 import { commentFields, parseAge, parseDx, parseSex, readHeader } from './header-facts.js';
-import type { Candidate, DatasetAdapter, RecordMeta, ScanReport } from './types.js';
+import type { Candidate, DatasetAdapter, Loaded, RecordMeta, ScanReport } from './types.js';
 import { hasExtension, walkFiles } from './walk.js';
 import { scanHeaders } from './wfdb-scan.js';
-import { readWfdbRecord, recordedAt, wfdbFormatName, wfdbSourcePath } from './wfdb-read.js';
+import type { WfdbFramedReading, WfdbReading } from '../formats/index.js';
+import { readWfdbRecord, readWfdbRecordFramed, recordedAt, wfdbFormatName, wfdbSourcePath } from './wfdb-read.js';
 
 const NAME = 'cinc';
 
 /** Rescales channels carrying a center's known 2020-release gain error to 1000/mV; returns the notes. */
-export function correctCincGains(reading: Reading, center: string): { reading: Reading; notes: string[] } {
+export function correctCincGains<R extends Reading | FramedReading>(reading: R, center: string): { reading: R; notes: string[] } {
   const wrong = GAIN_ERRORS_2020[center];
   if (wrong === undefined) return { reading, notes: [] };
   const fixed = reading.channels.map((c) => c.gain === wrong && c.units.toLowerCase() === 'mv');
   if (!fixed.some(Boolean)) return { reading, notes: [] };
   const factor = wrong / CORRECT_GAIN;
-  // In place: the reading is this load's own (a fresh read), and a copy per channel was a tenth of an import's time.
-  const signals = reading.signals.map((s, i) => (fixed[i] ? scaleInPlace(s, factor) : s));
   const channels = reading.channels.map((c, i) => (fixed[i] ? { ...c, gain: CORRECT_GAIN } : c));
   const count = fixed.filter(Boolean).length;
   const note = `gain corrected from 2020 release: ${wrong}/mV -> ${CORRECT_GAIN}/mV on ${count} channel${count > 1 ? 's' : ''} (amplitudes x${factor})`;
+  if (isFramed(reading)) {
+    // Undecoded: the conversion applies the factor after the gain, as scaleInPlace would.
+    const frames = { ...reading.frames, factor: reading.frames.factor.map((f, i) => (fixed[i] ? f * factor : f)) };
+    return { reading: { ...reading, channels, frames }, notes: [note] };
+  }
+  // In place: the reading is this load's own (a fresh read), and a copy per channel was a tenth of an import's time.
+  const signals = (reading as Reading).signals.map((s, i) => (fixed[i] ? scaleInPlace(s, factor) : s));
   return { reading: { ...reading, channels, signals }, notes: [note] };
 }
 
@@ -49,6 +55,25 @@ export function cincMeta(record: string, folder: string, comments: readonly stri
     sex: parseSex(fields.get('sex')),
     codes: parseDx(fields.get('dx')),
   };
+}
+
+/** A CinC record's metadata from its header comments, and its reading with the 2020 gains corrected. */
+function describe<R extends WfdbReading | WfdbFramedReading>(candidate: Candidate, raw: R): Loaded<R> {
+  const header = raw.header;
+  const record = header.record || basename(candidate.path);
+  const base = cincMeta(record, dirname(candidate.path), header.comments);
+  const { reading, notes } = correctCincGains(raw, base.center);
+  if (!commentFields(header.comments).has('dx')) notes.push('no #Dx comment: record has no labels');
+  const meta: RecordMeta = {
+    record,
+    ...base,
+    patient: null,
+    recordedAt: recordedAt(header),
+    sourcePath: wfdbSourcePath(candidate.path, header),
+    format: wfdbFormatName(header),
+    notes,
+  };
+  return { meta, reading };
 }
 
 export const cincAdapter: DatasetAdapter = {
@@ -77,22 +102,6 @@ export const cincAdapter: DatasetAdapter = {
     for await (const entry of scanHeaders(folder, report)) yield { key: entry.key, adapter: NAME, path: entry.path };
   },
 
-  async load(candidate: Candidate): Promise<{ meta: RecordMeta; reading: Reading }> {
-    const raw = await readWfdbRecord(candidate.path);
-    const header = raw.header;
-    const record = header.record || basename(candidate.path);
-    const base = cincMeta(record, dirname(candidate.path), header.comments);
-    const { reading, notes } = correctCincGains(raw, base.center);
-    if (!commentFields(header.comments).has('dx')) notes.push('no #Dx comment: record has no labels');
-    const meta: RecordMeta = {
-      record,
-      ...base,
-      patient: null,
-      recordedAt: recordedAt(header),
-      sourcePath: wfdbSourcePath(candidate.path, header),
-      format: wfdbFormatName(header),
-      notes,
-    };
-    return { meta, reading };
-  },
+  load: (candidate: Candidate) => readWfdbRecord(candidate.path).then((raw) => describe(candidate, raw)),
+  loadFramed: (candidate: Candidate) => readWfdbRecordFramed(candidate.path).then((raw) => describe(candidate, raw)),
 };

@@ -6,15 +6,35 @@
 // MIMIC-IV-ECG for pre-training only.
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Reading } from '../formats/types.js';
+import type { WfdbFramedReading, WfdbReading } from '../formats/index.js';
 import { FormatError } from '../formats/types.js';
 import { csvHeader, openCsvTable } from './csv.js';
-import type { Candidate, DatasetAdapter, RecordMeta, ScanReport } from './types.js';
-import { readWfdbRecord, recordedAt, wfdbFormatName, wfdbSourcePath } from './wfdb-read.js';
+import type { Candidate, DatasetAdapter, Loaded, RecordMeta, ScanReport } from './types.js';
+import { readWfdbRecord, readWfdbRecordFramed, recordedAt, wfdbFormatName, wfdbSourcePath } from './wfdb-read.js';
 
 export const MIMIC_INDEX = 'record_list.csv';
 export const MIMIC_COLUMNS = ['subject_id', 'study_id', 'path'] as const;
 const NAME = 'mimic';
+
+/** A MIMIC-IV-ECG record: subject and study from record_list.csv (the scan's hints). */
+function describe<R extends WfdbReading | WfdbFramedReading>(candidate: Candidate, reading: R): Loaded<R> {
+  const header = reading.header;
+  const hints = candidate.hints ?? {};
+  if (reading.channels.length === 0) throw new FormatError('no-signals', `${candidate.path}: record has no signals`);
+  const meta: RecordMeta = {
+    record: typeof hints.record === 'string' ? hints.record : header.record,
+    center: 'MIMIC-IV-ECG',
+    patient: typeof hints.patient === 'string' ? hints.patient : null,
+    age: null,
+    sex: null,
+    codes: [],
+    recordedAt: typeof hints.recordedAt === 'string' ? hints.recordedAt : recordedAt(header),
+    sourcePath: wfdbSourcePath(candidate.path, header),
+    format: wfdbFormatName(header),
+    notes: [],
+  };
+  return { meta, reading };
+}
 
 export const mimicAdapter: DatasetAdapter = {
   name: NAME,
@@ -57,23 +77,6 @@ export const mimicAdapter: DatasetAdapter = {
     report.progress?.(found);
   },
 
-  async load(candidate: Candidate): Promise<{ meta: RecordMeta; reading: Reading }> {
-    const reading = await readWfdbRecord(candidate.path);
-    const header = reading.header;
-    const hints = candidate.hints ?? {};
-    if (reading.channels.length === 0) throw new FormatError('no-signals', `${candidate.path}: record has no signals`);
-    const meta: RecordMeta = {
-      record: typeof hints.record === 'string' ? hints.record : header.record,
-      center: 'MIMIC-IV-ECG',
-      patient: typeof hints.patient === 'string' ? hints.patient : null,
-      age: null,
-      sex: null,
-      codes: [],
-      recordedAt: typeof hints.recordedAt === 'string' ? hints.recordedAt : recordedAt(header),
-      sourcePath: wfdbSourcePath(candidate.path, header),
-      format: wfdbFormatName(header),
-      notes: [],
-    };
-    return { meta, reading };
-  },
+  load: (candidate: Candidate) => readWfdbRecord(candidate.path).then((reading) => describe(candidate, reading)),
+  loadFramed: (candidate: Candidate) => readWfdbRecordFramed(candidate.path).then((reading) => describe(candidate, reading)),
 };

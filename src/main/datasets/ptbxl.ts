@@ -6,12 +6,12 @@
 // those read as 90 with a note. patient_id is written as a float ('15709.0') and is read as an integer id.
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Reading } from '../formats/types.js';
+import type { WfdbFramedReading, WfdbReading } from '../formats/index.js';
 import { FormatError } from '../formats/types.js';
 import { csvHeader, openCsvTable } from './csv.js';
 import { parseScpCodes, ptbxlCodes } from './ptbxl-scp.js';
-import type { Candidate, DatasetAdapter, RecordMeta, ScanReport } from './types.js';
-import { readWfdbRecord, wfdbFormatName, wfdbSourcePath } from './wfdb-read.js';
+import type { Candidate, DatasetAdapter, Loaded, RecordMeta, ScanReport } from './types.js';
+import { readWfdbRecord, readWfdbRecordFramed, wfdbFormatName, wfdbSourcePath } from './wfdb-read.js';
 
 export const PTBXL_INDEX = 'ptbxl_database.csv';
 export const PTBXL_COLUMNS = ['ecg_id', 'patient_id', 'age', 'sex', 'scp_codes', 'filename_lr', 'filename_hr'] as const;
@@ -27,6 +27,33 @@ function patientId(value: string): string | null {
   if (v === '' || v.toLowerCase() === 'nan') return null;
   const n = Number(v);
   return Number.isInteger(n) ? String(n) : v;
+}
+
+/** A PTB-XL record: patient, age, sex, statements and date from ptbxl_database.csv (the scan's hints). */
+function describe<R extends WfdbReading | WfdbFramedReading>(candidate: Candidate, reading: R): Loaded<R> {
+  const header = reading.header;
+  const hints = candidate.hints ?? {};
+  const notes: string[] = [];
+  let age = typeof hints.age === 'number' ? hints.age : null;
+  if (age !== null && age >= 300) {
+    age = 90;
+    notes.push('age over 89 (PTB-XL writes 300): read as 90');
+  }
+  if (typeof hints.fallback === 'string') notes.push(hints.fallback);
+  const codes = typeof hints.codes === 'string' && hints.codes !== '' ? hints.codes.split(';') : [];
+  const meta: RecordMeta = {
+    record: typeof hints.record === 'string' ? hints.record : header.record,
+    center: 'PTB-XL',
+    patient: typeof hints.patient === 'string' ? hints.patient : null,
+    age,
+    sex: hints.sex === 'M' || hints.sex === 'F' ? hints.sex : null,
+    codes,
+    recordedAt: typeof hints.recordedAt === 'string' ? hints.recordedAt : null,
+    sourcePath: wfdbSourcePath(candidate.path, header),
+    format: wfdbFormatName(header),
+    notes,
+  };
+  return { meta, reading };
 }
 
 export function createPtbxlAdapter(options: PtbxlOptions = {}): DatasetAdapter {
@@ -98,32 +125,8 @@ export function createPtbxlAdapter(options: PtbxlOptions = {}): DatasetAdapter {
       report.progress?.(found);
     },
 
-    async load(candidate: Candidate): Promise<{ meta: RecordMeta; reading: Reading }> {
-      const reading = await readWfdbRecord(candidate.path);
-      const header = reading.header;
-      const hints = candidate.hints ?? {};
-      const notes: string[] = [];
-      let age = typeof hints.age === 'number' ? hints.age : null;
-      if (age !== null && age >= 300) {
-        age = 90;
-        notes.push('age over 89 (PTB-XL writes 300): read as 90');
-      }
-      if (typeof hints.fallback === 'string') notes.push(hints.fallback);
-      const codes = typeof hints.codes === 'string' && hints.codes !== '' ? hints.codes.split(';') : [];
-      const meta: RecordMeta = {
-        record: typeof hints.record === 'string' ? hints.record : header.record,
-        center: 'PTB-XL',
-        patient: typeof hints.patient === 'string' ? hints.patient : null,
-        age,
-        sex: hints.sex === 'M' || hints.sex === 'F' ? hints.sex : null,
-        codes,
-        recordedAt: typeof hints.recordedAt === 'string' ? hints.recordedAt : null,
-        sourcePath: wfdbSourcePath(candidate.path, header),
-        format: wfdbFormatName(header),
-        notes,
-      };
-      return { meta, reading };
-    },
+    load: (candidate: Candidate) => readWfdbRecord(candidate.path).then((reading) => describe(candidate, reading)),
+    loadFramed: (candidate: Candidate) => readWfdbRecordFramed(candidate.path).then((reading) => describe(candidate, reading)),
   };
 }
 

@@ -1,6 +1,6 @@
 // The contract between the import pipeline and the dataset adapters: scan() on the main thread
 // yields serializable candidates, load() in a worker turns one into metadata plus a reading.
-import type { Reading } from '../formats/types.js';
+import type { FramedReading, Reading } from '../formats/types.js';
 
 /** A serializable pointer to one record, produced by scan() on the main thread and sent to a worker. */
 export interface Candidate {
@@ -38,6 +38,12 @@ export interface RecordMeta {
   readonly statements?: readonly string[];
 }
 
+/** What load() gives: the record's metadata and its samples. */
+export interface Loaded<R> {
+  readonly meta: RecordMeta;
+  readonly reading: R;
+}
+
 export interface ScanReport {
   error(key: string, path: string, code: string, message: string): void;
   progress?(found: number): void;
@@ -52,5 +58,10 @@ export interface DatasetAdapter {
   /** Enumerates records; invalid index files are FormatError thrown (fatal for the import); per-record problems go to report.error and the scan goes on. */
   scan(folder: string, report: ScanReport): AsyncIterable<Candidate>;
   /** Runs in a worker: reads metadata and signals of one candidate. Throws FormatError for a bad record. */
-  load(candidate: Candidate): Promise<{ meta: RecordMeta; reading: Reading }>;
+  load(candidate: Candidate): Promise<Loaded<Reading>>;
+  /**
+   * load(), except that a record stored as one int16 file may come as its undecoded frames
+   * (FramedReading), for the import's fused conversion. Adapters without such records leave it out.
+   */
+  loadFramed?(candidate: Candidate): Promise<Loaded<Reading | FramedReading>>;
 }

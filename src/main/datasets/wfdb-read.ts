@@ -1,11 +1,16 @@
 // The datasets' one door to WFDB records: the reader in formats/wfdb, plus the catalog's names
 // for a record's storage format and signal file.
 import { join, dirname } from 'node:path';
-import { readWfdb, type WfdbHeader, type WfdbReading } from '../formats/index.js';
+import { readWfdb, readWfdbFrames, type WfdbFramedReading, type WfdbHeader, type WfdbReading } from '../formats/index.js';
 
 /** Reads a whole WFDB record (path without extension) in physical units, headers as written; the parsed header comes with it. */
 export function readWfdbRecord(path: string): Promise<WfdbReading> {
   return readWfdb(path);
+}
+
+/** readWfdbRecord, except that a record that is one int16 file comes as its undecoded frames. */
+export function readWfdbRecordFramed(path: string): Promise<WfdbReading | WfdbFramedReading> {
+  return readWfdbFrames(path);
 }
 
 /** 'mat4' for MATLAB v4 signal files (CinC), 'wfdb-<fmt>' otherwise ('wfdb-212+16' when mixed), 'wfdb-multi' for multi-segment. */

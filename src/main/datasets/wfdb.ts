@@ -3,14 +3,34 @@
 // Center = the imported folder's name (no other source of it); patient = null (WFDB headers carry
 // no patient id); age/sex/codes from '#Age:', '#Sex:', '#Dx:' comments where a header has them.
 import { basename, dirname } from 'node:path';
-import type { Reading } from '../formats/types.js';
+import type { WfdbFramedReading, WfdbReading } from '../formats/index.js';
 import { commentFields, parseAge, parseDx, parseSex } from './header-facts.js';
-import type { Candidate, DatasetAdapter, RecordMeta, ScanReport } from './types.js';
+import type { Candidate, DatasetAdapter, Loaded, RecordMeta, ScanReport } from './types.js';
 import { hasExtension, walkFiles } from './walk.js';
 import { scanHeaders } from './wfdb-scan.js';
-import { readWfdbRecord, recordedAt, wfdbFormatName, wfdbSourcePath } from './wfdb-read.js';
+import { readWfdbRecord, readWfdbRecordFramed, recordedAt, wfdbFormatName, wfdbSourcePath } from './wfdb-read.js';
 
 const NAME = 'wfdb';
+
+/** A plain WFDB record: its header comments, the center from the scan (or the folder). */
+function describe<R extends WfdbReading | WfdbFramedReading>(candidate: Candidate, reading: R): Loaded<R> {
+  const header = reading.header;
+  const fields = commentFields(header.comments);
+  const hinted = candidate.hints?.center;
+  const meta: RecordMeta = {
+    record: header.record || basename(candidate.path),
+    center: typeof hinted === 'string' ? hinted : basename(dirname(candidate.path)),
+    patient: null,
+    age: parseAge(fields.get('age')),
+    sex: parseSex(fields.get('sex')),
+    codes: parseDx(fields.get('dx')),
+    recordedAt: recordedAt(header),
+    sourcePath: wfdbSourcePath(candidate.path, header),
+    format: wfdbFormatName(header),
+    notes: [],
+  };
+  return { meta, reading };
+}
 
 export const wfdbAdapter: DatasetAdapter = {
   name: NAME,
@@ -26,23 +46,6 @@ export const wfdbAdapter: DatasetAdapter = {
     for await (const entry of scanHeaders(folder, report)) yield { key: entry.key, adapter: NAME, path: entry.path, hints: { center } };
   },
 
-  async load(candidate: Candidate): Promise<{ meta: RecordMeta; reading: Reading }> {
-    const reading = await readWfdbRecord(candidate.path);
-    const header = reading.header;
-    const fields = commentFields(header.comments);
-    const hinted = candidate.hints?.center;
-    const meta: RecordMeta = {
-      record: header.record || basename(candidate.path),
-      center: typeof hinted === 'string' ? hinted : basename(dirname(candidate.path)),
-      patient: null,
-      age: parseAge(fields.get('age')),
-      sex: parseSex(fields.get('sex')),
-      codes: parseDx(fields.get('dx')),
-      recordedAt: recordedAt(header),
-      sourcePath: wfdbSourcePath(candidate.path, header),
-      format: wfdbFormatName(header),
-      notes: [],
-    };
-    return { meta, reading };
-  },
+  load: (candidate: Candidate) => readWfdbRecord(candidate.path).then((reading) => describe(candidate, reading)),
+  loadFramed: (candidate: Candidate) => readWfdbRecordFramed(candidate.path).then((reading) => describe(candidate, reading)),
 };

@@ -19,7 +19,7 @@ import type { Reading, ReadOptions } from './types.js';
 import { FormatError } from './types.js';
 import { readHeaderFile } from './wfdb/header-file.js';
 import type { WfdbHeader } from './wfdb/header.js';
-import { readWfdbRecord, type WfdbReadOptions, type WfdbReading } from './wfdb/record.js';
+import { readWfdbFrames as readWfdbFramesAt, readWfdbRecord, type WfdbFramedReading, type WfdbReadOptions, type WfdbReading } from './wfdb/record.js';
 
 export type RecordReader = (path: string, opts: ReadOptions) => Promise<Reading>;
 
@@ -69,13 +69,20 @@ export async function readRecord(path: string, opts: ReadOptions = {}): Promise<
 
 /** Reads a WFDB record (any of the path forms `wfdbHeaderPath` accepts) with its WFDB details. */
 export async function readWfdb(path: string, opts: WfdbReadOptions = {}): Promise<WfdbReading> {
+  return readWfdbRecord(wfdbHeaderPathOrThrow(path), opts);
+}
+
+function wfdbHeaderPathOrThrow(path: string): string {
   const header = wfdbHeaderPath(path);
-  if (!header) {
-    const base = path.replace(/\.[^./\\]+$/, '');
-    const why = existsSync(path) ? 'no reader knows this file and it has no WFDB header' : 'no such record';
-    throw new FormatError('missing', `${path}: ${why} (looked for ${base === path ? `${path}.hea` : `${path}.hea and ${base}.hea`})`);
-  }
-  return readWfdbRecord(header, opts);
+  if (header) return header;
+  const base = path.replace(/\.[^./\\]+$/, '');
+  const why = existsSync(path) ? 'no reader knows this file and it has no WFDB header' : 'no such record';
+  throw new FormatError('missing', `${path}: ${why} (looked for ${base === path ? `${path}.hea` : `${path}.hea and ${base}.hea`})`);
+}
+
+/** The whole WFDB record as int16 frames where it is one format-16 file, else read as readWfdb does (see readWfdbFrames in wfdb/record.ts). */
+export async function readWfdbFrames(path: string): Promise<WfdbReading | WfdbFramedReading> {
+  return readWfdbFramesAt(wfdbHeaderPathOrThrow(path));
 }
 
 /** Parses a record's header only (cheap: no signal file is opened). */
@@ -86,9 +93,11 @@ export function readWfdbHeaderFile(path: string): WfdbHeader {
 }
 
 export { FormatError } from './types.js';
-export type { ChannelInfo, MedianBeats, PatientIdentity, Reading, ReadOptions, RecordAnnotation } from './types.js';
+export type { ChannelInfo, FramedReading, Int16Frames, MedianBeats, PatientIdentity, Reading, ReadOptions, RecordAnnotation } from './types.js';
+export { isFramed } from './types.js';
+export { unframe } from './frames.js';
 export { parseHeader, commentValue, DEFAULT_GAIN, DEFAULT_FS } from './wfdb/header.js';
 export type { WfdbHeader, WfdbSignalSpec, WfdbSegmentSpec } from './wfdb/header.js';
-export type { WfdbReadOptions, WfdbReading } from './wfdb/record.js';
+export type { WfdbFramedReading, WfdbReadOptions, WfdbReading } from './wfdb/record.js';
 export { readMat4, parseMat4Header } from './mat4.js';
 export type { Mat4Matrix, Mat4MatrixHeader, Mat4Type } from './mat4.js';

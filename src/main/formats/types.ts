@@ -78,6 +78,36 @@ export interface Reading {
   readonly annotations?: readonly RecordAnnotation[];
 }
 
+/**
+ * A whole record's digital samples as its one signal file holds them: little-endian int16,
+ * `channels` samples per frame (WFDB format 16, MAT v4 int16 `val`), not yet converted. A bulk
+ * reader (the import) asks for these (WFDB: readWfdbFrames) to convert, check and resample them in
+ * one pass (signal/frames-canonical.ts); formats/frames.ts turns them into a Reading's signals.
+ * Channel c is physical = ((d - baseline[c]) / gain[c]) * factor[c], NaN where d === invalid.
+ */
+export interface Int16Frames {
+  /** frames * channels samples, frame after frame; the caller hands it back (recycleFrames) when done. */
+  readonly samples: Int16Array;
+  readonly frames: number;
+  readonly channels: number;
+  readonly invalid: number;
+  readonly baseline: readonly number[];
+  readonly gain: readonly number[];
+  /** A correction on top of the gain (a dataset's known calibration error), 1 when none. */
+  readonly factor: readonly number[];
+  /** The header's 16-bit checksums, verified by whoever sums the samples (formats/frames.ts). */
+  readonly checksums: readonly (number | undefined)[];
+}
+
+/** A Reading whose samples are still the file's int16 frames: `signals` comes from `unframe`. */
+export interface FramedReading extends Omit<Reading, 'signals'> {
+  readonly frames: Int16Frames;
+}
+
+export function isFramed(r: Reading | FramedReading): r is FramedReading {
+  return (r as FramedReading).frames !== undefined;
+}
+
 export interface ReadOptions {
   /** First sample (inclusive, default 0). */
   readonly from?: number;

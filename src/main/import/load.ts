@@ -3,9 +3,11 @@ import { statSync } from 'node:fs';
 import { LEAD_COUNT } from '../../shared/leads.js';
 import { adapterByName } from '../datasets/index.js';
 import type { Candidate } from '../datasets/types.js';
-import { recycleSamples } from '../formats/sample-pool.js';
-import { FormatError } from '../formats/types.js';
-import { canonicalize } from '../signal/index.js';
+import { unframe } from '../formats/frames.js';
+import { recycleFrames, recycleSamples } from '../formats/sample-pool.js';
+import { FormatError, isFramed, type FramedReading, type Reading } from '../formats/types.js';
+import { canonicalize, type Canonical } from '../signal/index.js';
+import { canonicalizeFrames } from '../signal/canonical-frames.js';
 import { encodeRecord, sampleBytes } from '../signal/store-encode.js';
 import type { LoadResult, LoadSettings } from './protocol.js';
 
@@ -45,23 +47,35 @@ export async function loadBatch(candidates: readonly Candidate[], settings: Load
   return { results, transfer };
 }
 
+/** The canonical record in canonicalScratch: int16 frames by the fused path where it applies, else decoded and canonicalized. */
+function toCanonical(loaded: Reading | FramedReading, settings: LoadSettings): { canonical: Canonical; readerWarnings: readonly string[] } {
+  if (isFramed(loaded)) {
+    const fused = canonicalizeFrames(loaded, settings, canonicalScratch);
+    if (fused) return { canonical: fused.canonical, readerWarnings: [...loaded.warnings, ...fused.readerWarnings] };
+  }
+  const reading = isFramed(loaded) ? unframe(loaded) : loaded;
+  const canonical = canonicalize(reading, settings, canonicalScratch);
+  // Only the encoded copy leaves loadCandidate: the next record reuses the samples.
+  recycleSamples(reading.signals);
+  return { canonical, readerWarnings: reading.warnings };
+}
+
 async function loadCandidate(candidate: Candidate, settings: LoadSettings): Promise<LoadResult> {
   try {
     const adapter = adapterByName(candidate.adapter);
-    const { meta, reading } = await adapter.load(candidate);
+    const { meta, reading } = adapter.loadFramed ? await adapter.loadFramed(candidate) : await adapter.load(candidate);
     // A lead without calibration cannot be brought to mV; storing it would poison training silently.
     const uncalibrated = reading.channels.filter((c) => c.uncalibrated).map((c) => c.name || '(unnamed)');
     if (uncalibrated.length > 0) {
+      if (isFramed(reading)) recycleFrames(reading.frames.samples);
       throw new FormatError('uncalibrated', `${meta.sourcePath}: zero ADC gain (uncalibrated) on ${uncalibrated.join(', ')}: the signal cannot be converted to mV`);
     }
     // From here to the encoding nothing awaits: batches interleave at awaits, and they share the scratch.
     const values = LEAD_COUNT * settings.length;
     if (canonicalScratch.length !== values) canonicalScratch = new Float32Array(values);
-    const canonical = canonicalize(reading, settings, canonicalScratch);
+    const { canonical, readerWarnings } = toCanonical(reading, settings);
     const encoded = new Uint8Array(values * sampleBytes(settings.dtype));
     const clipped = encodeRecord(canonical.data, settings.dtype, encoded, 0);
-    // Only the encoded copy leaves this function: the next record reuses the samples.
-    recycleSamples(reading.signals);
     return {
       ok: true,
       record: {
@@ -73,7 +87,7 @@ async function loadCandidate(candidate: Candidate, settings: LoadSettings): Prom
         clipped,
         missingLeads: canonical.missingLeads,
         derivedLeads: canonical.derivedLeads,
-        warnings: [...reading.warnings, ...canonical.warnings, ...meta.notes],
+        warnings: [...readerWarnings, ...canonical.warnings, ...meta.notes],
         bytes: bytesOnce(meta.sourcePath),
       },
     };

@@ -3,7 +3,7 @@ import { CANONICAL_DEFAULTS, LEAD_COUNT, STANDARD_LEADS } from '../../shared/lea
 import type { Reading } from '../formats/types.js';
 import { MAX_BRIDGED_GAP_SECONDS, fillGaps, hasNaN } from './gaps.js';
 import { mapLeads, type LeadMap, type LeadStatus, type LeadTerm } from './leads.js';
-import { limbLeadsFromIandII } from './limb.js';
+import { limbLeadsFromIandII, withinSignals } from './limb.js';
 import { filterBank, inputSupport, resampleInto, resampleRatio } from './resample.js';
 import { unitScaleToMv } from './units.js';
 import { WINDOW_RULES, chooseWindow, type WindowRule } from './window.js';
@@ -47,11 +47,7 @@ let scratch = new Float64Array(0);
  * The result's data is `into` when given with 12 * length samples (overwritten), else a new array.
  */
 export function canonicalize(reading: Reading, settings: CanonicalSettings = {}, into?: Float32Array): Canonical {
-  const rate = settings.rate ?? CANONICAL_DEFAULTS.rate;
-  const length = settings.length ?? CANONICAL_DEFAULTS.length;
-  const rule = settings.window ?? 'cleanest';
-  if (!(rate > 0) || !Number.isInteger(length) || length < 1) throw new RangeError(`bad canonical settings: rate ${rate} Hz, length ${length}`);
-  if (!WINDOW_RULES.includes(rule)) throw new RangeError(`unknown window rule '${rule}'`);
+  const { rate, length, rule } = target(settings);
 
   const warnings: string[] = [];
   const names = reading.channels.map((c) => c.name);
@@ -75,7 +71,7 @@ export function canonicalize(reading: Reading, settings: CanonicalSettings = {},
   const bank = filterBank(up, down);
   const choice = chooseWindow({ signals: channelsOf(map).map((c) => reading.signals[c]), n, fs: reading.fs, rate, length, up, down, rule });
   const { first, count } = choice;
-  if (count < length) warnings.push(`record gives ${count} of ${length} samples at ${rate} Hz: zero-padded at the end`);
+  if (count < length) warnings.push(paddingWarning(count, length, rate));
   const support = inputSupport(bank, first, count);
   const lo = Math.max(0, support.lo);
   const hi = Math.min(n, support.hi);
@@ -92,7 +88,7 @@ export function canonicalize(reading: Reading, settings: CanonicalSettings = {},
 
   // Limb leads the cart computed from I and II are rebuilt from them after resampling (limb.ts).
   const lsb = reading.channels.map((c) => (c.gain > 0 ? 1 / c.gain : Number.NaN));
-  const rebuilt = limbLeadsFromIandII(map, reading.signals, scale, lsb, lo, hi);
+  const rebuilt = limbLeadsFromIandII(map, withinSignals(reading.signals), scale, lsb, lo, hi);
   const used = channelsOf(map, rebuilt);
   if (scratch.length < used.length * count) scratch = new Float64Array(Math.max(used.length * count, 2 * scratch.length));
   const rowOf = new Map<number, number>();
@@ -119,13 +115,23 @@ export function canonicalize(reading: Reading, settings: CanonicalSettings = {},
   });
   if (nanCount > 0) warnings.push(`${nanCount} invalid (NaN) samples in the window: gaps up to ${MAX_BRIDGED_GAP_SECONDS * 1000} ms bridged, longer ones zeroed`);
 
+  assembleLeads(data, length, count, map, rebuilt, rowOf, scratch);
+  return finish(data, map, winLo, count, nanCount, warnings);
+}
+
+/**
+ * The 12 leads into `data` (lead-major, `length` per lead, first `count` written) from the
+ * resampled channels in `rows` (channel c at rowOf.get(c)): recorded leads times their sign,
+ * rebuilt and derived limb leads as the sum of their terms; missing leads are left as they are.
+ */
+export function assembleLeads(data: Float32Array, length: number, count: number, map: LeadMap, rebuilt: ReadonlyMap<number, readonly LeadTerm[]>, rowOf: ReadonlyMap<number, number>, rows: Float64Array): void {
   for (let lead = 0; lead < LEAD_COUNT; lead++) {
     const out = lead * length;
     const c = map.index[lead];
     if (c !== null && !rebuilt.has(lead)) {
       const row = rowOf.get(c) as number;
       const s = map.sign[lead];
-      for (let j = 0; j < count; j++) data[out + j] = s * scratch[row + j];
+      for (let j = 0; j < count; j++) data[out + j] = s * rows[row + j];
       continue;
     }
     const terms = rebuilt.get(lead) ?? map.derived[lead];
@@ -133,17 +139,30 @@ export function canonicalize(reading: Reading, settings: CanonicalSettings = {},
     const [t0, t1] = terms;
     const r0 = rowOf.get(t0.channel) as number;
     if (t1 === undefined) {
-      for (let j = 0; j < count; j++) data[out + j] = t0.weight * scratch[r0 + j];
+      for (let j = 0; j < count; j++) data[out + j] = t0.weight * rows[r0 + j];
     } else {
       const r1 = rowOf.get(t1.channel) as number;
-      for (let j = 0; j < count; j++) data[out + j] = t0.weight * scratch[r0 + j] + t1.weight * scratch[r1 + j];
+      for (let j = 0; j < count; j++) data[out + j] = t0.weight * rows[r0 + j] + t1.weight * rows[r1 + j];
     }
   }
-  return finish(data, map, winLo, count, nanCount, warnings);
+}
+
+/** The settings with their defaults, checked. */
+export function target(settings: CanonicalSettings): { rate: number; length: number; rule: WindowRule } {
+  const rate = settings.rate ?? CANONICAL_DEFAULTS.rate;
+  const length = settings.length ?? CANONICAL_DEFAULTS.length;
+  const rule = settings.window ?? 'cleanest';
+  if (!(rate > 0) || !Number.isInteger(length) || length < 1) throw new RangeError(`bad canonical settings: rate ${rate} Hz, length ${length}`);
+  if (!WINDOW_RULES.includes(rule)) throw new RangeError(`unknown window rule '${rule}'`);
+  return { rate, length, rule };
+}
+
+export function paddingWarning(count: number, length: number, rate: number): string {
+  return `record gives ${count} of ${length} samples at ${rate} Hz: zero-padded at the end`;
 }
 
 /** Source channels the mapped leads read (present ones and the terms of derived ones), ascending. */
-function channelsOf(map: LeadMap, rebuilt: ReadonlyMap<number, readonly LeadTerm[]> = new Map()): number[] {
+export function channelsOf(map: LeadMap, rebuilt: ReadonlyMap<number, readonly LeadTerm[]> = new Map()): number[] {
   const set = new Set<number>();
   map.index.forEach((c, lead) => c !== null && !rebuilt.has(lead) && set.add(c));
   for (const terms of [...map.derived, ...rebuilt.values()]) terms?.forEach((t) => set.add(t.channel));
@@ -155,7 +174,7 @@ function hasValid(x: Float64Array, from: number, to: number): boolean {
   return false;
 }
 
-function finish(data: Float32Array, map: LeadMap, windowStart: number, validLength: number, nanCount: number, warnings: string[]): Canonical {
+export function finish(data: Float32Array, map: LeadMap, windowStart: number, validLength: number, nanCount: number, warnings: string[]): Canonical {
   const missingLeads = STANDARD_LEADS.filter((_, i) => map.status[i] === 'missing');
   const derivedLeads = STANDARD_LEADS.filter((_, i) => map.status[i] === 'derived');
   if (missingLeads.length > 0) warnings.push(`missing leads zero-filled: ${missingLeads.join(', ')}`);

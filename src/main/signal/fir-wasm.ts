@@ -1,7 +1,8 @@
 // The polyphase FIR of resample.ts as a WebAssembly SIMD kernel (fir.wat): the sums of the JS
 // path (fir-js.ts) in f32x4 lanes (within 3e-7 of the signal RMS), ~4x faster. Assembled with wabt and compiled once per
 // process (or worker thread) at first use; where WebAssembly SIMD or wabt is unavailable, or
-// OPENECG_FIR=js, `firKernel()` is null and resample.ts keeps the JS path.
+// OPENECG_FIR=js, `firKernel()` is null and resample.ts keeps the JS path. The same module holds the
+// import's fused int16 decode (signalWasm(), canonical-frames.ts), so its results need no copy.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { assembleWat } from './fir-assemble.js';
@@ -26,9 +27,22 @@ interface WasmApi {
 }
 const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
-interface Exports {
+export interface SignalExports {
   readonly memory: WasmMemory;
   readonly run: (xp: number, lo: number, table: number, up: number, down: number, half: number, first: number, count: number, out: number, scale: number) => void;
+  readonly decode: (src: number, frames: number, stride: number, col: number, baseline: number, gain: number, factor: number, invalid: number, o64: number, o32: number, res: number) => void;
+  readonly within: (x: number, xI: number, xII: number, n: number, k: number, a: number, b: number, tol: number) => number;
+}
+
+/** The module instance behind the kernel, for the import's fused path (canonical-frames.ts). */
+export interface SignalWasm {
+  readonly exports: SignalExports;
+  /** Byte address of the bank's phase table; placed once, never moved. */
+  place(bank: FilterBank): number;
+  /** First byte (16-aligned) after the banks placed so far: memory from here on is per-call scratch. */
+  scratchStart(): number;
+  /** Grows memory to at least `bytes` (views taken before may detach: take them after). */
+  reserve(bytes: number): void;
 }
 
 // A module with one v128 instruction (wasm-feature-detect's SIMD probe): checked before spending
@@ -39,6 +53,7 @@ const PAGE = 65536;
 const MAX_INPUT = 1 << 24;
 
 let kernel: FirKernel | null | undefined;
+let instance: SignalWasm | null = null;
 let failure: string | undefined;
 // The assembled fir.wat: assembling costs ~0.1 s of CPU (wabt in a helper thread), so a process
 // does it once and hands the bytes to its worker threads (provideFirBinary).
@@ -61,11 +76,19 @@ export function firKernel(): FirKernel | null {
   try {
     if (process.env.OPENECG_FIR === 'js') failure = 'disabled by OPENECG_FIR=js';
     else if (!wasmApi || !wasmApi.validate(SIMD_PROBE)) failure = 'WebAssembly SIMD is not available';
-    else kernel = createKernel((binary ??= assembleWat('fir.wat', watSource(), { simd: true })));
+    else {
+      instance = createInstance((binary ??= assembleWat('fir.wat', watSource(), { simd: true })));
+      kernel = firOn(instance);
+    }
   } catch (err) {
     failure = (err as Error).message;
   }
   return kernel;
+}
+
+/** The WebAssembly module the FIR kernel runs in; null where it cannot run (as firKernel). */
+export function signalWasm(): SignalWasm | null {
+  return firKernel() ? instance : null;
 }
 
 /** Why `firKernel()` is null (undefined while it is not, or not yet asked). */
@@ -82,16 +105,16 @@ function watSource(): string {
   throw new Error('fir.wat not found beside fir-wasm.js or in src/main/signal');
 }
 
-function createKernel(binary: Uint8Array): FirKernel {
+function createInstance(binary: Uint8Array): SignalWasm {
   const api = wasmApi as WasmApi;
-  const wasm = new api.Instance(new api.Module(binary), {}).exports as Exports;
-  const memory = wasm.memory;
+  const exports = new api.Instance(new api.Module(binary), {}).exports as SignalExports;
+  const memory = exports.memory;
   // Memory from 0: each bank's phase table and reversed taps (added once, never moved), then the
   // per-call scratch (input stretch and outputs), which may grow.
   const placed = new Map<FilterBank, number>();
   let banksEnd = 0;
 
-  const ensure = (bytes: number): void => {
+  const reserve = (bytes: number): void => {
     if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
   };
 
@@ -104,7 +127,7 @@ function createKernel(binary: Uint8Array): FirKernel {
     let taps = align16(table + 8 * up);
     let end = taps;
     for (let r = 0; r < up; r++) end = align16(end + 4 * phaseLength[r]);
-    ensure(end);
+    reserve(end);
     const words = new Int32Array(memory.buffer, table, 2 * up);
     const f32 = new Float32Array(memory.buffer);
     for (let r = 0; r < up; r++) {
@@ -120,6 +143,12 @@ function createKernel(binary: Uint8Array): FirKernel {
     return table;
   };
 
+  return { exports, place, reserve, scratchStart: () => align16(banksEnd) };
+}
+
+function firOn(instance: SignalWasm): FirKernel {
+  const { exports: wasm, place, reserve } = instance;
+  const memory = wasm.memory;
   return {
     run(x, xStart, bank, first, count, out, outOffset, scale) {
       if (count <= 0) return true;
@@ -130,9 +159,9 @@ function createKernel(binary: Uint8Array): FirKernel {
       const hi = Math.floor(((first + count - 1) * bank.down + bank.half) / bank.up) + 1;
       if (hi - lo > MAX_INPUT || count > MAX_INPUT) return false;
       const table = place(bank);
-      const xp = align16(banksEnd);
+      const xp = instance.scratchStart();
       const o = align16(xp + 4 * (hi - lo));
-      ensure(o + 8 * count);
+      reserve(o + 8 * count);
       // The support of every output, zero beyond the samples x holds (scipy's zero padding).
       const pad = new Float32Array(memory.buffer, xp, hi - lo);
       const from = Math.max(lo, xStart);

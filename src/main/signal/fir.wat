@@ -1,4 +1,5 @@
-;; Polyphase FIR of resample.ts (scipy.signal.resample_poly), f32x4 SIMD.
+;; Polyphase FIR of resample.ts (scipy.signal.resample_poly), f32x4 SIMD; and the import's fused
+;; int16 decode and limb-lead test (canonical-frames.ts), which leave their results in the same memory.
 ;;
 ;; fir-wasm.ts lays out memory: the zero-padded input stretch xp (f32, whole-signal samples lo,
 ;; lo+1, ...), a phase table of (byte address, length) i32 pairs, each phase's taps (f32) stored in
@@ -155,4 +156,102 @@
             (local.set $o (i32.add (local.get $o) (local.get $do)))
             (br $singles)))
         (local.set $j0 (i32.add (local.get $j0) (i32.const 1)))
-        (br_if $phase (i32.lt_s (local.get $j0) (local.get $phases)))))))
+        (br_if $phase (i32.lt_s (local.get $j0) (local.get $phases))))))
+  ;; The import's fused path (canonical-frames.ts): channel $col of $frames little-endian int16 frames of
+  ;; $stride samples at $src, converted as the readers do, x = ((d - baseline) / gain) * factor, to
+  ;; $o64 (f64) and, rounded to f32 as the FIR's input, to $o32; at $res the 32-bit wrapped sum of
+  ;; the digital values (the WFDB checksum) and 1 if any equals $invalid. Four frames a turn.
+  (func (export "decode") (param $src i32) (param $frames i32) (param $stride i32) (param $col i32)
+    (param $baseline f64) (param $gain f64) (param $factor f64) (param $invalid i32)
+    (param $o64 i32) (param $o32 i32) (param $res i32)
+    (local $p i32) (local $step i32) (local $i i32) (local $end i32) (local $d i32) (local $x f64)
+    (local $v v128) (local $sum v128) (local $bad v128) (local $inv v128)
+    (local $b v128) (local $g v128) (local $f v128) (local $lo v128) (local $hi v128)
+    (local $s i32) (local $any i32)
+    (local.set $p (i32.add (local.get $src) (i32.shl (local.get $col) (i32.const 1))))
+    (local.set $step (i32.shl (local.get $stride) (i32.const 1)))
+    (local.set $inv (i32x4.splat (local.get $invalid)))
+    (local.set $b (f64x2.splat (local.get $baseline)))
+    (local.set $g (f64x2.splat (local.get $gain)))
+    (local.set $f (f64x2.splat (local.get $factor)))
+    (local.set $end (i32.and (local.get $frames) (i32.const -4)))
+    (block $done
+      (loop $quads
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $v (i32x4.splat (i32.load16_s (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (local.get $step)))
+        (local.set $v (i32x4.replace_lane 1 (local.get $v) (i32.load16_s (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (local.get $step)))
+        (local.set $v (i32x4.replace_lane 2 (local.get $v) (i32.load16_s (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (local.get $step)))
+        (local.set $v (i32x4.replace_lane 3 (local.get $v) (i32.load16_s (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (local.get $step)))
+        (local.set $sum (i32x4.add (local.get $sum) (local.get $v)))
+        (local.set $bad (v128.or (local.get $bad) (i32x4.eq (local.get $v) (local.get $inv))))
+        (local.set $lo (f64x2.mul (f64x2.div (f64x2.sub (f64x2.convert_low_i32x4_s (local.get $v)) (local.get $b)) (local.get $g)) (local.get $f)))
+        (local.set $hi (f64x2.mul (f64x2.div (f64x2.sub
+          (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v)))
+          (local.get $b)) (local.get $g)) (local.get $f)))
+        (v128.store align=8 (local.get $o64) (local.get $lo))
+        (v128.store offset=16 align=8 (local.get $o64) (local.get $hi))
+        (v128.store align=4 (local.get $o32)
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get $lo)) (f32x4.demote_f64x2_zero (local.get $hi))))
+        (local.set $o64 (i32.add (local.get $o64) (i32.const 32)))
+        (local.set $o32 (i32.add (local.get $o32) (i32.const 16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $quads)))
+    (local.set $s (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $sum)) (i32x4.extract_lane 1 (local.get $sum)))
+      (i32.add (i32x4.extract_lane 2 (local.get $sum)) (i32x4.extract_lane 3 (local.get $sum)))))
+    (local.set $any (v128.any_true (local.get $bad)))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $i) (local.get $frames)))
+        (local.set $d (i32.load16_s (local.get $p)))
+        (local.set $s (i32.add (local.get $s) (local.get $d)))
+        (local.set $any (i32.or (local.get $any) (i32.eq (local.get $d) (local.get $invalid))))
+        (local.set $x (f64.mul (f64.div (f64.sub (f64.convert_i32_s (local.get $d)) (local.get $baseline)) (local.get $gain)) (local.get $factor)))
+        (f64.store (local.get $o64) (local.get $x))
+        (f32.store (local.get $o32) (f32.demote_f64 (local.get $x)))
+        (local.set $p (i32.add (local.get $p) (local.get $step)))
+        (local.set $o64 (i32.add (local.get $o64) (i32.const 8)))
+        (local.set $o32 (i32.add (local.get $o32) (i32.const 4)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail)))
+    (i32.store (local.get $res) (local.get $s))
+    (i32.store offset=4 (local.get $res) (local.get $any)))
+
+  ;; limb.ts's test for one recorded limb lead: 1 when |k*x[i] - a*xI[i] - b*xII[i]| <= tol for every
+  ;; i < $n (f64, the same operations in the same order as the JS), 0 at the first sample beyond.
+  (func (export "within") (param $x i32) (param $xI i32) (param $xII i32) (param $n i32)
+    (param $k f64) (param $a f64) (param $b f64) (param $tol f64) (result i32)
+    (local $i i32) (local $end i32) (local $kv v128) (local $av v128) (local $bv v128) (local $tv v128)
+    (local.set $kv (f64x2.splat (local.get $k)))
+    (local.set $av (f64x2.splat (local.get $a)))
+    (local.set $bv (f64x2.splat (local.get $b)))
+    (local.set $tv (f64x2.splat (local.get $tol)))
+    (local.set $end (i32.and (local.get $n) (i32.const -2)))
+    (block $pairsDone
+      (loop $pairs
+        (br_if $pairsDone (i32.ge_u (local.get $i) (local.get $end)))
+        ;; f64x2.le is false for NaN, like the JS !(d <= tol).
+        (if (i32.eqz (i64x2.all_true (f64x2.le
+              (f64x2.abs (f64x2.sub
+                (f64x2.sub (f64x2.mul (local.get $kv) (v128.load align=8 (local.get $x))) (f64x2.mul (local.get $av) (v128.load align=8 (local.get $xI))))
+                (f64x2.mul (local.get $bv) (v128.load align=8 (local.get $xII)))))
+              (local.get $tv))))
+          (then (return (i32.const 0))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $xI (i32.add (local.get $xI) (i32.const 16)))
+        (local.set $xII (i32.add (local.get $xII) (i32.const 16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (return (f64.le
+          (f64.abs (f64.sub
+            (f64.sub (f64.mul (local.get $k) (f64.load (local.get $x))) (f64.mul (local.get $a) (f64.load (local.get $xI))))
+            (f64.mul (local.get $b) (f64.load (local.get $xII)))))
+          (local.get $tol)))))
+    (i32.const 1))
+)

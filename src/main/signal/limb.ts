@@ -20,18 +20,37 @@ const FROM_I_II: readonly (readonly [number, number, number])[] = [
 ];
 
 /**
+ * Whether channel c stays within `tol` of a*I + b*II after times k at every sample of [from, to):
+ * |k*x[i] - a*xI[i] - b*xII[i]| <= tol (false at a NaN). The fused import path runs it in WebAssembly.
+ */
+export type WithinTest = (c: number, cI: number, cII: number, k: number, a: number, b: number, tol: number, from: number, to: number) => boolean;
+
+/** The test over samples in memory (physical units, NaN invalid). */
+export function withinSignals(signals: readonly Float64Array[]): WithinTest {
+  return (c, cI, cII, k, a, b, tol, from, to) => {
+    const x = signals[c];
+    const xI = signals[cI];
+    const xII = signals[cII];
+    for (let i = from; i < to; i++) {
+      const d = Math.abs(k * x[i] - a * xI[i] - b * xII[i]);
+      if (!(d <= tol)) return false; // also for NaN: such leads take the careful path
+    }
+    return true;
+  };
+}
+
+/**
  * Per standard lead index, the terms (source channels, weights) that rebuild a recorded limb lead
  * from I and II, for the leads whose samples over [from, to) differ from that combination by no
  * more than REBUILD_STEPS ADC steps of their channel. Empty when I or II is missing or a lead's gain is unknown.
- * `scale[c]` brings channel c to mV; `lsb[c]` is its ADC step in its own units (1 / gain).
+ * `within` runs the test on the samples (withinSignals); `scale[c]` brings channel c to mV;
+ * `lsb[c]` is its ADC step in its own units (1 / gain).
  */
-export function limbLeadsFromIandII(map: LeadMap, signals: readonly Float64Array[], scale: readonly (number | null)[], lsb: readonly number[], from: number, to: number): Map<number, readonly LeadTerm[]> {
+export function limbLeadsFromIandII(map: LeadMap, within: WithinTest, scale: readonly (number | null)[], lsb: readonly number[], from: number, to: number): Map<number, readonly LeadTerm[]> {
   const found = new Map<number, readonly LeadTerm[]>();
   const cI = map.index[0];
   const cII = map.index[1];
   if (cI === null || cII === null) return found;
-  const xI = signals[cI];
-  const xII = signals[cII];
   // The check runs in mV with the channels' signs folded in.
   const kI = (scale[cI] as number) * map.sign[0];
   const kII = (scale[cII] as number) * map.sign[1];
@@ -39,18 +58,10 @@ export function limbLeadsFromIandII(map: LeadMap, signals: readonly Float64Array
     const c = map.index[lead];
     if (c === null || !(lsb[c] > 0) || !Number.isFinite(lsb[c])) continue;
     const k = (scale[c] as number) * map.sign[lead];
-    const x = signals[c];
     const tol = Math.min(REBUILD_STEPS * lsb[c] * Math.abs(scale[c] as number), REBUILD_MAX_MV) * 1.000001; // float slack
     const a = wI * kI;
     const b = wII * kII;
-    let ok = true;
-    for (let i = from; i < to; i++) {
-      const d = Math.abs(k * x[i] - a * xI[i] - b * xII[i]);
-      if (!(d <= tol)) {
-        ok = false; // also for NaN: such leads take the careful path
-        break;
-      }
-    }
+    const ok = within(c, cI, cII, k, a, b, tol, from, to);
     // Weights apply to channels already in mV (as canonicalize resamples them), signs folded in.
     if (ok) found.set(lead, [{ channel: cI, weight: wI * map.sign[0] }, { channel: cII, weight: wII * map.sign[1] }]);
   }

@@ -1,10 +1,10 @@
 // A whole WFDB record (single or multi-segment) as one Reading.
 import { dirname } from 'node:path';
-import type { Reading, ReadOptions } from '../types.js';
+import type { FramedReading, Reading, ReadOptions } from '../types.js';
 import type { WfdbHeader } from './header.js';
 import { readHeaderFile } from './header-file.js';
 import { readMultiSegment } from './multi-segment.js';
-import { readSingle } from './single.js';
+import { readSingle, readSingleFrames } from './single.js';
 
 export interface WfdbReadOptions extends ReadOptions {
   /**
@@ -23,7 +23,10 @@ export interface WfdbReading extends Reading {
 
 /** Reads the record whose header is at `headerPath` (signal files are found beside it). */
 export async function readWfdbRecord(headerPath: string, opts: WfdbReadOptions = {}): Promise<WfdbReading> {
-  const header = readHeaderFile(headerPath);
+  return readParsed(readHeaderFile(headerPath), headerPath, opts);
+}
+
+async function readParsed(header: WfdbHeader, headerPath: string, opts: WfdbReadOptions): Promise<WfdbReading> {
   const dir = dirname(headerPath);
   const got = header.segments
     ? await readMultiSegment(header, dir, headerPath, opts)
@@ -43,5 +46,34 @@ export async function readWfdbRecord(headerPath: string, opts: WfdbReadOptions =
     header,
     samplesPerFrame: got.samplesPerFrame,
     ...(got.expanded ? { expanded: got.expanded } : {}),
+  };
+}
+
+export interface WfdbFramedReading extends FramedReading {
+  readonly header: WfdbHeader;
+  readonly samplesPerFrame: readonly number[];
+}
+
+/**
+ * The whole record, as int16 frames where its samples are one format-16 file (readSingleFrames),
+ * else decoded as readWfdbRecord reads it: for bulk readers that convert frames themselves.
+ */
+export async function readWfdbFrames(headerPath: string): Promise<WfdbReading | WfdbFramedReading> {
+  const header = readHeaderFile(headerPath);
+  const got = header.segments ? null : await readSingleFrames(header, dirname(headerPath), headerPath);
+  if (!got) return readParsed(header, headerPath, {});
+  return {
+    record: header.record,
+    fs: header.fs,
+    sigLen: got.totalLen,
+    totalLen: got.totalLen,
+    channels: got.channels,
+    frames: got.frames,
+    comments: header.comments,
+    warnings: got.warnings,
+    ...(header.baseTime !== undefined ? { baseTime: header.baseTime } : {}),
+    ...(header.baseDate !== undefined ? { baseDate: header.baseDate } : {}),
+    header,
+    samplesPerFrame: header.signals.map(() => 1),
   };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { FormatError } from '../types.js';
 import { bytesForSamples, byteOfSample, formatSpec, samplesInBytes, type FormatSpec } from './formats.js';
 import { PHYSICAL_FORMATS, decodePhysical, decodeSamples } from './decode.js';
-import { takeSamples } from '../sample-pool.js';
+import { takeFrames, takeSamples } from '../sample-pool.js';
 import { decodeFlacFile } from './signal-flac.js';
 import type { WfdbSignalSpec } from './header.js';
 
@@ -72,6 +72,13 @@ export function fusable(group: SignalGroup): boolean {
   return !group.format.flac && PHYSICAL_FORMATS.has(group.format.code) && group.members.every((m) => m.spec.samplesPerFrame === 1 && m.spec.skew === 0);
 }
 
+/** A little-endian int16 file read as is (WFDB format 16 and the CinC .mat): what Int16Frames holds. */
+export function int16Framed(group: SignalGroup): boolean {
+  return LITTLE_ENDIAN && group.format.code === 16 && fusable(group);
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** An opened signal file: frame count known, samples read on demand. */
 export interface OpenGroup {
   readonly path: string;
@@ -86,6 +93,11 @@ export interface OpenGroup {
    * then `read` and a separate conversion do the work.
    */
   readPhysical(from: number, to: number, checksumFrames?: number): GroupSamples | null;
+  /**
+   * Frames [0, frames) as the file stores them, for a format-16 file whose members have one sample
+   * per frame and no skew (int16Framed); null otherwise. The array comes from takeFrames.
+   */
+  readInt16Frames(frames: number): Int16Array | null;
   close(): void;
 }
 
@@ -175,6 +187,12 @@ export async function openGroup(dir: string, group: SignalGroup): Promise<OpenGr
       });
       return checksumFrames !== undefined ? { samples, checksums } : { samples };
     },
+    readInt16Frames(frames) {
+      if (!int16Framed(group) || frames > availFrames || frames < 0) return null;
+      const out = takeFrames(frames * group.frameSamples);
+      readBytes(0, out.length, Buffer.from(out.buffer, out.byteOffset, out.byteLength));
+      return out;
+    },
     close() {
       closeSync(fd);
     },
@@ -204,6 +222,7 @@ async function openFlacGroup(path: string, group: SignalGroup): Promise<OpenGrou
     availFrames,
     head: () => Buffer.alloc(0),
     readPhysical: () => null,
+    readInt16Frames: () => null,
     read(from, to, checksumFrames) {
       const maxSkew = Math.max(...group.members.map((m) => m.spec.skew));
       return demultiplex(flat, 0, 0, Math.min(to + maxSkew, availFrames), from, to, group, checksumFrames);

@@ -1,10 +1,11 @@
 // A single-segment WFDB record: open its signal files, read a frame range, turn digital
 // samples into physical units, average multi-sample frames.
-import type { ChannelInfo } from '../types.js';
+import type { ChannelInfo, Int16Frames } from '../types.js';
 import { FormatError } from '../types.js';
 import { checkMat4Signals } from '../mat4.js';
+import { checksumWarning } from '../frames.js';
 import type { WfdbHeader, WfdbSignalSpec } from './header.js';
-import { groupSignals, openGroup, type OpenGroup } from './signal-file.js';
+import { groupSignals, int16Framed, openGroup, type OpenGroup, type SignalGroup } from './signal-file.js';
 import { formatSpec } from './formats.js';
 
 export interface SegmentSignals {
@@ -39,16 +40,22 @@ export function frameRange(total: number, opts: RangeOptions, where: string): { 
   return { from, to };
 }
 
-/** Reads frames [from, to) of a single-segment record whose header sits in `dir`. */
-export async function readSingle(header: WfdbHeader, dir: string, where: string, opts: RangeOptions): Promise<SegmentSignals> {
+interface OpenedRecord {
+  readonly groups: SignalGroup[];
+  readonly opened: OpenGroup[];
+  readonly totalLen: number;
+  readonly warnings: string[];
+}
+
+/** Opens every signal file of a single-segment record and checks them against the header; closes them on failure. */
+async function openRecord(header: WfdbHeader, dir: string, where: string): Promise<OpenedRecord> {
   const warnings: string[] = [];
-  const specs = header.signals;
-  specs.forEach((s, i) => {
+  header.signals.forEach((s, i) => {
     if (s.uncalibrated) {
       warnings.push(`zero ADC gain on signal ${i} (${s.description || 'unnamed'}): uncalibrated, read with the default gain ${s.adcGain}`);
     }
   });
-  const groups = groupSignals(specs, where);
+  const groups = groupSignals(header.signals, where);
   const opened: OpenGroup[] = [];
   try {
     for (const g of groups) opened.push(await openGroup(dir, g));
@@ -65,6 +72,47 @@ export async function readSingle(header: WfdbHeader, dir: string, where: string,
         throw new FormatError('truncated', `${o.path}: truncated: the header says ${totalLen} samples, the file holds ${o.availFrames}`);
       }
     });
+    return { groups, opened, totalLen, warnings };
+  } catch (err) {
+    for (const o of opened) o.close();
+    throw err;
+  }
+}
+
+/**
+ * The whole record as int16 frames, undecoded, when it is one format-16 file holding every signal
+ * in header order with one sample per frame and no skew (CinC .mat, PTB-XL, MIMIC-IV-ECG); null
+ * otherwise (then readSingle). The checks and errors are readSingle's.
+ */
+export async function readSingleFrames(header: WfdbHeader, dir: string, where: string): Promise<{ totalLen: number; channels: ChannelInfo[]; frames: Int16Frames; warnings: string[] } | null> {
+  const specs = header.signals;
+  const groups = groupSignals(specs, where);
+  if (groups.length !== 1 || groups[0].members.length !== specs.length || !int16Framed(groups[0])) return null;
+  const { opened, totalLen, warnings } = await openRecord(header, dir, where);
+  try {
+    const samples = opened[0].readInt16Frames(totalLen);
+    if (!samples) return null;
+    const frames: Int16Frames = {
+      samples,
+      frames: totalLen,
+      channels: specs.length,
+      invalid: groups[0].format.invalid as number,
+      baseline: specs.map((s) => s.baseline),
+      gain: specs.map((s) => s.adcGain),
+      factor: specs.map(() => 1),
+      checksums: specs.map((s) => s.checksum),
+    };
+    return { totalLen, channels: specs.map(channelInfo), frames, warnings };
+  } finally {
+    opened[0].close();
+  }
+}
+
+/** Reads frames [from, to) of a single-segment record whose header sits in `dir`. */
+export async function readSingle(header: WfdbHeader, dir: string, where: string, opts: RangeOptions): Promise<SegmentSignals> {
+  const specs = header.signals;
+  const { groups, opened, totalLen, warnings } = await openRecord(header, dir, where);
+  try {
     const { from, to } = frameRange(totalLen, opts, where);
     const whole = from === 0 && to === totalLen;
     const digital: (Float64Array | undefined)[] = new Array(specs.length);
@@ -77,10 +125,8 @@ export async function readSingle(header: WfdbHeader, dir: string, where: string,
       g.members.forEach((m, k) => {
         digital[m.index] = got.samples[k];
         physical[m.index] = fused !== null;
-        const stated = m.spec.checksum;
-        if (got.checksums && stated !== undefined && ((stated << 16) >> 16) !== got.checksums[k]) {
-          warnings.push(`checksum mismatch on signal ${m.index} (${m.spec.description || 'unnamed'}): header says ${stated}, samples sum to ${got.checksums[k]}`);
-        }
+        const mismatch = got.checksums ? checksumWarning(m.index, m.spec.description, m.spec.checksum, got.checksums[k]) : null;
+        if (mismatch) warnings.push(mismatch);
       });
     });
     const n = to - from;
