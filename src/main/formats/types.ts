@@ -82,7 +82,7 @@ export interface Reading {
  * A whole record's digital samples as its one signal file holds them: little-endian int16,
  * `channels` samples per frame (WFDB format 16, MAT v4 int16 `val`), not yet converted. A bulk
  * reader (the import) asks for these (WFDB: readWfdbFrames) to convert, check and resample them in
- * one pass (signal/frames-canonical.ts); formats/frames.ts turns them into a Reading's signals.
+ * one pass (signal/canonical-frames.ts); formats/frames.ts turns them into a Reading's signals.
  * Channel c is physical = ((d - baseline[c]) / gain[c]) * factor[c], NaN where d === invalid.
  */
 export interface Int16Frames {

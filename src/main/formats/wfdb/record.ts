@@ -33,19 +33,26 @@ async function readParsed(header: WfdbHeader, headerPath: string, opts: WfdbRead
     : await readSingle(header, dir, headerPath, opts);
   const sigLen = got.signals.length ? got.signals[0].length : (opts.to ?? got.totalLen) - (opts.from ?? 0);
   return {
+    ...fromHeader(header, sigLen, got.totalLen, got.warnings),
+    channels: got.channels,
+    signals: got.signals,
+    samplesPerFrame: got.samplesPerFrame,
+    ...(got.expanded ? { expanded: got.expanded } : {}),
+  };
+}
+
+/** What a reading takes from the header, whatever form its samples have. */
+function fromHeader(header: WfdbHeader, sigLen: number, totalLen: number, warnings: string[]) {
+  return {
     record: header.record,
     fs: header.fs,
     sigLen,
-    totalLen: got.totalLen,
-    channels: got.channels,
-    signals: got.signals,
+    totalLen,
     comments: header.comments,
-    warnings: got.warnings,
+    warnings,
     ...(header.baseTime !== undefined ? { baseTime: header.baseTime } : {}),
     ...(header.baseDate !== undefined ? { baseDate: header.baseDate } : {}),
     header,
-    samplesPerFrame: got.samplesPerFrame,
-    ...(got.expanded ? { expanded: got.expanded } : {}),
   };
 }
 
@@ -62,18 +69,5 @@ export async function readWfdbFrames(headerPath: string): Promise<WfdbReading | 
   const header = readHeaderFile(headerPath);
   const got = header.segments ? null : await readSingleFrames(header, dirname(headerPath), headerPath);
   if (!got) return readParsed(header, headerPath, {});
-  return {
-    record: header.record,
-    fs: header.fs,
-    sigLen: got.totalLen,
-    totalLen: got.totalLen,
-    channels: got.channels,
-    frames: got.frames,
-    comments: header.comments,
-    warnings: got.warnings,
-    ...(header.baseTime !== undefined ? { baseTime: header.baseTime } : {}),
-    ...(header.baseDate !== undefined ? { baseDate: header.baseDate } : {}),
-    header,
-    samplesPerFrame: header.signals.map(() => 1),
-  };
+  return { ...fromHeader(header, got.totalLen, got.totalLen, got.warnings), channels: got.channels, frames: got.frames, samplesPerFrame: header.signals.map(() => 1) };
 }
