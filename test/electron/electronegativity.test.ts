@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../api/fixtures.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(REPO, 'node_modules', '@doyensec', 'electronegativity', 'dist', 'index.js');
+const DIST = join(REPO, 'node_modules', '@doyensec', 'electronegativity', 'dist');
 
 /**
  * Findings we accept, by check id and file, with why.
@@ -32,13 +32,20 @@ interface Finding {
   location: string;
 }
 
-function parseCsv(text: string): Finding[] {
-  const lines = text.trim().split('\n').slice(1);
-  return lines.map((line) => {
-    const cells = line.match(/("[^"]*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, '').replace(/^"|"$/g, ''));
-    return { id: cells[0], severity: cells[1], confidence: cells[2], file: cells[3], location: cells[4] };
-  });
-}
+/**
+ * Runs Electronegativity's runner (its CLI's own entry, without the CLI) in a child process and
+ * prints the findings as one JSON line. Not the CLI's CSV output: it writes the header and the
+ * rows with two unawaited fs.writeFile calls, and under load the header can land over the first row.
+ */
+const RUNNER = `
+const dist = process.argv[1];
+require(dist + '/locales/i18n.js');
+const run = require(dist + '/runner.js');
+const [input, electron] = process.argv.slice(2);
+run({ input, output: undefined, isSarif: false, customScan: [], excludeFromScan: [], isRelative: true, isVerbose: false, electronVersionOverride: electron, parserPlugins: [] }, false)
+  .then((r) => process.stdout.write('\\nFINDINGS ' + JSON.stringify(r.issues.map((i) => ({ id: i.id, severity: i.severity.name, confidence: i.confidence.name, file: i.file, location: i.location.line + ':' + i.location.column })))))
+  .catch((e) => { console.error(e.stack); process.exit(1); });
+`;
 
 let root: string;
 let ours: Finding[];
@@ -63,10 +70,12 @@ beforeAll(async () => {
   const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { optionalDependencies?: Record<string, string> };
   const electron = (pkg.optionalDependencies?.electron ?? '38.0.0').replace(/^[^\d]*/, '');
   const scan = async (dir: string): Promise<Finding[]> => {
-    const out = `${dir}.csv`;
-    // -e: the Electron version we ship (electron is optional, so it cannot be detected from node_modules).
-    await promisify(execFile)(process.execPath, [CLI, '-i', dir, '-o', out, '-r', '-v', 'false', '-e', electron], { cwd: root, timeout: 90_000 });
-    return parseCsv(readFileSync(out, 'utf8'));
+    // The Electron version we ship is given (electron is optional, so it cannot be detected from node_modules).
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', RUNNER, DIST, dir, electron], { cwd: root, timeout: 90_000, maxBuffer: 1 << 24 });
+    // The runner logs to stdout too (e.g. files it cannot parse): the findings are the marked line.
+    const line = stdout.split('\n').find((l) => l.startsWith('FINDINGS '));
+    if (!line) throw new Error(`electronegativity printed no findings:\n${stdout}`);
+    return JSON.parse(line.slice('FINDINGS '.length)) as Finding[];
   };
   [ours, bad] = await Promise.all([scan(mine), scan(insecure)]);
 }, 120_000);
