@@ -48,14 +48,13 @@ interface OpenedRecord {
 }
 
 /** Opens every signal file of a single-segment record and checks them against the header; closes them on failure. */
-async function openRecord(header: WfdbHeader, dir: string, where: string): Promise<OpenedRecord> {
+async function openRecord(header: WfdbHeader, dir: string, where: string, groups = groupSignals(header.signals, where)): Promise<OpenedRecord> {
   const warnings: string[] = [];
   header.signals.forEach((s, i) => {
     if (s.uncalibrated) {
       warnings.push(`zero ADC gain on signal ${i} (${s.description || 'unnamed'}): uncalibrated, read with the default gain ${s.adcGain}`);
     }
   });
-  const groups = groupSignals(header.signals, where);
   const opened: OpenGroup[] = [];
   try {
     for (const g of groups) opened.push(await openGroup(dir, g));
@@ -88,7 +87,7 @@ export async function readSingleFrames(header: WfdbHeader, dir: string, where: s
   const specs = header.signals;
   const groups = groupSignals(specs, where);
   if (groups.length !== 1 || groups[0].members.length !== specs.length || !int16Framed(groups[0])) return null;
-  const { opened, totalLen, warnings } = await openRecord(header, dir, where);
+  const { opened, totalLen, warnings } = await openRecord(header, dir, where, groups);
   try {
     const samples = opened[0].readInt16Frames(totalLen);
     if (!samples) return null;
