@@ -1,5 +1,5 @@
 // Lint: typescript-eslint's recommended rules plus the layer rule (imports go one way:
-// shared <- formats <- datasets/signal <- catalog <- ml <- experiments/jobs/import/demo <- workspace/api <- server/cli/Electron main).
+// shared <- platform <- formats <- datasets/signal <- catalog <- ml <- experiments/jobs/import/demo <- workspace/api <- server/cli/Electron main).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -21,6 +21,8 @@ export default tseslint.config(
     },
   },
   layer(['src/shared/**'], ['main', 'renderer', 'preload']),
+  // platform: where the app's files are and how its own scripts start (checkout or packaged app).
+  layer(['src/main/platform/**'], ['formats', 'datasets', 'signal', 'catalog', 'ml', 'experiments', 'jobs', 'import', 'demo', 'workspace', 'api', 'server', 'cli', 'electron']),
   layer(['src/main/formats/**'], ['datasets', 'signal', 'catalog', 'ml', 'experiments', 'jobs', 'import', 'demo', 'workspace', 'api', 'server', 'cli']),
   layer(['src/main/datasets/**', 'src/main/signal/**'], ['catalog', 'ml', 'experiments', 'jobs', 'import', 'demo', 'workspace', 'api', 'server', 'cli']),
   layer(['src/main/catalog/**'], ['ml', 'experiments', 'jobs', 'import', 'demo', 'workspace', 'api', 'server', 'cli']),

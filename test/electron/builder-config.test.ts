@@ -5,6 +5,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+// electron-builder's own configuration loader and schema check (the package electron-builder runs).
+import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
+import { DebugLogger } from 'builder-util';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -26,6 +29,22 @@ const config = parse(readFileSync(`${REPO}electron-builder.yml`, 'utf8')) as Bui
 const pkg = JSON.parse(readFileSync(`${REPO}package.json`, 'utf8')) as { main: string; dependencies: Record<string, string> };
 
 describe('electron-builder.yml', () => {
+  it('passes electron-builder\'s own validation as `electron-builder --linux dir` loads it (no download)', async () => {
+    const load = async (extra: Record<string, unknown>) => {
+      const c = await getConfig(REPO, null, { linux: { target: ['dir'] }, ...extra });
+      await validateConfiguration(c, new DebugLogger(false));
+      return c;
+    };
+    const c = await load({});
+    expect(c.linux?.target).toContain('dir');
+    expect(c.extraResources).toEqual([
+      { from: 'resources/', to: 'resources/', filter: ['**/*', '!README.md'] },
+      { from: 'cluster/', to: 'cluster/', filter: ['openecg_cluster/**/*.py'] },
+    ]);
+    // The validation is real: a misspelt option is refused with electron-builder's message.
+    await expect(load({ asarUnpak: [] })).rejects.toThrow(/does not match the API schema/);
+  });
+
   it('names the app and builds the four installers', () => {
     expect(config.appId).toMatch(/^[a-z]+(\.[a-z]+)+$/);
     expect(config.productName).toBe('OpenECG Workstation');
@@ -62,9 +81,9 @@ describe('electron-builder.yml', () => {
     expect(f.onlyLoadAppFromAsar).toBe(true);
     expect(f.grantFileProtocolExtraPrivileges).toBe(false);
     expect(f.enableCookieEncryption).toBe(true);
-    // runAsNode stays on: imports from the UI fork the app binary as Node (src/main/api/import-jobs.ts).
+    // runAsNode stays on: jobs and imports fork the app binary as Node (src/main/platform/processes.ts).
     expect(f.runAsNode).toBe(true);
-    expect(readFileSync(`${REPO}src/main/api/import-jobs.ts`, 'utf8')).toContain("ELECTRON_RUN_AS_NODE: '1'");
+    expect(readFileSync(`${REPO}src/main/platform/processes.ts`, 'utf8')).toContain("ELECTRON_RUN_AS_NODE: '1'");
     expect(config.mac.hardenedRuntime).toBe(true);
   });
 });

@@ -1,12 +1,13 @@
 // Imports started from the UI: each runs `runImport` in its own child process (import-child.ts),
 // so the server or Electron main process stays responsive; the parent keeps each job's latest
 // progress and reads per-record errors from the catalog, where the import writes them.
-import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ApiError, type ImportJob } from '../../shared/api.js';
 import type { ChildMessage, ChildOptions } from './import-child.js';
+import { compiledScript } from '../platform/app-paths.js';
+import { forkScript } from '../platform/processes.js';
 
 /** What the jobs need from the workspace's catalog (read-only; absent until a first import makes it). */
 export interface ImportCatalogView {
@@ -20,13 +21,13 @@ export interface ImportCatalogView {
 const ERRORS_SHOWN = 200;
 const FINISHED = new Set<ImportJob['state']>(['done', 'failed', 'cancelled']);
 
-/** The compiled child: beside this file when running from dist, else the build's copy (tests run from src). */
+/** The compiled child (dist/, or the build's copy when this runs from src/). */
 export function childScript(): string {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return join(dirname(here), 'import-child.js');
-  const built = join(dirname(here), '..', '..', '..', 'dist', 'main', 'api', 'import-child.js');
-  if (!existsSync(built)) throw new ApiError('failed', `imports from the UI need the build: run \`npm run build\` (missing ${built})`);
-  return built;
+  try {
+    return compiledScript(import.meta.url, 'import-child.js');
+  } catch (err) {
+    throw new ApiError('failed', `imports from the UI need the build: ${(err as Error).message}`);
+  }
 }
 
 interface Job {
@@ -66,12 +67,7 @@ export class ImportJobs {
       state: { id, folder, dataset: dataset ?? null, state: 'starting', run: null, done: 0, total: 0, failed: 0, rate: 0, etaS: null, elapsedS: 0, imported: 0, skipped: 0, errors: [], message: null },
     };
     const options: ChildOptions = { folder, workspace: this.workspace(), dataset, workers: this.workers };
-    const child = fork(childScript(), [JSON.stringify(options)], {
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      // Under Electron, process.execPath is the app: make the child a plain Node process.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      serialization: 'json',
-    });
+    const child = forkScript(childScript(), [JSON.stringify(options)], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
     job.child = child;
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => {

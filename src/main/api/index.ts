@@ -15,6 +15,7 @@ import { ModelCache } from './model-cache.js';
 import { canonicalSignals, rawSignals } from './signals.js';
 import { isSiteRecord, SiteSources } from './site-sources.js';
 import { scrubPath } from '../datasets/site.js';
+import { appRoot } from '../platform/app-paths.js';
 
 /** Native folder pickers: only a front end with a desktop (Electron) has them. */
 export interface NativeDialogs {
@@ -202,9 +203,8 @@ export function createWorkstationApi(options: WorkstationOptions): WorkstationAp
 }
 
 function readVersion(): string {
-  // src/main/api and dist/main/api both sit three levels below the package root.
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(readFileSync(join(appRoot(), 'package.json'), 'utf8')) as { version?: string };
     return pkg.version ?? 'unknown';
   } catch {
     return 'unknown';

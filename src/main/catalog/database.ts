@@ -1,5 +1,6 @@
 // Opens catalog.sqlite with the settings every connection needs and brings its schema up to date.
 import Database from 'better-sqlite3';
+import { sqliteBinding } from '../platform/electron-native.js';
 import { MIGRATIONS, SCHEMA_VERSION, type Migration } from './schema.js';
 
 export type Db = Database.Database;
@@ -22,7 +23,8 @@ export interface OpenOptions {
 
 export function openDatabase(file: string, options: OpenOptions = {}, migrations: readonly Migration[] = MIGRATIONS): Db {
   const readonly = options.readonly ?? false;
-  const db = new Database(file, { readonly, fileMustExist: readonly });
+  const nativeBinding = sqliteBinding();
+  const db = new Database(file, { readonly, fileMustExist: readonly, ...(nativeBinding ? { nativeBinding } : {}) });
   try {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     if (!readonly) {

@@ -4,13 +4,13 @@
 // sbatch script and a README. Nothing runs here; docs/cluster.md describes the whole round trip.
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { configPath } from '../experiments/bundled.js';
 import { readExperimentConfig, type ExperimentConfig } from '../experiments/config.js';
 import { intOption, parseCommandArgs, printJson, UsageError, type Command } from './command.js';
+import { shippedPath } from '../platform/app-paths.js';
 
 /** The Python trainer in the source tree (src/main/cli -> repository root -> cluster/). */
-export const TRAINER_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..', 'cluster', 'openecg_cluster');
+export const TRAINER_DIR = shippedPath('cluster', 'openecg_cluster');
 
 const USAGE = `usage: openecg cluster plan --config <file|name> --shards <dir> --out <run folder>
          [--nodes N] [--gpus-per-node G] [--task pretrain|probe|finetune] [--method-index I]

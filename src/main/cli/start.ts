@@ -6,16 +6,25 @@ import { join } from 'node:path';
 import { RateMeter, terminalProgress } from '../import/progress.js';
 import { startServer } from '../server/server.js';
 import { defaultHospitalSite, makeDemoWorkspace } from '../workspace/demo.js';
+import { checkNativeModules } from '../platform/electron-native.js';
 import { chooseFrontEnd } from '../workspace/front-end.js';
 import { demoWorkspaceDir } from '../workspace/paths.js';
 import { intOption, parseCommandArgs, type Command } from './command.js';
 
-const USAGE = `usage: openecg start [--workspace <dir>] [--records N] [--port N] [--no-browser]
+const USAGE = `usage: openecg start [--workspace <dir>] [--records N] [--port N] [--browser] [--no-browser]
 
 Starts the workstation. Without --workspace it opens the built-in demo workspace in your data
 folder (${demoWorkspaceDir()}; set OPENECG_HOME to move it), generating and importing the demo
-corpus on first start. Electron is used where its binary is installed; otherwise the workstation
-runs in browser mode on 127.0.0.1 and prints the address to open.`;
+corpus on first start. Electron is used where its binary is installed and better-sqlite3 is built
+for it (\`npm run electron:native\`); otherwise the workstation runs in browser mode on 127.0.0.1 and
+prints the address to open.
+
+options:
+  --workspace <dir>  a workspace of your own instead of the demo
+  --records <n>      demo records to generate on first start                  (default 2000)
+  --port <n>         browser mode's port                                       (default: a free one)
+  --browser          browser mode even where Electron is installed
+  --no-browser       print the address without opening a browser`;
 
 function openBrowser(url: string): void {
   const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
@@ -34,7 +43,7 @@ export const startCommand: Command = {
   summary: 'start the workstation (demo workspace on first start; Electron or browser mode)',
   usage: USAGE,
   async run(argv) {
-    const { values } = parseCommandArgs(argv, { workspace: { type: 'string' }, records: { type: 'string' }, port: { type: 'string' }, 'no-browser': { type: 'boolean' } }, false);
+    const { values } = parseCommandArgs(argv, { workspace: { type: 'string' }, records: { type: 'string' }, port: { type: 'string' }, browser: { type: 'boolean' }, 'no-browser': { type: 'boolean' } }, false);
     const workspace = values.workspace ?? demoWorkspaceDir();
     if (!values.workspace || !existsSync(join(workspace, 'catalog.sqlite'))) {
       process.stderr.write(`preparing the demo workspace in ${workspace} (first start only)\n`);
@@ -50,12 +59,18 @@ export const startCommand: Command = {
         },
       );
     }
-    const front = chooseFrontEnd();
+    const front = values.browser ? ({ kind: 'browser', reason: 'browser mode asked for (--browser)' } as const) : chooseFrontEnd();
+    let why = front.kind === 'browser' ? front.reason : '';
     if (front.kind === 'electron') {
-      const child = spawn(front.binary, [front.main, '--workspace', workspace], { stdio: 'inherit' });
-      return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
+      // A better-sqlite3 built for Node's ABI would crash the window at its first query: check first.
+      const native = checkNativeModules(front.binary);
+      if (native.ok) {
+        const child = spawn(front.binary, [front.main, '--workspace', workspace], { stdio: 'inherit' });
+        return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
+      }
+      why = native.reason;
     }
-    process.stderr.write(`${front.reason}: starting browser mode.\n`);
+    process.stderr.write(`${why}: starting browser mode.\n`);
     const server = await startServer({ workspace, port: intOption(values.port, 'port', 0) });
     process.stdout.write(`OpenECG Workstation on ${workspace}\n  open ${server.url}\n  train models from its "Train & jobs" tab (or: openecg demo --workspace ${workspace})\n  (Ctrl-C stops it)\n`);
     if (!values['no-browser']) openBrowser(server.url);

@@ -4,11 +4,11 @@
 // codes such as SCP-ECG acronyms, then text patterns). Unmapped statements are kept as text.
 import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { FormatError } from '../formats/types.js';
 import { siteDir } from './site-secret.js';
+import { shippedPath } from '../platform/app-paths.js';
 
-export const DEFAULT_MAP_FILE = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..', 'resources', 'statement-map.json');
+export const DEFAULT_MAP_FILE = shippedPath('resources', 'statement-map.json');
 export const WORKSPACE_MAP_FILE = 'statement-map.json';
 
 interface CodeEntry {

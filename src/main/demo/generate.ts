@@ -1,6 +1,6 @@
 // generateDemoCorpus: plans the corpus, produces the records (in worker threads when the compiled
 // worker is available, else in-process), writes the HDF5 part and index files and the manifest.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -12,6 +12,7 @@ import { planCorpus, type RecordPlan } from './plan.js';
 import { produceRecord, type Produced } from './produce.js';
 import { Code15Writer, CODE15_LENGTH } from './writers/code15.js';
 import type { DemoBatch } from './worker.js';
+import { compiledScriptOrNull } from '../platform/app-paths.js';
 
 export interface DemoOptions {
   readonly seed?: number;
@@ -53,13 +54,12 @@ class Collector {
   }
 }
 
-/** The compiled worker beside this module, or null when running from TypeScript sources (tests). */
-function workerScript(): URL | null {
-  const url = new URL('./worker.js', import.meta.url);
-  return fileURLToPath(import.meta.url).endsWith('.js') && existsSync(url) ? url : null;
+/** The compiled worker; from the TypeScript sources (tests) the corpus is made on this thread. */
+function workerScript(): string | null {
+  return fileURLToPath(import.meta.url).endsWith('.js') ? compiledScriptOrNull(import.meta.url, 'worker.js') : null;
 }
 
-async function runInWorkers(outDir: string, plans: readonly RecordPlan[], workers: number, script: URL, sink: (p: Produced) => void): Promise<void> {
+async function runInWorkers(outDir: string, plans: readonly RecordPlan[], workers: number, script: string, sink: (p: Produced) => void): Promise<void> {
   const batches: RecordPlan[][] = [];
   for (let i = 0; i < plans.length; i += BATCH) batches.push(plans.slice(i, i + BATCH));
   let next = 0;

@@ -1,9 +1,9 @@
 // The experiment configs that ship with the workstation (resources/experiments/*.json).
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { shippedPath } from '../platform/app-paths.js';
 
-export const BUNDLED_CONFIGS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..', 'resources', 'experiments');
+export const BUNDLED_CONFIGS_DIR = shippedPath('resources', 'experiments');
 
 /** Names of the bundled configs ('small-cpu', 'paper'). */
 export function bundledConfigNames(): string[] {

@@ -1,26 +1,16 @@
 // A pool of import worker threads (or the calling thread, for workers = 0) that loads candidates
 // in batches: one message each way per batch keeps the per-record messaging cost small.
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Candidate } from '../datasets/types.js';
 import { firBinary } from '../signal/fir-wasm.js';
 import { loadBatch } from './load.js';
 import type { FromWorker, LoadSettings, LoadResult, ToWorker, WorkerSetup } from './protocol.js';
+import { compiledScript } from '../platform/app-paths.js';
 
 /** Records per batch, and batches a worker holds at once: enough queued work to ride out the main thread's store + catalog writes. */
 export const BATCH_RECORDS = 16;
 const BATCHES_PER_WORKER = 6;
 
-/** The compiled worker script; under Vitest this module is TypeScript, so point at the build. */
-function workerScript(): string {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return join(dirname(here), 'worker.js');
-  const built = join(dirname(here), '..', '..', '..', 'dist', 'main', 'import', 'worker.js');
-  if (!existsSync(built)) throw new Error(`import workers need the build: run \`npm run build\` (missing ${built})`);
-  return built;
-}
 
 interface Slot {
   worker: Worker;
@@ -51,7 +41,7 @@ export class LoaderPool {
   private spawn(): Slot {
     // The resampling kernel is assembled once here rather than once per worker.
     const setup: WorkerSetup = { settings: this.settings, fir: firBinary() };
-    const worker = new Worker(workerScript(), { workerData: setup });
+    const worker = new Worker(compiledScript(import.meta.url, 'worker.js'), { workerData: setup });
     const slot: Slot = { worker, pending: new Map() };
     worker.on('message', (msg: FromWorker) => {
       if (msg.type !== 'loaded') return;

@@ -1,11 +1,12 @@
 // Submitting, starting, watching, cancelling and resuming jobs from another process (the CLI, the
 // HTTP server, Electron's main process): the work itself always runs in a forked job process.
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Catalog, finishJob, getJob, insertJob, listJobs, markInterrupted, RESUMABLE_STATES, setJobPaths, type JobKind, type JobRow } from '../catalog/index.js';
 import { PARAMS } from './kinds.js';
 import { experimentRunDir, jobCheckpoints, jobDir, jobLog, runnerScript } from './paths.js';
+import { forkScript } from '../platform/processes.js';
 
 export class JobError extends Error {
   constructor(message: string) {
@@ -55,7 +56,7 @@ export function submitJob(workspace: string, kind: JobKind, params: Record<strin
 
 /** Forks the job process. detached: it outlives this process (the UI may quit while training). */
 export function startJob(workspace: string, id: number, options: { detached?: boolean } = {}): ChildProcess {
-  const child = fork(runnerScript(), [resolve(workspace), String(id)], { detached: options.detached ?? false, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = forkScript(runnerScript(), [resolve(workspace), String(id)], { detached: options.detached ?? false, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   if (options.detached) {
     child.disconnect();
     child.unref();

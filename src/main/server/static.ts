@@ -1,7 +1,7 @@
 // Static files of the built renderer, confined to its folder: no '..', no symlink out, no NUL.
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { appRoot } from '../platform/app-paths.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -21,8 +21,7 @@ const TYPES: Record<string, string> = {
  * dist/renderer) or, when running from source, <repo>/dist/renderer.
  */
 export function defaultRendererDir(): string {
-  const candidates = ['../../renderer/', '../../../dist/renderer/'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
-  return candidates.find((d) => existsSync(join(d, 'index.html'))) ?? candidates[0];
+  return join(appRoot(), 'dist', 'renderer');
 }
 
 export interface StaticFile {

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { Catalog, CATALOG_FILE } from '../../catalog/index.js';
 import type { DownstreamRecord, PretrainRecord } from '../records.js';
 import type { JobStatus, OtherStep, Predictions, RunInfo, RunModel, SnapshotSize } from './model.js';
+import { sqliteBinding } from '../../platform/electron-native.js';
 
 export class RunLoadError extends Error {
   constructor(message: string) {
@@ -141,7 +142,8 @@ function snapshotSize(file: string): SnapshotSize {
  * the records(id, classes) and jobs(id, state, ...) columns are read.
  */
 function withCatalogFile<T>(workspace: string, read: (db: Database.Database) => T): T {
-  const db = new Database(join(workspace, CATALOG_FILE), { readonly: true, fileMustExist: true });
+  const nativeBinding = sqliteBinding();
+  const db = new Database(join(workspace, CATALOG_FILE), { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
   try {
     return read(db);
   } finally {

@@ -3,8 +3,6 @@
 // reads and normalises the next batch while the engine computes; collect() blocks (Atomics.wait)
 // until the reply is there. When ONNX Runtime cannot start, TensorFlow.js computes in this thread.
 import * as tf from '@tensorflow/tfjs-core';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { readBundleJson } from '../bundle.js';
 import { loadClassifier } from '../load.js';
@@ -12,6 +10,7 @@ import { normalizeBatch, type Normalisation } from '../normalize.js';
 import type { EngineInfo } from './engine.js';
 import { resolvePreference, type EngineOptions } from './open.js';
 import type { SyncReply, SyncRequest, SyncSetup } from './sync-worker.js';
+import { compiledScript } from '../../platform/app-paths.js';
 
 export interface SyncClassifier {
   readonly info: EngineInfo;
@@ -30,15 +29,8 @@ export interface SyncOptions extends EngineOptions {
   readonly timeoutMs?: number;
 }
 
-/** The compiled worker beside this module, or under dist/ when this runs from src/ (Vitest). */
-function workerScript(): URL | undefined {
-  const here = new URL('./sync-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(here))) return here;
-  const built = new URL(here.href.replace('/src/main/', '/dist/main/'));
-  return existsSync(fileURLToPath(built)) ? built : undefined;
-}
 
-function ortClassifier(bundleDir: string, script: URL, options: SyncOptions, reason: string, leads: number, normalisation: Normalisation): SyncClassifier {
+function ortClassifier(bundleDir: string, script: string, options: SyncOptions, reason: string, leads: number, normalisation: Normalisation): SyncClassifier {
   const { port1, port2 } = new MessageChannel();
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const setup: SyncSetup = { bundle: bundleDir, port: port2, flag: flag.buffer as SharedArrayBuffer, env: { ...(options.env ?? process.env) }, threads: options.threads, providers: options.providers, reason };
@@ -122,8 +114,7 @@ export function openSyncClassifier(bundleDir: string, options: SyncOptions = {})
   if (preference === 'tfjs') return tfjsClassifier(bundleDir, forcedBy);
   let why: string;
   try {
-    const script = workerScript();
-    if (!script) throw new Error('the compiled ONNX Runtime worker (dist/main/ml/infer/sync-worker.js) is missing: run npm run build');
+    const script = compiledScript(import.meta.url, 'sync-worker.js');
     return ortClassifier(bundleDir, script, options, forcedBy || 'first engine in order of preference', leads, json.preprocessing.normalisation);
   } catch (err) {
     if (preference === 'ort') throw new Error(`inference engine 'ort' ${forcedBy}, but ONNX Runtime failed: ${(err as Error).message}`);

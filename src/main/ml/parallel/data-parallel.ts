@@ -7,10 +7,9 @@
 // statistics are combined exactly (mean and variance of the whole batch).
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { ModelName, ModelOptions } from '../models/index.js';
 import type { BatchStats, FromWorker, ToWorker, WorkerSetup } from './protocol.js';
+import { compiledScript } from '../../platform/app-paths.js';
 
 export interface DataParallelOptions {
   readonly model: ModelName;
@@ -20,17 +19,8 @@ export interface DataParallelOptions {
   readonly backend?: WorkerSetup['backend'];
 }
 
-/**
- * Workers run compiled JavaScript. Under Vitest this module is TypeScript in src/, and Node 20
- * workers cannot load .ts, so the worker comes from the build (npm test builds first).
- */
-export function workerScript(): URL {
-  const here = new URL('./worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(here))) return here;
-  const built = new URL(here.href.replace('/src/main/', '/dist/main/'));
-  if (existsSync(fileURLToPath(built))) return built;
-  throw new Error(`data-parallel worker script not found (${fileURLToPath(here)}); run npm run build`);
-}
+/** Workers run compiled JavaScript: dist/, or the build's copy when this runs from src/ (Vitest). */
+export const workerScript = (): string => compiledScript(import.meta.url, 'worker.js');
 
 /** ONNX Runtime threads each of `workers` replicas gets: the cores shared among them. */
 export function gemmThreadsPerWorker(workers: number): number {
