@@ -21,6 +21,13 @@ function workspaceArg(argv: readonly string[]): string {
   return at >= 0 && argv[at + 1] ? argv[at + 1] : demoWorkspaceDir();
 }
 
+/** The view the window opens on (`--view inspect`: the demo's first start), as the renderer's URL hash. */
+function viewArg(argv: readonly string[]): string {
+  const at = argv.indexOf('--view');
+  const view = at >= 0 ? argv[at + 1] : undefined;
+  return view && /^[a-z]{1,20}$/.test(view) ? `#${view}` : '';
+}
+
 /** Navigation, new windows and <webview> refused for every web contents the app ever creates. */
 function lockDown(contents: WebContents): void {
   contents.on('will-navigate', (event, url) => {
@@ -122,7 +129,7 @@ async function main(): Promise<void> {
       if (window === win) window = null;
     });
     window = win;
-    void win.loadURL(APP_ENTRY);
+    void win.loadURL(`${APP_ENTRY}${viewArg(process.argv)}`);
   };
 
   openWindow();

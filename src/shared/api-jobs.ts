@@ -9,6 +9,8 @@ const center = z.string().min(1).max(200);
 const dataset = z.string().regex(/^[a-z0-9-]{1,32}$/);
 
 export const jobSubmitSchema = z.discriminatedUnion('kind', [
+  /** The demo's models (a small MAE and a classifier on it): the workspace's one such job, reused or resumed. */
+  z.object({ kind: z.literal('demo-models') }).strict(),
   /** `openecg import <folder> [--dataset] [--center] [--workers]` as a job. */
   z.object({ kind: z.literal('import'), folder: path, dataset: dataset.optional(), center: center.optional(), workers: z.number().int().min(0).max(64).optional() }).strict(),
   /** `openecg experiment lodo|scaling --config <name>`. */

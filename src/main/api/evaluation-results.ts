@@ -41,7 +41,8 @@ export function evaluationResults(workspace: string, id: number): EvaluationResu
   } catch (err) {
     throw new ApiError('not-found', (err as Error).message);
   }
-  if (row.kind !== 'evaluate') throw new ApiError('invalid-input', `job ${id} is a ${row.kind} job, not an evaluation`);
+  // A demo-models job scores its classifier on the test split as its last stage: the same shape.
+  if (row.kind !== 'evaluate' && row.kind !== 'demo-models') throw new ApiError('invalid-input', `job ${id} is a ${row.kind} job, not an evaluation`);
   const r = (row.result ?? {}) as EvaluateResult;
   const params = row.params as { bundle?: string; centers?: string[]; center?: string };
   const report = join(jobDir(workspace, id), 'report.html');

@@ -8,6 +8,7 @@ import { bundledConfigNames, configPath } from '../experiments/bundled.js';
 import { readExperimentConfig, type ExperimentConfig } from '../experiments/config.js';
 import { JobError, jobLog, resumeJob, startJob, submitJob } from '../jobs/index.js';
 import type { JobKind } from '../catalog/index.js';
+import { ensureDemoModels } from '../workspace/demo-models.js';
 import { listJobs } from './jobs.js';
 
 function config(name: string): { config: ExperimentConfig; file: string } {
@@ -18,7 +19,7 @@ function config(name: string): { config: ExperimentConfig; file: string } {
 
 const abs = (workspace: string, p: string) => (isAbsolute(p) ? resolve(p) : resolve(workspace, p));
 
-function paramsOf(workspace: string, input: ApiParsedInput<'jobs.submit'>): { kind: JobKind; params: Record<string, unknown> } {
+function paramsOf(workspace: string, input: Exclude<ApiParsedInput<'jobs.submit'>, { kind: 'demo-models' }>): { kind: JobKind; params: Record<string, unknown> } {
   switch (input.kind) {
     case 'import': {
       const folder = abs(workspace, input.folder);
@@ -54,6 +55,11 @@ const summaryOf = (workspace: string, id: number): JobSummary => {
 };
 
 export function submitFromForm(workspace: string, input: ApiParsedInput<'jobs.submit'>): JobSummary {
+  if (input.kind === 'demo-models') {
+    const demo = ensureDemoModels(workspace, { detached: true });
+    demo.child?.unref();
+    return summaryOf(workspace, demo.id);
+  }
   const { kind, params } = paramsOf(workspace, input);
   let id: number;
   try {

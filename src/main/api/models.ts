@@ -6,6 +6,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ApiError, type ModelInfo } from '../../shared/api.js';
 import type { DownstreamRecord, PretrainRecord, StepRecord } from '../experiments/records.js';
 import { bundleSchema, type BundleJson } from '../ml/bundle-format.js';
+import { DEMO_MODELS_FILE, type DemoModelEntry } from '../jobs/demo-models.js';
 
 export interface KnownModel {
   readonly info: ModelInfo;
@@ -79,6 +80,21 @@ function info(workspace: string, dir: string, json: BundleJson, from: Partial<Mo
   };
 }
 
+/** The bundles a demo-models job listed in its models.json (classifier first: predictions need it). */
+function demoModels(workspace: string, id: string): KnownModel[] {
+  const listed = readJsonFile(join(workspace, 'jobs', id, DEMO_MODELS_FILE));
+  if (!Array.isArray(listed)) return [];
+  const out: KnownModel[] = [];
+  for (const entry of listed as DemoModelEntry[]) {
+    if (typeof entry?.bundle !== 'string') continue;
+    const dir = join(workspace, 'jobs', id, entry.bundle);
+    const json = readBundleJson(dir);
+    const thresholds = Array.isArray(entry.thresholds) && entry.thresholds.every((t) => typeof t === 'number') ? entry.thresholds : null;
+    if (json) out.push({ info: info(workspace, dir, json, { source: `jobs/${id}`, step: `demo ${entry.role}`, method: entry.method }), thresholds, record: null });
+  }
+  return out;
+}
+
 /** Every bundle of the workspace's runs and jobs, runs first (newest run first). */
 export function knownModels(workspace: string): KnownModel[] {
   const out: KnownModel[] = [];
@@ -114,6 +130,7 @@ export function knownModels(workspace: string): KnownModel[] {
     const dir = join(workspace, 'jobs', id, 'bundle');
     const json = readBundleJson(dir);
     if (json) out.push({ info: info(workspace, dir, json, { source: `jobs/${id}` }), thresholds: null, record: null });
+    out.push(...demoModels(workspace, id));
   }
   return out;
 }

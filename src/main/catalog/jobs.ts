@@ -3,7 +3,7 @@
 import { CatalogError } from './database.js';
 import type { Catalog } from './catalog.js';
 
-export const JOB_KINDS = ['import', 'pretrain', 'probe', 'finetune', 'evaluate', 'experiment'] as const;
+export const JOB_KINDS = ['import', 'pretrain', 'probe', 'finetune', 'evaluate', 'experiment', 'demo-models'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
 export type JobState = (typeof JOB_STATES)[number];

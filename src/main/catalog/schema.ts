@@ -181,10 +181,38 @@ CREATE TABLE site_time_anchors (
 ) WITHOUT ROWID;
 `;
 
+// The demo's models job ('demo-models', jobs/demo-models.ts): SQLite cannot change a CHECK, so the
+// jobs table is rebuilt with the longer kind list and its rows copied over.
+const demoModelsJobs = `
+CREATE TABLE jobs_next (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('import', 'pretrain', 'probe', 'finetune', 'evaluate', 'experiment', 'demo-models')),
+  params TEXT NOT NULL DEFAULT '{}',
+  state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed', 'cancelled', 'interrupted')),
+  progress REAL NOT NULL DEFAULT 0 CHECK (progress >= 0 AND progress <= 1),
+  eta_s REAL,
+  message TEXT,
+  created_at TEXT NOT NULL,
+  started_at TEXT,
+  finished_at TEXT,
+  pid INTEGER,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  error TEXT,
+  result TEXT,
+  log_path TEXT,
+  checkpoint_dir TEXT
+);
+INSERT INTO jobs_next SELECT id, kind, params, state, progress, eta_s, message, created_at, started_at, finished_at, pid, attempts, error, result, log_path, checkpoint_dir FROM jobs;
+DROP TABLE jobs;
+ALTER TABLE jobs_next RENAME TO jobs;
+CREATE INDEX jobs_state ON jobs(state, id);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'initial schema', sql: initial },
   { version: 2, description: 'jobs', sql: jobs },
   { version: 3, description: 'site statements and time anchors', sql: site },
+  { version: 4, description: "jobs of kind 'demo-models'", sql: demoModelsJobs },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

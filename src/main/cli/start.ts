@@ -7,6 +7,7 @@ import { RateMeter, terminalProgress } from '../import/progress.js';
 import { startServer } from '../server/server.js';
 import { defaultHospitalSite, makeDemoWorkspace } from '../workspace/demo.js';
 import { checkNativeModules } from '../platform/electron-native.js';
+import { ensureDemoModels } from '../workspace/demo-models.js';
 import { chooseFrontEnd } from '../workspace/front-end.js';
 import { demoWorkspaceDir } from '../workspace/paths.js';
 import { intOption, parseCommandArgs, type Command } from './command.js';
@@ -15,7 +16,8 @@ const USAGE = `usage: openecg start [--workspace <dir>] [--records N] [--port N]
 
 Starts the workstation. Without --workspace it opens the built-in demo workspace in your data
 folder (${demoWorkspaceDir()}; set OPENECG_HOME to move it), generating and importing the demo
-corpus on first start. Electron is used where its binary is installed and better-sqlite3 is built
+corpus on first start and training the demo's models (a small MAE and a classifier, a few minutes
+on two cores) in the background while the app opens on the model inspection. Electron is used where its binary is installed and better-sqlite3 is built
 for it (\`npm run electron:native\`); otherwise the workstation runs in browser mode on 127.0.0.1 and
 prints the address to open.
 
@@ -59,21 +61,29 @@ export const startCommand: Command = {
         },
       );
     }
+    const demo = !values.workspace;
+    if (demo) {
+      // In the background (detached: it outlives this process), so the app opens at once.
+      const models = ensureDemoModels(workspace, { detached: true });
+      if (models.action !== 'done') process.stderr.write(`demo models: ${models.action === 'running' ? 'training' : models.action === 'resumed' ? 'training resumed' : 'training started'} in the background (job ${models.id}, a few minutes); Inspect models and Results show its progress\n`);
+    }
     const front = values.browser ? ({ kind: 'browser', reason: 'browser mode asked for (--browser)' } as const) : chooseFrontEnd();
     let why = front.kind === 'browser' ? front.reason : '';
     if (front.kind === 'electron') {
       // A better-sqlite3 built for Node's ABI would crash the window at its first query: check first.
       const native = checkNativeModules(front.binary);
       if (native.ok) {
-        const child = spawn(front.binary, [front.main, '--workspace', workspace], { stdio: 'inherit' });
+        const child = spawn(front.binary, [front.main, '--workspace', workspace, ...(demo ? ['--view', 'inspect'] : [])], { stdio: 'inherit' });
         return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
       }
       why = native.reason;
     }
     process.stderr.write(`${why}: starting browser mode.\n`);
     const server = await startServer({ workspace, port: intOption(values.port, 'port', 0) });
-    process.stdout.write(`OpenECG Workstation on ${workspace}\n  open ${server.url}\n  train models from its "Train & jobs" tab (or: openecg demo --workspace ${workspace})\n  (Ctrl-C stops it)\n`);
-    if (!values['no-browser']) openBrowser(server.url);
+    // The demo opens on its models: a reconstruction and predictions, once the job above has made them.
+    const url = demo ? `${server.url}#inspect` : server.url;
+    process.stdout.write(`OpenECG Workstation on ${workspace}\n  open ${url}\n  (Ctrl-C stops it)\n`);
+    if (!values['no-browser']) openBrowser(url);
     await new Promise<void>((resolve) => {
       const stop = () => void server.close().then(resolve);
       process.once('SIGINT', stop);

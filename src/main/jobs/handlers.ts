@@ -10,6 +10,7 @@ import { recordRefs } from '../experiments/data.js';
 import { runExperiment } from '../experiments/run.js';
 import { experimentCenters, labelledCenters, recordsOf, splitOf } from '../experiments/selection.js';
 import { downstream, pretrain } from '../experiments/steps.js';
+import { runDemoModels } from './demo-models.js';
 import { runEvaluateJob } from './evaluate.js';
 import { PARAMS } from './kinds.js';
 import { experimentRunDir, jobCheckpoints, jobDir } from './paths.js';
@@ -38,8 +39,49 @@ function parts(workspace: string, config: ExperimentConfig, centers: string[] | 
 
 const store = (workspace: string) => ShardStore.openReader(join(workspace, 'store'));
 
+const io = (ctx: JobContext, s: ShardStore) => ({ store: s, signal: ctx.signal, onProgress: (done: number, total: number, loss: number | null) => ctx.progress(done / total, `${done}/${total}${loss === null ? '' : ` loss ${loss.toFixed(4)}`}`) });
+
+/** Where a training step of a job writes. */
+export interface StepFiles {
+  readonly bundle: string;
+  readonly checkpoints: string;
+  readonly predictions?: string;
+}
+
+/** Pre-trains config.methods[method] on the train split of the centers (default: the config's). */
+async function pretrainStep(ctx: JobContext, config: ExperimentConfig, methodIndex: number, centerNames: string[] | undefined, files: StepFiles) {
+  const method = config.methods[methodIndex];
+  if (!method) throw new Error(`the config has ${config.methods.length} methods; method ${methodIndex} does not exist`);
+  await chooseBackend({ prefer: config.backend });
+  const { train, centers } = parts(ctx.workspace, config, centerNames, false);
+  ctx.log(`pre-training ${method.method} on ${train.length} records of ${centers.join(', ')}`);
+  const s = store(ctx.workspace);
+  try {
+    return await pretrain('pretrain', { method, budget: config.pretrain, seed: config.seeds[0], refs: train, checkpointDir: files.checkpoints, bundleDir: files.bundle, dataSnapshot: `centers:${centers.join('|')}` }, io(ctx, s));
+  } finally {
+    s.close();
+  }
+}
+
+/** Probes or fine-tunes from a pre-training bundle on the labelled centers' train split, scored on their test split. */
+async function downstreamStep(ctx: JobContext, mode: 'probe' | 'finetune', config: ExperimentConfig, init: string, centerNames: string[] | undefined, files: StepFiles) {
+  const budget = config.downstream[mode];
+  if (!budget) throw new Error(`the config has no downstream.${mode} budget`);
+  await chooseBackend({ prefer: config.backend });
+  const d = parts(ctx.workspace, config, centerNames, true);
+  const s = store(ctx.workspace);
+  try {
+    const r = await downstream(mode, { mode, init, budget, checkpointEvery: config.downstream.checkpointEvery, seed: config.seeds[0], ...d, bootstrap: config.evaluation.bootstrap, evalBatch: config.evaluation.batchSize, engine: config.engine, checkpointDir: files.checkpoints, bundleDir: files.bundle, predictionsFile: files.predictions ?? join(files.bundle, '..', 'predictions.csv'), dataSnapshot: `centers:${d.centers.join('|')}` }, io(ctx, s));
+    return { ...r, centers: d.centers };
+  } finally {
+    s.close();
+  }
+}
+
+export type PretrainStep = typeof pretrainStep;
+export type DownstreamStep = typeof downstreamStep;
+
 export async function runJob(kind: JobKind, rawParams: unknown, ctx: JobContext): Promise<unknown> {
-  const io = (s: ShardStore) => ({ store: s, signal: ctx.signal, onProgress: (done: number, total: number, loss: number | null) => ctx.progress(done / total, `${done}/${total}${loss === null ? '' : ` loss ${loss.toFixed(4)}`}`) });
   switch (kind) {
     case 'import': {
       const p = PARAMS.import.parse(rawParams);
@@ -52,36 +94,19 @@ export async function runJob(kind: JobKind, rawParams: unknown, ctx: JobContext)
     }
     case 'pretrain': {
       const p = PARAMS.pretrain.parse(rawParams);
-      const method = p.config.methods[p.method];
-      if (!method) throw new Error(`the config has ${p.config.methods.length} methods; method ${p.method} does not exist`);
-      await chooseBackend({ prefer: p.config.backend });
-      const { train, centers } = parts(ctx.workspace, p.config, p.centers, false);
-      ctx.log(`pre-training ${method.method} on ${train.length} records of ${centers.join(', ')}`);
-      const s = store(ctx.workspace);
-      try {
-        const bundle = join(jobDir(ctx.workspace, ctx.id), 'bundle');
-        const r = await pretrain('pretrain', { method, budget: p.config.pretrain, seed: p.config.seeds[0], refs: train, checkpointDir: jobCheckpoints(ctx.workspace, ctx.id), bundleDir: bundle, dataSnapshot: `centers:${centers.join('|')}` }, io(s));
-        return { bundle: r.bundle, steps: r.steps, resumed_from: r.resumedFrom, final_loss: r.losses[r.losses.length - 1] };
-      } finally {
-        s.close();
-      }
+      const bundle = join(jobDir(ctx.workspace, ctx.id), 'bundle');
+      const r = await pretrainStep(ctx, p.config, p.method, p.centers, { bundle, checkpoints: jobCheckpoints(ctx.workspace, ctx.id) });
+      return { bundle: r.bundle, steps: r.steps, resumed_from: r.resumedFrom, final_loss: r.losses[r.losses.length - 1] };
     }
     case 'probe':
     case 'finetune': {
       const p = PARAMS[kind].parse(rawParams);
-      const budget = p.config.downstream[kind];
-      if (!budget) throw new Error(`the config has no downstream.${kind} budget`);
-      await chooseBackend({ prefer: p.config.backend });
-      const d = parts(ctx.workspace, p.config, p.centers, true);
-      const s = store(ctx.workspace);
       const dir = jobDir(ctx.workspace, ctx.id);
-      try {
-        const r = await downstream(kind, { mode: kind, init: p.init, budget, checkpointEvery: p.config.downstream.checkpointEvery, seed: p.config.seeds[0], ...d, bootstrap: p.config.evaluation.bootstrap, evalBatch: p.config.evaluation.batchSize, engine: p.config.engine, checkpointDir: jobCheckpoints(ctx.workspace, ctx.id), bundleDir: join(dir, 'bundle'), predictionsFile: join(dir, 'predictions.csv'), dataSnapshot: `centers:${d.centers.join('|')}` }, io(s));
-        return { bundle: r.bundle, predictions: r.predictions, thresholds: r.thresholds, evaluation: r.evaluation };
-      } finally {
-        s.close();
-      }
+      const r = await downstreamStep(ctx, kind, p.config, p.init, p.centers, { bundle: join(dir, 'bundle'), checkpoints: jobCheckpoints(ctx.workspace, ctx.id), predictions: join(dir, 'predictions.csv') });
+      return { bundle: r.bundle, predictions: r.predictions, thresholds: r.thresholds, evaluation: r.evaluation };
     }
+    case 'demo-models':
+      return runDemoModels(PARAMS['demo-models'].parse(rawParams), ctx, { pretrain: pretrainStep, downstream: downstreamStep });
     case 'evaluate':
       return runEvaluateJob(rawParams, ctx);
   }

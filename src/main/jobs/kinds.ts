@@ -2,6 +2,7 @@
 // job process starts, so a resumed job runs with exactly what it was submitted with).
 import { z } from 'zod';
 import { experimentConfigSchema } from '../experiments/config.js';
+import { demoModelsParams } from './demo-models.js';
 
 export const importParams = z.object({ folder: z.string(), dataset: z.string().optional(), center: z.string().optional(), workers: z.number().int().min(0).optional() }).strict();
 
@@ -29,4 +30,4 @@ export const evaluateParams = z
   })
   .strict();
 
-export const PARAMS = { import: importParams, experiment: experimentParams, pretrain: pretrainParams, probe: downstreamParams, finetune: downstreamParams, evaluate: evaluateParams } as const;
+export const PARAMS = { import: importParams, experiment: experimentParams, pretrain: pretrainParams, probe: downstreamParams, finetune: downstreamParams, evaluate: evaluateParams, 'demo-models': demoModelsParams } as const;

@@ -8,21 +8,23 @@ export function describe(m: ModelInfo): string {
   return `${m.task} · ${where}`;
 }
 
-export function ModelPicker({ client, tasks, value, onChange, testId }: { client: ApiClient; tasks: readonly string[]; value: string; onChange: (path: string) => void; testId: string }) {
-  const [models, setModels] = useState<ModelInfo[]>([]);
+/**
+ * `known`: the workspace's models when the caller follows them (they change as jobs finish); without
+ * it the picker reads the list once. Either way the first fitting model is chosen while none is.
+ */
+export function ModelPicker({ client, tasks, value, onChange, testId, known: given }: { client: ApiClient; tasks: readonly string[]; value: string; onChange: (path: string) => void; testId: string; known?: readonly ModelInfo[] | null }) {
+  const [fetched, setFetched] = useState<ModelInfo[]>([]);
   const [typed, setTyped] = useState('');
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    client.call('models.list', {}).then(
-      (r) => {
-        const fit = r.models.filter((m) => tasks.includes(m.task));
-        setModels(fit);
-        if (!value && fit[0]) onChange(fit[0].path);
-      },
-      (e: Error) => setError(e.message),
-    );
-    // Once per mount: the list only changes when a job finishes.
-  }, [client]);
+    if (given !== undefined) return;
+    client.call('models.list', {}).then((r) => setFetched(r.models), (e: Error) => setError(e.message));
+  }, [client, given === undefined]); 
+  const models = (given ?? fetched).filter((m) => tasks.includes(m.task));
+  const first = models[0]?.path;
+  useEffect(() => {
+    if (!value && first) onChange(first);
+  }, [value, first]); 
   const known = models.some((m) => m.path === value);
   return (
     <span className="picker" data-testid={testId}>

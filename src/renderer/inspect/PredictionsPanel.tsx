@@ -2,7 +2,7 @@
 // and thresholds, and the occlusion saliency of a chosen class over the waveform the model read.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { CLASSES } from '../../shared/classes.js';
-import type { ApiClient, PredictionResult } from '../../shared/api.js';
+import type { ApiClient, ModelInfo, PredictionResult } from '../../shared/api.js';
 import type { Layout } from '../viewer/paper.js';
 import { ClassSelect, LayoutSelect } from '../charts/pickers.js';
 import { ModelPicker } from './ModelPicker.js';
@@ -17,7 +17,7 @@ export interface PredictionTarget {
   readonly classIndex: number | null;
 }
 
-export function PredictionsPanel({ client, target, onTarget }: { client: ApiClient; target: PredictionTarget; onTarget: (t: PredictionTarget) => void }) {
+export function PredictionsPanel({ client, target, onTarget, models }: { client: ApiClient; target: PredictionTarget; onTarget: (t: PredictionTarget) => void; models?: readonly ModelInfo[] | null }) {
   const { record, bundle, classIndex } = target;
   const [window_, setWindow] = useState(50);
   const [stride, setStride] = useState(25);
@@ -66,7 +66,7 @@ export function PredictionsPanel({ client, target, onTarget }: { client: ApiClie
     <section data-testid="predictions-view">
       <div className="toolbar">
         <RecordPicker client={client} value={record} onChange={(id) => onTarget({ ...target, record: id })} />
-        <ModelPicker client={client} tasks={['probe', 'classifier']} value={bundle} onChange={(b) => onTarget({ ...target, bundle: b })} testId="classifier-model" />
+        <ModelPicker client={client} tasks={['probe', 'classifier']} value={bundle} onChange={(b) => onTarget({ ...target, bundle: b })} testId="classifier-model" known={models} />
       </div>
       <div className="toolbar">
         <ClassSelect label="Saliency class" value={classIndex} onChange={(i) => onTarget({ ...target, classIndex: i })} testId="saliency-class" none="none" />

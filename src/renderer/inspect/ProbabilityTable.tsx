@@ -2,7 +2,8 @@
 // button chooses the class whose saliency is shown.
 import type { PredictionResult } from '../../shared/api.js';
 
-export function ProbabilityTable({ result, chosen, onChoose }: { result: PredictionResult; chosen: number | null; onChoose: (c: number) => void }) {
+/** Without onChoose (a summary beside another view) the saliency column is left out. */
+export function ProbabilityTable({ result, chosen, onChoose }: { result: PredictionResult; chosen: number | null; onChoose?: (c: number) => void }) {
   return (
     <table className="compact probabilities" data-testid="probabilities">
       <thead>
@@ -12,7 +13,7 @@ export function ProbabilityTable({ result, chosen, onChoose }: { result: Predict
           <th>threshold</th>
           <th>label</th>
           <th>call</th>
-          <th />
+          {onChoose && <th />}
         </tr>
       </thead>
       <tbody>
@@ -32,11 +33,13 @@ export function ProbabilityTable({ result, chosen, onChoose }: { result: Predict
               <td>{c.threshold.toFixed(3)}</td>
               <td>{c.label ? '✓' : ''}</td>
               <td>{outcome.toUpperCase()}</td>
-              <td>
-                <button onClick={() => onChoose(c.index)} data-testid="saliency-for" disabled={chosen === c.index}>
-                  saliency
-                </button>
-              </td>
+              {onChoose && (
+                <td>
+                  <button onClick={() => onChoose(c.index)} data-testid="saliency-for" disabled={chosen === c.index}>
+                    saliency
+                  </button>
+                </td>
+              )}
             </tr>
           );
         })}

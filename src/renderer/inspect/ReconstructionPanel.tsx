@@ -2,16 +2,17 @@
 // on the ECG grid with the hidden patches shaded, per-lead and per-patch error, mask ratio and
 // seed, a new mask on demand, and whether the record's center was in the pre-training pool.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { ApiClient, ReconstructionResult } from '../../shared/api.js';
+import type { ApiClient, ModelInfo, ReconstructionResult } from '../../shared/api.js';
 import type { Layout } from '../viewer/paper.js';
 import { LayoutSelect } from '../charts/pickers.js';
 import { ModelPicker } from './ModelPicker.js';
 import { OverlayPaper } from './OverlayPaper.js';
 import { PatchErrorChart } from './PatchErrorChart.js';
 import { RecordPicker } from './RecordPicker.js';
+import { RecordPredictions } from './RecordPredictions.js';
 import type { Overlay } from './overlay-draw.js';
 
-export function ReconstructionPanel({ client, record, onRecord }: { client: ApiClient; record: number | null; onRecord: (id: number) => void }) {
+export function ReconstructionPanel({ client, record, onRecord, models }: { client: ApiClient; record: number | null; onRecord: (id: number) => void; models?: readonly ModelInfo[] | null }) {
   const [bundle, setBundle] = useState('');
   const [ratio, setRatio] = useState<number | null>(null);
   const [seed, setSeed] = useState(1);
@@ -52,7 +53,7 @@ export function ReconstructionPanel({ client, record, onRecord }: { client: ApiC
     <section data-testid="reconstruction-view">
       <div className="toolbar">
         <RecordPicker client={client} value={record} onChange={onRecord} />
-        <ModelPicker client={client} tasks={['pretrain-mae']} value={bundle} onChange={setBundle} testId="mae-model" />
+        <ModelPicker client={client} tasks={['pretrain-mae']} value={bundle} onChange={setBundle} testId="mae-model" known={models} />
       </div>
       <div className="toolbar">
         <label>
@@ -108,6 +109,7 @@ export function ReconstructionPanel({ client, record, onRecord }: { client: ApiC
               <p className="muted legend">
                 <span className="swatch hidden" /> hidden patch · <span className="swatch recon" /> reconstruction
               </p>
+              {models && <RecordPredictions client={client} record={result.id} models={models} />}
             </aside>
           </div>
           <PatchErrorChart mse={result.patchMse} mask={result.mask} patchSeconds={result.patchSamples / result.fs} />

@@ -3,6 +3,7 @@
 // progress, ETA, log, cancel and resume. Polls while any job runs.
 import { Fragment, useCallback, useEffect, useState } from 'react';
 import type { ApiClient, ApiOutput } from '../../shared/api.js';
+import { EmptyState } from '../guide/EmptyState.js';
 import { JobLog } from './JobLog.js';
 import { NewJobForm } from './NewJobForm.js';
 
@@ -126,7 +127,13 @@ export function JobsView({ client }: { client: ApiClient }) {
           ))}
         </tbody>
       </table>
-      {list && list.jobs.length === 0 && <p className="muted">No jobs yet.</p>}
+      {list && list.jobs.length === 0 && (
+        <EmptyState testId="jobs-empty" title="No jobs yet" why="Start an experiment above (LODO or data scaling with a bundled config), any single step from the new-job form, or the demo models.">
+          <button onClick={() => client.call('jobs.submit', { kind: 'demo-models' }).then(() => refresh(), (e: Error) => setError(e.message))} data-testid="jobs-train-demo">
+            Train the demo models
+          </button>
+        </EmptyState>
+      )}
     </section>
   );
 }

@@ -14,6 +14,7 @@ const KINDS: { kind: Kind; label: string }[] = [
   { kind: 'probe', label: 'Linear probe' },
   { kind: 'finetune', label: 'Fine-tune' },
   { kind: 'evaluate', label: 'Evaluate a classifier' },
+  { kind: 'demo-models', label: 'The demo models (small MAE + classifier)' },
 ];
 
 const centerList = (text: string) => {
@@ -51,6 +52,8 @@ export function NewJobForm({ client, configs, onStarted }: { client: ApiClient; 
         return { kind, config, init: bundle, ...centerList(centers) };
       case 'evaluate':
         return { kind, config, bundle, ...centerList(centers) };
+      case 'demo-models':
+        return { kind };
     }
   };
   const submit = (e: React.FormEvent) => {
@@ -58,7 +61,7 @@ export function NewJobForm({ client, configs, onStarted }: { client: ApiClient; 
     setError(null);
     client.call('jobs.submit', request()).then(onStarted, (err: Error) => setError(err.message));
   };
-  const configField = kind !== 'import' && <NameSelect label="config" names={configs} value={config} onChange={setConfig} testId="new-job-config" />;
+  const configField = kind !== 'import' && kind !== 'demo-models' && <NameSelect label="config" names={configs} value={config} onChange={setConfig} testId="new-job-config" />;
   const centersField = (kind === 'pretrain' || kind === 'probe' || kind === 'finetune' || kind === 'evaluate') && (
     <label title="comma-separated; empty: every center the config takes part with">
       centers <input value={centers} onChange={(e) => setCenters(e.target.value)} size={24} placeholder="all" data-testid="new-job-centers" />

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ApiClient, RunSummary } from '../../shared/api.js';
 import { ClusterRunPanel } from './ClusterRunPanel.js';
 import { LiveCurves } from './LiveCurves.js';
+import { NoRuns } from './NoRuns.js';
 import { RunPanel } from './RunPanel.js';
 
 const ACTIVE = new Set(['queued', 'running']);
@@ -74,7 +75,7 @@ export function ResultsView({ client }: { client: ApiClient }) {
           ))}
         </tbody>
       </table>
-      {runs && runs.length === 0 && <p className="muted">No experiment runs yet: start one under Train &amp; jobs.</p>}
+      {runs && runs.length === 0 && <NoRuns client={client} onStarted={refresh} />}
       {runningJobs.length > 0 && (
         <section>
           <h2>Running now</h2>
