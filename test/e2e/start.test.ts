@@ -67,7 +67,10 @@ describe('openecg start (npm start)', () => {
     expect(await page.textContent('[data-testid=hidden-patches]')).toMatch(/^[1-9]\d*\/\d+ patches hidden/);
     await expect.poll(() => page.locator('[data-testid=record-predictions] [data-testid=probability-row]').count(), { timeout: 60_000 }).toBe(24);
     const probabilities = await page.locator('[data-testid=record-predictions] [data-testid=probability-row]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-probability'))));
-    for (const p of probabilities) expect(p).toBeGreaterThanOrEqual(0), expect(p).toBeLessThanOrEqual(1);
+    for (const p of probabilities) {
+      expect(p).toBeGreaterThanOrEqual(0);
+      expect(p).toBeLessThanOrEqual(1);
+    }
     console.log(`first start: reconstruction and predictions on screen ${((performance.now() - t0) / 1000).toFixed(0)} s after \`openecg start\``);
 
     // The catalog holds the demo corpus.
