@@ -211,6 +211,7 @@ export function looksLikeAnnotations(bytes: Uint8Array, complete = true): boolea
   } catch {
     return false;
   }
+  if (!complete && decoder.pendingAnnotation) count++;
   return ordered && count > 0 && (!complete || decoder.warnings.length === 0);
 }
 
