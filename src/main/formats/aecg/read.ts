@@ -2,13 +2,21 @@
 // (representative / median beat) series goes to `median`, annotations become comments and the
 // trial subject goes to `patient`.
 import { basename } from 'node:path';
-import { standardLeadName } from '../clinical/leads.js';
+import { leadKey, standardLeadName } from '../clinical/leads.js';
+import { STANDARD_LEADS } from '../../../shared/leads.js';
 import { sampleRange } from '../clinical/range.js';
 import { FormatError, type ChannelInfo, type MedianBeats, type Reading, type ReadOptions } from '../types.js';
 import { parseAecg, type AecgSeries, type Quantity } from './parse.js';
 
 const UNITS_PER_MV: Readonly<Record<string, number>> = { uV: 1000, mV: 1, V: 1e-3, nV: 1e6 };
 const SECONDS: Readonly<Record<string, number>> = { s: 1, ms: 1e-3, us: 1e-6 };
+
+const KNOWN = new Set([...STANDARD_LEADS, 'V7', 'V8', 'V9', 'V3R', 'V4R', 'V5R', 'V6R', 'X', 'Y', 'Z'].map(leadKey));
+
+/** Whether a lead code names a lead (MDC, vendor spellings such as 'LEAD_I' or plain 'I' alike). */
+function isKnownLead(code: string): boolean {
+  return KNOWN.has(leadKey(standardLeadName(code)));
+}
 
 interface Decoded {
   readonly fs: number;
@@ -26,9 +34,16 @@ function decodeSeries(path: string, s: AecgSeries): Decoded {
   if (!set) throw new FormatError('no-waveform', `${where}: no sequence set with SLIST_PQ leads`);
   const time = set.find((q) => q.type === 'GLIST_TS' || q.type === 'GLIST_PQ');
   const inc = time?.increment;
-  const perSecond = inc ? SECONDS[inc.unit || 's'] : undefined;
-  if (!inc || perSecond === undefined || !(inc.value > 0)) throw new FormatError('aecg', `${where}: no time sequence with a usable increment (GLIST_TS or GLIST_PQ in s or ms)`);
   const warnings: string[] = [];
+  let perSecond = inc ? SECONDS[inc.unit] : undefined;
+  // An increment without a unit: seconds when that gives an ECG's rate (50 Hz to 20 kHz); otherwise it is anyone's guess.
+  if (inc && !inc.unit && inc.value > 0 && 1 / inc.value >= 50 && 1 / inc.value <= 20000) {
+    perSecond = 1;
+    warnings.push(`${s.code || 'series'}: time increment ${inc.value} has no unit: read as seconds (${Number((1 / inc.value).toPrecision(12))} Hz)`);
+  }
+  if (!inc || perSecond === undefined || !(inc.value > 0)) {
+    throw new FormatError('aecg', `${where}: no time sequence with a usable increment (GLIST_TS or GLIST_PQ in s or ms${inc ? `; found ${inc.value}${inc.unit ? ` ${inc.unit}` : ' without a unit'}` : ''})`);
+  }
   if (s.sets.length > 1) warnings.push(`${s.code || 'series'}: ${s.sets.length - 1} more sequence set(s) not read`);
   const leads = set.filter((q) => q.type === 'SLIST_PQ');
   const others = set.filter((q) => q !== time && q.type !== 'SLIST_PQ');
@@ -41,7 +56,10 @@ function decodeSeries(path: string, s: AecgSeries): Decoded {
   for (const q of leads) {
     const scale: Quantity | undefined = q.scale;
     if (!scale || !(scale.value !== 0)) throw new FormatError('aecg', `${where}: lead ${q.code} has no scale`);
+    // Origin is required by the schema but carts leave it out when it is 0.
+    if (!q.origin) warnings.push(`lead ${q.code}: no origin, 0 assumed`);
     const origin: Quantity = q.origin ?? { value: 0, unit: scale.unit };
+    if (!isKnownLead(q.code)) warnings.push(`lead code '${q.code}' is not a lead this reader knows (MDC_ECG_LEAD_*): kept as written`);
     const scalePerMv = UNITS_PER_MV[scale.unit];
     const originPerMv = UNITS_PER_MV[origin.unit];
     const volts = scalePerMv !== undefined && originPerMv !== undefined;
