@@ -2,7 +2,7 @@
 // (representative / median beat) series goes to `median`, annotations become comments and the
 // trial subject goes to `patient`.
 import { basename } from 'node:path';
-import { leadKey, standardLeadName } from '../clinical/leads.js';
+import { LEAD_NUMBERS, leadKey, leadOfCode, standardLeadName } from '../clinical/leads.js';
 import { STANDARD_LEADS } from '../../../shared/leads.js';
 import { sampleRange } from '../clinical/range.js';
 import { FormatError, type ChannelInfo, type MedianBeats, type Reading, type ReadOptions } from '../types.js';
@@ -13,9 +13,13 @@ const SECONDS: Readonly<Record<string, number>> = { s: 1, ms: 1e-3, us: 1e-6 };
 
 const KNOWN = new Set([...STANDARD_LEADS, 'V7', 'V8', 'V9', 'V3R', 'V4R', 'V5R', 'V6R', 'X', 'Y', 'Z'].map(leadKey));
 
-/** Whether a lead code names a lead (MDC, vendor spellings such as 'LEAD_I' or plain 'I' alike). */
-function isKnownLead(code: string): boolean {
-  return KNOWN.has(leadKey(standardLeadName(code)));
+/** MDC's numeric lead codes are 2^17 plus the EN 1064 lead number (131073 = MDC_ECG_LEAD_I). */
+const MDC_LEAD_BASE = 131072;
+
+/** The lead a sequence code names: MDC names, numeric MDC codes, vendor spellings ('LEAD_I', 'I'). */
+function leadName(code: string): string {
+  const numeric = /^\d{6}$/.test(code.trim()) ? LEAD_NUMBERS[Number(code) - MDC_LEAD_BASE] : undefined;
+  return numeric ?? leadOfCode(code) ?? standardLeadName(code);
 }
 
 interface Decoded {
@@ -53,13 +57,16 @@ function decodeSeries(path: string, s: AecgSeries): Decoded {
   if (bad) throw new FormatError('length', `${where}: lead ${bad.code} has ${bad.count} samples, ${leads[0].code} has ${count}`);
   const channels: ChannelInfo[] = [];
   const signals: Float64Array[] = [];
+  const noOrigin: string[] = [];
+  const unknown: string[] = [];
   for (const q of leads) {
     const scale: Quantity | undefined = q.scale;
     if (!scale || !(scale.value !== 0)) throw new FormatError('aecg', `${where}: lead ${q.code} has no scale`);
     // Origin is required by the schema but carts leave it out when it is 0.
-    if (!q.origin) warnings.push(`lead ${q.code}: no origin, 0 assumed`);
+    if (!q.origin) noOrigin.push(q.code);
     const origin: Quantity = q.origin ?? { value: 0, unit: scale.unit };
-    if (!isKnownLead(q.code)) warnings.push(`lead code '${q.code}' is not a lead this reader knows (MDC_ECG_LEAD_*): kept as written`);
+    const name = leadName(q.code);
+    if (!KNOWN.has(leadKey(name))) unknown.push(q.code);
     const scalePerMv = UNITS_PER_MV[scale.unit];
     const originPerMv = UNITS_PER_MV[origin.unit];
     const volts = scalePerMv !== undefined && originPerMv !== undefined;
@@ -70,9 +77,12 @@ function decodeSeries(path: string, s: AecgSeries): Decoded {
     const oMv = volts ? origin.value / originPerMv : origin.value;
     // Digit x scale in its unit, then to mV, plus the origin in mV (the reference readers' order).
     for (let k = 0; k < digits.length; k++) sig[k] = (digits[k] * scale.value) / sDiv + oMv;
-    channels.push({ name: standardLeadName(q.code), units: volts ? 'mV' : scale.unit, fmt: 'aecg-slist-pq', gain: sDiv / scale.value, baseline: (-oMv * sDiv) / scale.value });
+    channels.push({ name, units: volts ? 'mV' : scale.unit, fmt: 'aecg-slist-pq', gain: sDiv / scale.value, baseline: (-oMv * sDiv) / scale.value });
     signals.push(sig);
   }
+  const list = (codes: string[]) => (codes.length === leads.length ? 'every lead' : codes.join(', '));
+  if (noOrigin.length) warnings.push(`${s.code || 'series'}: no origin for ${list(noOrigin)}: 0 assumed`);
+  if (unknown.length) warnings.push(`${s.code || 'series'}: lead code${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `'${c}'`).join(', ')} name no lead this reader knows: kept as written`);
   return { fs: 1 / (inc.value * perSecond), count, ...(time?.head ? { head: time.head } : {}), channels, signals, warnings };
 }
 
