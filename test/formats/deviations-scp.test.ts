@@ -159,6 +159,13 @@ describe('SCP-ECG deviations read with a warning', () => {
     expectSameAtStep(r, ecg, 2.5, 'no mark');
     expect(r.warnings).toEqual(["section 0 lacks the 'SCPECG' mark in its reserved bytes (older writers leave it out)"]);
   });
+
+  it('an amplitude unit too small for an ECG: read as EN 1064 says, with a warning', () => {
+    const small = { fs: 500, leads: ['I'], signals: [Float64Array.from({ length: 500 }, (_, k) => ((k % 50) - 25) * 0.00005)], stepUv: 0.05 };
+    const r = readScpBytes(writeScp(small).bytes, 'avm.scp');
+    expectSameAtStep(r, small, 0.05, 'avm');
+    expect(r.warnings).toEqual(['section 6 amplitude unit 50 nV gives a 16-bit full scale of only ±1.6 mV (a device writing microvolts?): read as nanovolts, as EN 1064 says']);
+  });
 });
 
 describe('SCP-ECG deviations refused', () => {
