@@ -1,13 +1,13 @@
 // GE MUSE and Philips XML deviations real exports show (docs/format-deviations.md): the XML is
 // built here (the project writes neither format) with one deviation each; read with the warning
 // and the samples as stored, or refused with one clear line.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FormatError, readRecord, type Reading } from '../../src/main/formats/index.js';
 import { tempDir } from '../temp.js';
-import { generatedEcg, leadIndex } from './write-check.js';
+import { generatedEcg, leadIndex, SAMPLES } from './write-check.js';
 
 const dir = tempDir('dev-vendor');
 const ecg = generatedEcg(53, 2, 5);
@@ -140,7 +140,16 @@ describe('Philips XML deviations', () => {
     expect(r.warnings).toEqual([`no durationperchannel: ${N} samples per lead, from the data's length`]);
   });
 
-  it('a later 1.0x document version: read with the 1.04 layout', async () => {
+  it('no durationperchannel over XLI data (the shared SierraECG file): the decoded leads decide', async () => {
+    const file = join(SAMPLES, 'clinical/philips/129DYPRG.XML');
+    const whole = await readRecord(file);
+    const r = await read(readFileSync(file, 'latin1').replace(/ durationperchannel="\d+"/, ''), 'xli-noduration.xml');
+    expect(r.sigLen).toBe(whole.sigLen);
+    r.signals.forEach((x, c) => expect(Array.from(x), r.channels[c].name).toEqual(Array.from(whole.signals[c])));
+    expect(r.warnings).toEqual([`no durationperchannel: ${whole.sigLen} samples per lead, from the decoded data`]);
+  });
+
+  it('a later 1.04+ document version: read with the 1.04 layout', async () => {
     const r = await read(philips({ version: '1.05' }), 'v105.xml');
     expectCounts(r, 'V3', COUNTS.get('V3')!, 5);
     expect(r.warnings).toEqual(["Philips XML version '1.05' is not one this reader knows: read as 1.04"]);

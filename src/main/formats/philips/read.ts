@@ -171,8 +171,8 @@ export function readPhilipsText(xml: string, name: string, opts: ReadOptions = {
   const docType = text(root, 'documentinfo', 'documenttype');
   const written = text(root, 'documentinfo', 'documentversion');
   const warnings: string[] = [];
-  // A later 1.0x revision of a known document type keeps the 1.04 waveform layout; read it so, saying so.
-  const version = VERSIONS.has(written) || !TYPES.has(docType) || !/^1\.0\d(\.\d+)?$/.test(written) ? written : '1.04';
+  // A later 1.04+ revision of a known document type keeps the 1.04 waveform layout; read it so, saying so.
+  const version = VERSIONS.has(written) || !TYPES.has(docType) || !/^1\.0[4-9](\.\d+)?$/.test(written) ? written : '1.04';
   if (!TYPES.has(docType) || !VERSIONS.has(version)) {
     throw new FormatError('version', `${name}: Philips XML document type '${docType}' version '${written}' is not one this reader knows (SierraECG/PhilipsECG 1.03, 1.04, 1.04.01)`);
   }
