@@ -17,6 +17,8 @@ export interface MultiplexGroup {
   readonly bits: number;
   readonly interpretation: string;
   readonly item: DataSet;
+  /** Deviations read anyway (docs/format-deviations.md). */
+  readonly warnings: readonly string[];
 }
 
 const UNITS_PER_MV: Readonly<Record<string, number>> = { uV: 1000, mV: 1, V: 1e-3, nV: 1e6 };
@@ -34,10 +36,20 @@ export function multiplexGroups(path: string, ds: DataSet): MultiplexGroup[] {
     if (!(fs && fs > 0) || !channels || samples === undefined || !bits) {
       throw new FormatError('dicom', `${where}: SamplingFrequency, NumberOfWaveformChannels, NumberOfWaveformSamples or WaveformBitsAllocated missing`);
     }
-    if (BYTES[interpretation] === undefined || BYTES[interpretation] * 8 !== bits) {
-      throw new FormatError('unsupported', `${where}: sample interpretation '${interpretation}' with ${bits} bits allocated`);
+    const size = BYTES[interpretation];
+    if (size === undefined) throw new FormatError('unsupported', `${where}: sample interpretation '${interpretation}' with ${bits} bits allocated`);
+    const warnings: string[] = [];
+    if (size * 8 !== bits) {
+      // A wrong WaveformBitsAllocated (seen: 12 for 16-bit SS data) is harmless when the data's
+      // length fits the interpretation's sample size and not the bits allocated.
+      const length = item.elements['x54001010']?.length ?? -1;
+      const fits = (bytes: number) => length >= channels * samples * bytes && length <= channels * samples * bytes + 1;
+      if (!fits(size) || (bits % 8 === 0 && fits(bits / 8))) {
+        throw new FormatError('unsupported', `${where}: sample interpretation '${interpretation}' with ${bits} bits allocated`);
+      }
+      warnings.push(`multiplex group ${g}: WaveformBitsAllocated ${bits} with sample interpretation '${interpretation}': the data's length fits ${size * 8}-bit samples, read so`);
     }
-    return { label: str(item, 'x003a0020') ?? '', originality: str(item, 'x003a0004') ?? '', fs, channels, samples, bits, interpretation, item };
+    return { label: str(item, 'x003a0020') ?? '', originality: str(item, 'x003a0004') ?? '', fs, channels, samples, bits: size * 8, interpretation, item, warnings };
   });
 }
 
@@ -90,11 +102,17 @@ export function decodeGroup(path: string, file: DicomFile, group: MultiplexGroup
     throw new FormatError('truncated', `${where}: WaveformData of ${data.length} bytes at byte ${data.dataOffset} runs ${data.dataOffset + data.length - file.size} bytes past the end of the file`);
   }
   if (data.length < need) throw new FormatError('truncated', `${where}: WaveformData holds ${data.length} bytes, ${group.channels} channels x ${group.samples} samples need ${need}`);
-  if (data.length > need + 1) throw new FormatError('length', `${where}: WaveformData holds ${data.length} bytes, ${group.channels} channels x ${group.samples} samples need ${need}`);
+  const warnings: string[] = [...group.warnings];
+  // Padding short of one more sample frame cannot be a sample; a whole frame or more could be (refused).
+  if (data.length >= need + Math.max(2, frame)) throw new FormatError('length', `${where}: WaveformData holds ${data.length} bytes, ${group.channels} channels x ${group.samples} samples need ${need}`);
+  if (data.length > need + 1) warnings.push(`multiplex group ${index}: WaveformData holds ${data.length - need} bytes of padding after its ${need} bytes of samples: ignored`);
+  // OB is for 8-bit samples; little-endian bytes read the same either way.
+  if (data.vr === 'OB' && group.bits > 8 && littleEndian) warnings.push(`multiplex group ${index}: WaveformData coded OB with ${group.bits}-bit samples (OW expected): read as little-endian ${group.bits}-bit words`);
   const defs = items(group.item, 'x003a0200');
   if (defs.length !== group.channels) throw new FormatError('length', `${where}: ${defs.length} channel definitions for ${group.channels} channels`);
   checkReadSize(to - from, group.channels, group.fs, where);
-  const warnings: string[] = [];
+  const noCorrection: string[] = [];
+  const noUnits: string[] = [];
   const channels: ChannelInfo[] = [];
   const signals: Float64Array[] = [];
   const transforms: { shift: number; factor: number; offset: number; divide: number }[] = [];
@@ -105,6 +123,8 @@ export function decodeGroup(path: string, file: DicomFile, group: MultiplexGroup
     const sens = num(def, 'x003a0210');
     const unitCode = code(def, 'x003a0211')?.value ?? '';
     const corr = num(def, 'x003a0212') ?? 1;
+    if (num(def, 'x003a0210') && num(def, 'x003a0212') === undefined) noCorrection.push(name);
+    if (num(def, 'x003a0210') && !unitCode) noUnits.push(name);
     const base = num(def, 'x003a0213') ?? 0;
     const perMv = UNITS_PER_MV[unitCode];
     const calibrated = sens !== undefined && sens !== 0;
@@ -118,7 +138,7 @@ export function decodeGroup(path: string, file: DicomFile, group: MultiplexGroup
     if (!calibrated) warnings.push(`${name}: no ChannelSensitivity, values are raw sample units`);
     channels.push({
       name,
-      units: perMv !== undefined ? 'mV' : unitCode || 'adu',
+      units: perMv !== undefined ? 'mV' : unitCode || (calibrated ? 'unknown' : 'adu'),
       fmt: `dicom-${group.interpretation}`,
       gain: divide / factor,
       baseline: calibrated ? -base / sens : 0,
@@ -127,6 +147,11 @@ export function decodeGroup(path: string, file: DicomFile, group: MultiplexGroup
     // Output sample t holds stored sample t - shift: before the first or after the last, NaN.
     signals.push(new Float64Array(to - from).fill(NaN));
   });
+  const list = (names: string[]) => (names.length === group.channels ? 'every channel' : names.join(', '));
+  // The correction factor is type 1 but 1 is its only sensible default (pydicom's too).
+  if (noCorrection.length) warnings.push(`multiplex group ${index}: no ChannelSensitivityCorrectionFactor for ${list(noCorrection)}: 1 assumed`);
+  // Without units a sensitivity could be uV or mV per count: the values stay in unstated units, not voltage.
+  if (noUnits.length) warnings.push(`multiplex group ${index}: no ChannelSensitivityUnitsSequence for ${list(noUnits)}: values kept in the file's unstated units, not taken as a voltage`);
   // Stored samples [first, last) cover the window for every channel's skew.
   const shifts = transforms.map((x) => x.shift);
   const first = Math.min(group.samples, Math.max(0, from - Math.max(0, ...shifts)));

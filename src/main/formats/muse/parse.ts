@@ -34,6 +34,8 @@ export interface MuseDocument {
   readonly diagnosis: string[];
   readonly originalDiagnosis: string[];
   readonly version?: string;
+  /** Deviations read anyway (docs/format-deviations.md). */
+  readonly warnings: string[];
 }
 
 const UNITS_PER_MV: Readonly<Record<string, number>> = { MICROVOLTS: 1e3, MILLIVOLTS: 1, VOLTS: 1e-3, NANOVOLTS: 1e6 };
@@ -48,7 +50,24 @@ const TEXT_FIELDS: Readonly<Record<string, readonly string[]>> = {
   MuseInfo: ['MuseVersion'],
 };
 
-function decodeLead(path: string, wave: Record<string, string>, f: Record<string, string>): MuseLead {
+/**
+ * LeadAmplitudeUnitsPerBit as a number. Exports from locales with a decimal comma write '4,88':
+ * one comma and digits on both sides is read as a decimal point (a bit of 488 uV, the other
+ * reading, is no ECG's); anything else that is not a positive number is refused.
+ */
+function unitsPerBitOf(raw: string | undefined, where: string, lead: string, warnings: string[]): number {
+  const t = raw?.trim() ?? '';
+  if (/^\d+,\d+$/.test(t)) {
+    const v = Number(t.replace(',', '.'));
+    warnings.push(`${lead}: LeadAmplitudeUnitsPerBit '${t}' written with a decimal comma, read as ${v}`);
+    return v;
+  }
+  const v = t === '' ? NaN : Number(t);
+  if (!(v > 0)) throw new FormatError('muse', `${where}: no valid LeadAmplitudeUnitsPerBit (${t ? `'${t}'` : 'absent'})`);
+  return v;
+}
+
+function decodeLead(path: string, wave: Record<string, string>, f: Record<string, string>, warnings: string[]): MuseLead {
   const id = (f.LeadID ?? '').trim();
   const where = `${path}: ${wave.WaveformType ?? 'waveform'} lead ${id || '?'}`;
   const bytes = Buffer.from(f.WaveFormData ?? '', 'base64');
@@ -67,11 +86,13 @@ function decodeLead(path: string, wave: Record<string, string>, f: Record<string
   }
   const counts = new Int16Array(sampleCount);
   for (let k = 0; k < sampleCount; k++) counts[k] = bytes.readInt16LE(2 * k);
-  const units = (f.LeadAmplitudeUnits ?? 'MICROVOLTS').trim().toUpperCase();
+  const lead = `${wave.WaveformType ?? 'waveform'} lead ${id || '?'}`;
+  // MUSE writes every lead in microvolts; exports that drop the element still mean them.
+  if (!f.LeadAmplitudeUnits?.trim()) warnings.push(`${lead}: no LeadAmplitudeUnits, MICROVOLTS assumed (what MUSE writes)`);
+  const units = (f.LeadAmplitudeUnits?.trim() || 'MICROVOLTS').toUpperCase();
   const unitsPerMv = UNITS_PER_MV[units];
   if (unitsPerMv === undefined) throw new FormatError('unsupported', `${where}: amplitude units '${units}'`);
-  const unitsPerBit = Number(f.LeadAmplitudeUnitsPerBit ?? NaN);
-  if (!(unitsPerBit > 0)) throw new FormatError('muse', `${where}: no valid LeadAmplitudeUnitsPerBit`);
+  const unitsPerBit = unitsPerBitOf(f.LeadAmplitudeUnitsPerBit, where, lead, warnings);
   return { id, counts, mvPerCount: unitsPerBit / unitsPerMv, unitsPerMv, unitsPerBit, units, leadOff: /^true$/i.test(f.LeadOff ?? '') };
 }
 
@@ -84,6 +105,7 @@ export async function parseMuse(path: string): Promise<MuseDocument> {
   const diagnosis: string[] = [];
   const originalDiagnosis: string[] = [];
   let version: string | undefined;
+  const warnings: string[] = [];
   let wave: Record<string, string> = {};
   let leads: MuseLead[] = [];
   let lead: Record<string, string> = {};
@@ -113,7 +135,7 @@ export async function parseMuse(path: string): Promise<MuseDocument> {
     },
     close(name, p) {
       const parent = p[p.length - 2] ?? '';
-      if (name === 'LeadData' && parent === 'Waveform') leads.push(decodeLead(path, wave, lead));
+      if (name === 'LeadData' && parent === 'Waveform') leads.push(decodeLead(path, wave, lead, warnings));
       else if (name === 'Waveform') {
         const fs = Number(wave.SampleBase) * 10 ** Number(wave.SampleExponent ?? 0);
         if (!(fs > 0)) throw new FormatError('muse', `${path}: ${wave.WaveformType ?? ''} waveform without a valid SampleBase`);
@@ -149,5 +171,6 @@ export async function parseMuse(path: string): Promise<MuseDocument> {
     diagnosis,
     originalDiagnosis,
     ...(version ? { version } : {}),
+    warnings,
   };
 }

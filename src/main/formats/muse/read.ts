@@ -78,7 +78,7 @@ export async function readMuse(path: string, opts: ReadOptions = {}): Promise<Re
     channels: rec.channels,
     signals: rec.signals,
     comments,
-    warnings: rec.warnings,
+    warnings: [...doc.warnings, ...rec.warnings],
     ...(doc.acquisitionTime ? { baseTime: doc.acquisitionTime } : {}),
     ...(doc.acquisitionDate ? { baseDate: isoDate(doc.acquisitionDate) } : {}),
     patient: doc.patient,

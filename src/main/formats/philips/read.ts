@@ -6,6 +6,7 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { STANDARD_LEADS } from '../../../shared/leads.js';
+import { deriveLimbLeads } from '../clinical/leads.js';
 import { FormatError, type ChannelInfo, type MedianBeats, type PatientIdentity, type Reading, type ReadOptions } from '../types.js';
 import { decodeXmlText } from './text.js';
 import { attr, child, children, parseXml, text, type XmlNode } from './xml.js';
@@ -142,6 +143,21 @@ function medianOf(root: XmlNode, name: string): MedianBeats | undefined {
   return { fs, sigLen: len, channels, signals: signals.map((x) => x.subarray(0, len)) };
 }
 
+/**
+ * Samples per lead: durationperchannel (ms) at `fs`. Without it (some exports drop it) the data
+ * decides: uncompressed bytes over the leads, or XLI's decoded lengths (undefined: caller takes them).
+ */
+function sampleCount(pw: XmlNode, fs: number, method: string, bytes: number, nLeads: number, name: string, warnings: string[]): number | undefined {
+  const duration = attr(pw, 'durationperchannel');
+  if (duration !== undefined && duration !== '') return Math.round((num(duration, 'durationperchannel', name) * fs) / 1000);
+  if (method === 'XLI') return undefined;
+  if (bytes === 0 || bytes % (2 * nLeads) !== 0) throw new FormatError('format', `${name}: no durationperchannel, and ${bytes} bytes of uncompressed data do not split into ${nLeads} leads of 16-bit samples`);
+  warnings.push(`no durationperchannel: ${bytes / (2 * nLeads)} samples per lead, from the data's length`);
+  return bytes / (2 * nLeads);
+}
+
+const window = (x: Int32Array | undefined, from: number, to: number): Int32Array => (x ?? new Int32Array(0)).subarray(from, to);
+
 /** Reads Philips XML from text already decoded (`name` labels messages and the record). */
 export function readPhilipsText(xml: string, name: string, opts: ReadOptions = {}): Reading {
   let doc: XmlNode;
@@ -153,25 +169,30 @@ export function readPhilipsText(xml: string, name: string, opts: ReadOptions = {
   const root = child(doc, ROOT);
   if (!root || doc[ROOT] === undefined) throw new FormatError('format', `${name}: XML but not Philips SierraECG/PageWriter (no <${ROOT}> root)`);
   const docType = text(root, 'documentinfo', 'documenttype');
-  const version = text(root, 'documentinfo', 'documentversion');
+  const written = text(root, 'documentinfo', 'documentversion');
+  const warnings: string[] = [];
+  // A later 1.04+ revision of a known document type keeps the 1.04 waveform layout; read it so, saying so.
+  const version = VERSIONS.has(written) || !TYPES.has(docType) || !/^1\.0[4-9](\.\d+)?$/.test(written) ? written : '1.04';
   if (!TYPES.has(docType) || !VERSIONS.has(version)) {
-    throw new FormatError('version', `${name}: Philips XML document type '${docType}' version '${version}' is not one this reader knows (SierraECG/PhilipsECG 1.03, 1.04, 1.04.01)`);
+    throw new FormatError('version', `${name}: Philips XML document type '${docType}' version '${written}' is not one this reader knows (SierraECG/PhilipsECG 1.03, 1.04, 1.04.01)`);
   }
+  if (version !== written) warnings.push(`Philips XML version '${written}' is not one this reader knows: read as 1.04`);
   const sc = child(root, 'dataacquisition', 'signalcharacteristics');
   const pw = child(root, 'waveforms', 'parsedwaveforms');
   if (!pw) throw new FormatError('format', `${name}: no <parsedwaveforms> element`);
   const fs = num(attr(pw, 'samplespersecond') ?? text(sc, 'samplingrate'), 'sampling rate', name);
+  // The acquisition rate may differ from the rate the parsed waveforms are stored at; the data follows the latter.
+  const acquired = Number(text(sc, 'samplingrate'));
+  if (attr(pw, 'samplespersecond') !== undefined && acquired > 0 && acquired !== fs) warnings.push(`signal characteristics give ${acquired} Hz, the parsed waveforms ${fs} Hz: read at ${fs} Hz`);
   const resolution = num(attr(pw, 'resolution') ?? (text(sc, 'resolution') || text(sc, 'signalresolution')), 'resolution (uV per count)', name);
-  const durationMs = num(attr(pw, 'durationperchannel'), 'durationperchannel', name);
-  const samples = Math.round((durationMs * fs) / 1000);
   const encoding = attr(pw, 'dataencoding') ?? 'Base64';
   if (encoding !== 'Base64') throw new FormatError('compression', `${name}: waveform data encoding '${encoding}' is not supported (Base64 only)`);
   const method = compression(pw, version);
   const labels = leadLabels(root, pw, version);
   const data = base64(pw, 'parsedwaveforms', name);
+  const samples = sampleCount(pw, fs, method, data.length, labels.length, name, warnings);
 
   let leads: Int32Array[];
-  const warnings: string[] = [];
   const derived = new Map<string, string>();
   if (method === 'XLI') {
     leads = xliDecode(data, name);
@@ -183,11 +204,12 @@ export function readPhilipsText(xml: string, name: string, opts: ReadOptions = {
       for (const [l, f] of [['III', 'II - I - stored'], ['aVR', '-stored - floor((I + II) / 2)'], ['aVL', 'floor((I - III) / 2) - stored'], ['aVF', 'floor((II + III) / 2) - stored']]) derived.set(l, `XLI: ${f}`);
     }
   } else if (method === 'Uncompressed' || method === 'None') {
-    leads = int16Leads(data, labels.length, samples, name);
+    leads = int16Leads(data, labels.length, samples ?? 0, name);
   } else {
     throw new FormatError('compression', `${name}: waveform compression '${method}' is not supported (XLI or uncompressed)`);
   }
-  const total = samples;
+  const total = samples ?? Math.min(...leads.slice(0, labels.length).map((x) => x.length));
+  if (samples === undefined) warnings.push(`no durationperchannel: ${total} samples per lead, from the decoded data`);
   for (let l = 0; l < labels.length; l++) {
     if (leads[l].length < total) throw new FormatError('truncated', `${name}: lead ${labels[l]} decodes to ${leads[l].length} samples, ${total} expected`);
   }
@@ -201,6 +223,9 @@ export function readPhilipsText(xml: string, name: string, opts: ReadOptions = {
     for (let k = from; k < to; k++) x[k - from] = leads[l][k] / gain;
     return x;
   });
+  // Carts set to store 8 leads (I, II, V1-V6) leave the other limb leads to the viewer.
+  const added = deriveLimbLeads({ channels, signals }, { I: window(leads[labels.indexOf('I')], from, to), II: window(leads[labels.indexOf('II')], from, to) }, (c) => c / gain);
+  if (added.length) warnings.push(`derived ${added.join(', ')} from I and II (not stored in the file)`);
   const acq = child(root, 'dataacquisition');
   const machine = text(acq, 'machine');
   const comments = [`#Format: Philips ${docType} XML ${version}, ${method}`];

@@ -10,6 +10,8 @@ export interface ScpLead {
   /** First and last sample number, 1-based inclusive, as section 3 gives them. */
   readonly start: number;
   readonly end: number;
+  /** Section 3 gave the range from 0 (a portable device's slip): `end` is then its declared end. */
+  readonly zeroBased?: boolean;
 }
 
 export interface ScpLeadSection {
@@ -17,6 +19,8 @@ export interface ScpLeadSection {
   /** Flag bit 0: reference beat subtracted from the rhythm data. */
   readonly referenceBeatSubtracted: boolean;
   readonly simultaneous: boolean;
+  /** Deviations read anyway (0-based sample ranges, lead codes EN 1064 does not define). */
+  readonly warnings: readonly string[];
 }
 
 /** One QRS complex of section 4: subtraction zone [start, end] around the fiducial, 1-based samples. */
@@ -56,14 +60,43 @@ export function readLeadSection(b: ScpBytes, s: ScpSection): ScpLeadSection {
   if (n === 0) throw new FormatError('format', `${b.name}: section 3 defines no lead`);
   if (s.data + 2 + 9 * n > s.end) throw new FormatError('truncated', `${b.name}: section 3 holds fewer than its ${n} lead entries`);
   const leads: ScpLead[] = [];
+  const warnings: string[] = [];
   for (let i = 0, p = s.data + 2; i < n; i++, p += 9) {
     const start = b.u32(p);
     const end = b.u32(p + 4);
     const code = b.u8(p + 8);
+    if (code >= LEAD_NAMES.length) warnings.push(`lead ${i + 1} has lead code ${code}, which this reader does not know (EN 1064 names 0-${LEAD_NAMES.length - 1}): kept as '${leadName(code)}'`);
+    // Sample numbers count from 1; a portable device writes 0..N for N samples (settleZeroBased).
+    if (start === 0 && end >= 1) {
+      leads.push({ code, name: leadName(code), start: 1, end, zeroBased: true });
+      continue;
+    }
     if (start < 1 || end < start) throw new FormatError('format', `${b.name}: lead ${i + 1} has sample range ${start}..${end}`);
     leads.push({ code, name: leadName(code), start, end });
   }
-  return { leads, referenceBeatSubtracted: (flags & 1) === 1, simultaneous: (flags & 4) === 4 };
+  return { leads, referenceBeatSubtracted: (flags & 1) === 1, simultaneous: (flags & 4) === 4, warnings };
+}
+
+/**
+ * Leads section 3 numbered from 0 (0..N): read as 1..N, N samples (the device counted N from 0;
+ * an N + 1st value decoded from Huffman data would come from the last byte's padding bits, which
+ * is what libbiosig's end - start + 1 reads). Where the data is plain 16-bit (no Huffman, no
+ * bimodal decimation) and holds exactly N + 1 samples, the device meant 0..N inclusive and all
+ * N + 1 are read, so nothing is lost.
+ */
+export function settleZeroBased(b: ScpBytes, leads: readonly ScpLead[], rhythm: ScpSection, huffman: boolean): { leads: ScpLead[]; warning?: string } {
+  const zero = leads.map((l, i) => (l.zeroBased ? i : -1)).filter((i) => i >= 0);
+  if (!zero.length) return { leads: [...leads] };
+  const plain = !huffman && b.u8(rhythm.data + 5, 'section 6 header') === 0;
+  const out = leads.map((l, i) => {
+    const bytes = l.zeroBased && plain ? b.u16(rhythm.data + 6 + 2 * i, 'section 6 lead lengths') : 0;
+    return bytes === 2 * (l.end + 1) ? { ...l, end: l.end + 1 } : l;
+  });
+  const which = zero.length === leads.length ? 'every lead' : `lead${zero.length > 1 ? 's' : ''} ${zero.map((i) => i + 1).join(', ')}`;
+  const l = out[zero[0]];
+  const declared = leads[zero[0]].end;
+  const how = l.end === declared ? `read as 1..${declared} (${declared} samples)` : `the data holds ${l.end} samples: read as 1..${l.end}`;
+  return { leads: out, warning: `section 3 numbers ${which} from 0 (0..${declared}; SCP-ECG counts from 1): ${how}` };
 }
 
 export function readQrsSection(b: ScpBytes, s: ScpSection): ScpQrsSection {

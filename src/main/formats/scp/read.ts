@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { FormatError, type ChannelInfo, type MedianBeats, type Reading, type ReadOptions } from '../types.js';
 import { ScpBytes } from './bytes.js';
 import { HuffmanDecoder, readHuffmanSection } from './huffman.js';
-import { readLeadSection, readQrsSection } from './leads.js';
+import { readLeadSection, readQrsSection, settleZeroBased } from './leads.js';
 import { deriveLimbLeads } from './limb.js';
 import { readPatientSection } from './patient.js';
 import { looksLikeScp, readFrame } from './sections.js';
@@ -24,8 +24,8 @@ export function isScpFile(path: string): boolean {
     if (!info.isFile() || info.size < 22) return false;
     const fd = openSync(path, 'r');
     try {
-      const head = Buffer.alloc(22);
-      readSync(fd, head, 0, 22, 0);
+      const head = Buffer.alloc(Math.min(32, info.size));
+      readSync(fd, head, 0, head.length, 0);
       return looksLikeScp(head, info.size);
     } finally {
       closeSync(fd);
@@ -60,17 +60,22 @@ function medianBeats(block: ScpBlock, names: readonly string[]): MedianBeats {
 export function readScpBytes(buf: Uint8Array, name: string, opts: ReadOptions = {}): Reading {
   const b = new ScpBytes(buf, name);
   const frame = readFrame(b);
-  const warnings: string[] = [];
+  const warnings: string[] = [...frame.warnings];
   if (!KNOWN_VERSIONS.has(frame.protocolVersion)) warnings.push(`SCP-ECG protocol version ${frame.protocolVersion / 10} is not one this reader knows (1.0-3.0); read as 2.x`);
   const s = frame.sections;
   const s3 = s.get(3);
   const s6 = s.get(6);
+  // Reference beats alone (section 5 without 6) are a median beat, not a record of the rhythm.
+  if (s3 && !s6 && s.get(5)) throw new FormatError('format', `${name}: SCP-ECG record holds only reference beats (section 5), no rhythm data (section 6): nothing to read as a record`);
   if (!s3 || !s6) throw new FormatError('format', `${name}: SCP-ECG record without ${s3 ? '' : 'lead definitions (section 3)'}${!s3 && !s6 ? ' and ' : ''}${s6 ? '' : 'rhythm data (section 6)'}`);
   const header = s.get(1) ? readPatientSection(b, s.get(1)!) : { comments: [] as string[] };
   const s2 = s.get(2);
   const huffman = s2 ? new HuffmanDecoder(readHuffmanSection(b, s2), name) : undefined;
   const leadSection = readLeadSection(b, s3);
-  const leads = leadSection.leads;
+  warnings.push(...leadSection.warnings);
+  const settled = settleZeroBased(b, leadSection.leads, s6, huffman !== undefined);
+  if (settled.warning) warnings.push(settled.warning);
+  const leads = settled.leads;
   const qrs = s.get(4) ? readQrsSection(b, s.get(4)!) : undefined;
   const s5 = s.get(5);
   const reference = s5 ? readReferenceBeat(b, s5, leads.length, qrs, huffman) : undefined;

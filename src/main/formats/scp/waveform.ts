@@ -152,6 +152,9 @@ export interface RhythmContext {
 export function readRhythm(b: ScpBytes, s: ScpSection, ctx: RhythmContext): { block: ScpBlock; unitNv: number; warnings: string[] } {
   const l = layout(b, s, ctx.leads.length);
   const warnings: string[] = [];
+  // EN 1064 gives AVM in nanovolts; a value this small spans less than an ECG (some devices
+  // may mean microvolts). Nothing in the file says which, so it is read as the standard says.
+  if (l.avm < 100) warnings.push(`section 6 amplitude unit ${l.avm} nV gives a 16-bit full scale of only ±${((32767 * l.avm) / 1e6).toPrecision(2)} mV (a device writing microvolts?): read as nanovolts, as EN 1064 says`);
   const bimodal = l.flag === 1;
   const counts = ctx.leads.map((x) => x.end - x.start + 1);
   let dec = 1;
