@@ -27,19 +27,24 @@ interface WfdbRecord {
   readonly comments: readonly string[];
 }
 
-/** A format-16 record: a 1 mV, 1 Hz square wave per lead around each lead's baseline. */
+/** A format-16 record: a 1 mV, 1 Hz square wave per lead around each lead's baseline; initial values and checksums as WFDB writes them. */
 function writeRecord(r: WfdbRecord): void {
   mkdirSync(dirname(r.path), { recursive: true });
   const name = r.path.slice(r.path.lastIndexOf('/') + 1);
   const base = (c: number) => r.baselines?.[c] ?? 0;
-  const lines = [`${name} ${r.leads.length} ${r.fs} ${r.n}`];
-  r.leads.forEach((lead, c) => lines.push(`${name}.dat 16 1000(${base(c)})/mV 16 0 ${base(c)} 0 0 ${lead}`));
-  writeFileSync(`${r.path}.hea`, [...lines, ...r.comments].join('\n') + '\n');
   const data = Buffer.alloc(r.n * r.leads.length * 2);
+  const sums = r.leads.map(() => 0);
   for (let i = 0; i < r.n; i++) {
     const v = Math.floor((2 * i) / r.fs) % 2 === 0 ? 500 : -500;
-    for (let c = 0; c < r.leads.length; c++) data.writeInt16LE(v + base(c), (i * r.leads.length + c) * 2);
+    for (let c = 0; c < r.leads.length; c++) {
+      data.writeInt16LE(v + base(c), (i * r.leads.length + c) * 2);
+      sums[c] += v + base(c);
+    }
   }
+  const checksum = (sum: number) => ((((sum % 65536) + 65536 + 32768) % 65536) - 32768);
+  const lines = [`${name} ${r.leads.length} ${r.fs} ${r.n}`];
+  r.leads.forEach((lead, c) => lines.push(`${name}.dat 16 1000(${base(c)})/mV 16 0 ${500 + base(c)} ${checksum(sums[c])} 0 ${lead}`));
+  writeFileSync(`${r.path}.hea`, [...lines, ...r.comments].join('\n') + '\n');
   writeFileSync(`${r.path}.dat`, data);
 }
 
@@ -166,7 +171,7 @@ describe('statements from WFDB header comments', () => {
     const folder = ludbFolder();
     const s = await runImport({ folder, workspace: ws, workers: 0 });
     // Two records: the annotation files beside them are not records and not errors.
-    expect(s).toMatchObject({ dataset: 'wfdb', records_seen: 2, imported: 2, failed: 0 });
+    expect(s).toMatchObject({ dataset: 'wfdb', records_seen: 2, imported: 2, failed: 0, warnings: 0 });
     expect(s.comments).toMatchObject({ records_with_patient_id: 0, statements: 8, mapped_statements: 4 });
     expect(s.comments!.unmapped).toEqual([
       { statement: 'Left ventricular hypertrophy', records: 2 },
@@ -217,5 +222,13 @@ describe('statements from WFDB header comments', () => {
     expect(s.comments).toMatchObject({ statements: 2, mapped_statements: 2, unmapped: [] });
     expect(abbreviations(ws, 'a')).toEqual(['SB']);
     expect(abbreviations(ws, 'b')).toEqual(['IRBBB', 'STach']);
+
+    // The command's summary lines say what the comments gave and what is left unmapped.
+    writeRecord({ path: join(folder, 'c'), fs: 500, n: 5000, leads: CODE15_LEADS, comments: ['# Patient ID: 88123', '#Dx: Ectopic atrial rhythm'] });
+    const out = await cli(['import', folder, '--workspace', tempDir('dx-cli-ws'), '--workers', '0']);
+    expect(out.status).toBe(0);
+    expect(out.out).toContain('header comments: 1 records keyed to 1 patients by their ids (pseudonymised); 3 diagnosis statements, 2 mapped, 1 distinct unmapped');
+    expect(out.out).toContain('unmapped (1): Ectopic atrial rhythm');
+    expect(out.out).not.toContain('88123');
   });
 });
