@@ -3,11 +3,13 @@
 // to the 24 classes through the shipped statement map.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cincAdapter } from '../../src/main/datasets/cinc.js';
 import { commentFacts, folderPatientId, labelsFromComments, splitDx } from '../../src/main/datasets/header-comments.js';
 import { parseDx } from '../../src/main/datasets/header-facts.js';
 import { StatementMapper } from '../../src/main/datasets/statements.js';
 import { CLASSES } from '../../src/shared/classes.js';
-import { tempFolder } from './fixtures.js';
+import { wfdbAdapter } from '../../src/main/datasets/wfdb.js';
+import { collect, collectingReport, expectFramedLikeLoad, LEADS_12, ramp12, tempFolder, writeFormat16 } from './fixtures.js';
 
 const LUDB = ['#<age>: 51', '#<sex>: F', '#<diagnoses>:', '#Rhythm: Sinus bradycardia.', '#Electric axis of the heart: left axis deviation.', '#Left ventricular hypertrophy.', '#I degree av block.'];
 
@@ -138,5 +140,30 @@ describe('the shipped statement map on the 24 classes\' common phrasings', () =>
   it('runs on the shipped file, not on a workspace mapping', () => {
     // A workspace without its own file maps by the default alone.
     expect(StatementMapper.forWorkspace(join(tempFolder('no-map'), 'ws')).map('Sinus bradycardia').by).toBe('default');
+  });
+});
+
+describe('adapters: what a record\'s metadata carries from its comments', () => {
+  it('wfdb: the id as written (for the import to key), statements, ages from tags, PTB patient folders', async () => {
+    const folder = join(tempFolder('wfdb-meta'), 'export');
+    writeFormat16({ path: join(folder, 'x1'), fs: 500, leads: LEADS_12, samples: ramp12(20), comments: ['<age>: 51', '<sex>: F', '<diagnoses>:', 'Rhythm: Sinus bradycardia.'] });
+    writeFormat16({ path: join(folder, 'x2'), fs: 500, leads: LEADS_12, samples: ramp12(20), comments: [' Patient ID: H-4410', ' Dx: 426177001', ' Diagnosis: atrial fibrillation'] });
+    writeFormat16({ path: join(folder, 'patient007/s0101_re'), fs: 500, leads: LEADS_12, samples: ramp12(20), comments: ['age: 60', 'Reason for admission: Healthy control'] });
+    const candidates = await collect(wfdbAdapter.scan(folder, collectingReport()));
+    const metas = (await Promise.all(candidates.map(async (c) => (await wfdbAdapter.load(c)).meta))).sort((a, b) => (a.record < b.record ? -1 : 1));
+    expect(metas[0]).toMatchObject({ record: 's0101_re', patient: null, patientId: 'patient007', age: 60, statements: ['Healthy control'], codes: [] });
+    expect(metas[1]).toMatchObject({ record: 'x1', patient: null, age: 51, sex: 'F', statements: ['Rhythm: Sinus bradycardia'], codes: [] });
+    expect(metas[1].patientId).toBeUndefined();
+    expect(metas[2]).toMatchObject({ record: 'x2', patientId: 'H-4410', codes: ['426177001'], statements: [], notes: [expect.stringMatching(/not used as labels/)] });
+    for (const c of candidates) await expectFramedLikeLoad(wfdbAdapter, c, true);
+  });
+
+  it('cinc: a CinC-style header from elsewhere keeps its patient and, without #Dx, its text', async () => {
+    const folder = tempFolder('cinc-meta');
+    writeFormat16({ path: join(folder, 'Q9001'), fs: 500, leads: LEADS_12, samples: ramp12(20), comments: ['Age: 60', 'Sex: Male', 'Patient ID: 31337', 'Diagnosis: Sinus bradycardia'] });
+    const [c] = await collect(cincAdapter.scan(folder, collectingReport()));
+    const { meta } = await cincAdapter.load(c);
+    expect(meta).toMatchObject({ patient: null, patientId: '31337', codes: [], statements: ['Sinus bradycardia'], age: 60, sex: 'M' });
+    expect(meta.notes).not.toContain('no #Dx comment: record has no labels');
   });
 });
