@@ -2,8 +2,9 @@
 // record, demographics and SNOMED-CT diagnoses in header comments (#Age, #Sex, #Dx).
 //
 // Patient: the challenge data carry no patient ids (records were renamed and shuffled), so every
-// record is its own patient (patient = null) unless a comment names one (header-comments.ts). Splits by patient therefore equal splits by record
-// for these centers; PTB-XL's own layout (adapter 'ptbxl') keeps the real patient ids.
+// record is its own patient (patient = null) unless a comment names one (header-comments.ts).
+// Splits by patient therefore equal splits by record for these centers; PTB-XL's own layout
+// (adapter 'ptbxl') keeps the real patient ids.
 //
 // Gains: the 2020 release wrote wrong gains for Georgia (4880/mV), PTB-XL (200/mV) and PTB
 // (2000000/mV) where the 2021 release (same int16 data) says 1000/mV. load() corrects them: a
