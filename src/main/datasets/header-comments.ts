@@ -53,7 +53,7 @@ const CODE = /^\d+$/;
 const PATIENT_LINE = /^patient\s*(?:no\.?|number|#)?\s*([A-Za-z]*\d[\w.-]*)$/i;
 const TAG = /<([^<>]{1,40})>\s*:?\s*([^<]*)/g;
 
-const keyOf = (raw: string) => raw.toLowerCase().replace(/[<>]/g, '').replace(/[_-]+/g, ' ').replace(/\s+/g, ' ').trim();
+const keyOf = (raw: string) => raw.toLowerCase().replace(/[<>]/g, '').replace(/[\s_-]+/g, ' ').trim();
 const present = (v: string | undefined): v is string => v !== undefined && !NONE.test(v.trim());
 const tidy = (s: string) => s.replace(/\s+/g, ' ').trim().replace(/[\s.]+$/, '');
 
@@ -103,7 +103,7 @@ export function commentFacts(comments: readonly string[]): CommentFacts {
   for (const comment of comments) {
     const text = comment.replace(/^#+\s*/, '').trim();
     if (text === '') continue;
-    const bare = PATIENT_LINE.exec(text);
+    const bare = text.charCodeAt(0) === 0x70 || text.charCodeAt(0) === 0x50 ? PATIENT_LINE.exec(text) : null; // 'p' / 'P'
     if (bare) {
       setPatient(bare[1], 'patient line');
       continue; // INCART writes it inside the diagnoses block: it neither ends nor joins it
@@ -158,6 +158,8 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A patient id repeated in a statement is removed; ids under 4 characters are left, so '12' cannot mangle '112 bpm'. */
 function scrubId(statements: string[], id: string | null): string[] {
   if (id === null || id.length < 4) return statements;
+  const lower = id.toLowerCase();
+  if (!statements.some((s) => s.toLowerCase().includes(lower))) return statements;
   const re = new RegExp(`(?<![\\p{L}\\p{N}])${escape(id)}(?![\\p{L}\\p{N}])`, 'giu');
   return statements.map((s) => s.replace(re, '[redacted]'));
 }
