@@ -27,10 +27,21 @@ function printSummary(s: ImportSummary): void {
     `${s.status === 'done' ? 'imported' : 'cancelled after'} ${s.imported} records from ${s.folder} (${s.dataset}) in ${s.seconds} s: ${s.records_per_s} records/s, ${s.MB_per_s} MB/s, ${s.workers} workers`,
     `  seen ${s.records_seen}, already in the catalog ${s.skipped}, failed ${s.failed}, warnings ${s.warnings}${s.clipped_records ? `, ${s.clipped_records} records clipped to +-32.767 mV` : ''}`,
   ];
+  const unmapped = (list: readonly { statement: string; records: number }[]) => {
+    for (const u of list.slice(0, 10)) lines.push(`    unmapped (${u.records}): ${u.statement}`);
+    if (list.length > 10) lines.push(`    ... ${list.length - 10} more: openecg site unmapped --workspace <dir>`);
+    if (list.length) lines.push('    map them with: openecg site map --workspace <dir> --statement "<text>" --class <abbreviation>');
+  };
   if (s.site) {
     lines.push(`  site: ${s.site.statements} statements, ${s.site.mapped_statements} mapped, ${s.site.unmapped.length} distinct unmapped; ${s.site.records_without_patient_id} records without a patient id`);
-    for (const u of s.site.unmapped.slice(0, 10)) lines.push(`    unmapped (${u.records}): ${u.statement}`);
-    if (s.site.unmapped.length) lines.push('    map them with: openecg site map --workspace <dir> --statement "<text>" --class <abbreviation>');
+    unmapped(s.site.unmapped);
+  }
+  const c = s.comments;
+  if (c && (c.statements > 0 || c.records_with_patient_id > 0)) {
+    lines.push(
+      `  header comments: ${c.records_with_patient_id} records keyed to ${c.patients_from_ids} patients by their ids (pseudonymised); ${c.statements} diagnosis statements, ${c.mapped_statements} mapped, ${c.unmapped.length} distinct unmapped`,
+    );
+    unmapped(c.unmapped);
   }
   for (const [code, n] of Object.entries(s.errors_by_code)) lines.push(`  ${n} x ${code}`);
   for (const e of s.errors.slice(0, 10)) lines.push(`  ${e.key || e.path}: ${e.message}`);

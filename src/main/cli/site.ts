@@ -1,4 +1,5 @@
-// `openecg site map|unmapped|config`: the workspace's statement mapping and pseudonymisation settings for site data.
+// `openecg site map|unmapped|config`: the workspace's statement mapping (site files' statements and
+// WFDB header comments' free-text diagnoses alike) and the pseudonymisation settings for site data.
 import { classByAbbreviation, CLASSES } from '../../shared/classes.js';
 import { applyStatementCodes, Catalog, unmappedStatements } from '../catalog/index.js';
 import { normalizeStatement, saveStatementMapping, workspaceMapPath } from '../datasets/statements.js';
@@ -8,15 +9,17 @@ import { parseCommandArgs, printJson, UsageError, type Command } from './command
 const USAGE = `usage: openecg site <map|unmapped|config> --workspace <dir> [options]
 
   map --statement "<text>" (--class <abbr>[,<abbr>] | --snomed <code>[,<code>] | --class none)
-      saves the statement's mapping in <dir>/site/statement-map.json (used by later site imports)
-      and relabels the records already imported that carry it; 'none' marks it reviewed, no class
+      saves the statement's mapping in <dir>/site/statement-map.json (used by later site and WFDB
+      imports) and relabels the records already imported that carry it (site files, WFDB header
+      comments); 'none' marks it reviewed, no class
   unmapped
-      lists the statements of imported site records that no mapping covers, with record counts
+      lists the statements of imported records (site files, WFDB header comments) that no mapping
+      covers, with record counts
   config [--keep-times on|off] [--keep-paths on|off]
       the workspace's defaults for site imports (an import's --keep-times/--keep-paths wins)
 options: --json  one JSON document on stdout
 classes: ${CLASSES.map((c) => c.abbreviation).join(' ')}
-See docs/site-data.md.`;
+See docs/site-data.md and docs/wfdb-comments.md.`;
 
 function codesFrom(cls: string | undefined, snomed: string | undefined): string[] {
   if ((cls === undefined) === (snomed === undefined)) throw new UsageError('give one of --class or --snomed');

@@ -2,8 +2,9 @@
 // record, demographics and SNOMED-CT diagnoses in header comments (#Age, #Sex, #Dx).
 //
 // Patient: the challenge data carry no patient ids (records were renamed and shuffled), so every
-// record is its own patient (patient = null). Splits by patient therefore equal splits by record
-// for these centers; PTB-XL's own layout (adapter 'ptbxl') keeps the real patient ids.
+// record is its own patient (patient = null) unless a comment names one (header-comments.ts).
+// Splits by patient therefore equal splits by record for these centers; PTB-XL's own layout
+// (adapter 'ptbxl') keeps the real patient ids.
 //
 // Gains: the 2020 release wrote wrong gains for Georgia (4880/mV), PTB-XL (200/mV) and PTB
 // (2000000/mV) where the 2021 release (same int16 data) says 1000/mV. load() corrects them: a
@@ -12,6 +13,7 @@
 import { basename, dirname } from 'node:path';
 import { isFramed, type FramedReading, type Reading } from '../formats/types.js';
 import { CORRECT_GAIN, GAIN_ERRORS_2020, centerOfFolder, centerOfRecord } from './cinc-centers.js';
+import { commentFacts, labelsFromComments } from './header-comments.js';
 import { commentFields, parseAge, parseDx, parseSex, readHeader } from './header-facts.js';
 import type { Candidate, DatasetAdapter, Loaded, RecordMeta, ScanReport } from './types.js';
 import { hasExtension, walkFiles } from './walk.js';
@@ -63,11 +65,17 @@ function describe<R extends WfdbReading | WfdbFramedReading>(candidate: Candidat
   const record = header.record || basename(candidate.path);
   const base = cincMeta(record, dirname(candidate.path), header.comments);
   const { reading, notes } = correctCincGains(raw, base.center);
-  if (!commentFields(header.comments).has('dx')) notes.push('no #Dx comment: record has no labels');
+  // The challenge files name no patient and carry codes; a folder of CinC-style headers from elsewhere may do either.
+  const facts = commentFacts(header.comments);
+  const labels = labelsFromComments(facts);
+  if (!commentFields(header.comments).has('dx') && labels.statements.length === 0) notes.push('no #Dx comment: record has no labels');
+  notes.push(...labels.notes);
   const meta: RecordMeta = {
     record,
     ...base,
     patient: null,
+    ...(facts.patientId !== null ? { patientId: facts.patientId } : {}),
+    statements: labels.statements,
     recordedAt: recordedAt(header),
     sourcePath: wfdbSourcePath(candidate.path, header),
     format: wfdbFormatName(header),

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { FormatError } from '../formats/types.js';
 import { parseHeader, type WfdbHeader } from '../formats/wfdb/header.js';
+import { splitDx } from './header-comments.js';
 
 /** Reads and parses a header with the WFDB reader's parser; FormatError for an unreadable or invalid one. */
 export async function readHeader(path: string): Promise<WfdbHeader> {
@@ -62,11 +63,7 @@ export function parseSex(value: string | undefined): 'M' | 'F' | null {
   return null;
 }
 
-/** '164889003,59118001' (commas, spaces or semicolons) -> codes, empty and 'Unknown' dropped. */
+/** '164889003,59118001' (commas, spaces or semicolons) -> codes; empty, 'Unknown' and text parts (free-text diagnoses, see header-comments.ts) dropped. */
 export function parseDx(value: string | undefined): string[] {
-  if (!value) return [];
-  return value
-    .split(/[,;\s]+/)
-    .map((c) => c.trim())
-    .filter((c) => c !== '' && c.toLowerCase() !== 'unknown');
+  return splitDx(value).codes;
 }

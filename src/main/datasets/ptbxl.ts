@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { WfdbFramedReading, WfdbReading } from '../formats/index.js';
 import { FormatError } from '../formats/types.js';
 import { csvHeader, openCsvTable } from './csv.js';
+import { commentFacts, labelsFromComments } from './header-comments.js';
 import { parseScpCodes, ptbxlCodes } from './ptbxl-scp.js';
 import type { Candidate, DatasetAdapter, Loaded, RecordMeta, ScanReport } from './types.js';
 import { readWfdbRecord, readWfdbRecordFramed, wfdbFormatName, wfdbSourcePath } from './wfdb-read.js';
@@ -40,11 +41,19 @@ function describe<R extends WfdbReading | WfdbFramedReading>(candidate: Candidat
     notes.push('age over 89 (PTB-XL writes 300): read as 90');
   }
   if (typeof hints.fallback === 'string') notes.push(hints.fallback);
-  const codes = typeof hints.codes === 'string' && hints.codes !== '' ? hints.codes.split(';') : [];
+  const csvCodes = typeof hints.codes === 'string' && hints.codes !== '' ? hints.codes.split(';') : [];
+  const patient = typeof hints.patient === 'string' ? hints.patient : null;
+  // The index is the source; header comments (none in the release) fill only what a row leaves empty.
+  const facts = commentFacts(header.comments);
+  const fromComments = csvCodes.length ? null : labelsFromComments(facts);
+  const codes = fromComments ? fromComments.codes : csvCodes;
+  if (fromComments) notes.push(...fromComments.notes);
   const meta: RecordMeta = {
     record: typeof hints.record === 'string' ? hints.record : header.record,
     center: 'PTB-XL',
-    patient: typeof hints.patient === 'string' ? hints.patient : null,
+    patient,
+    ...(patient === null && facts.patientId !== null ? { patientId: facts.patientId } : {}),
+    ...(fromComments?.statements.length ? { statements: fromComments.statements } : {}),
     age,
     sex: hints.sex === 'M' || hints.sex === 'F' ? hints.sex : null,
     codes,

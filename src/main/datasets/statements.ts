@@ -1,7 +1,8 @@
 // The device's diagnosis statements of a clinical file: found among the reader's comment lines,
 // mapped to SNOMED-CT codes by the workspace's own mapping (exact statement text, saved by
 // `openecg site map`) first, then by the shipped default (resources/statement-map.json: statement
-// codes such as SCP-ECG acronyms, then text patterns). Unmapped statements are kept as text.
+// codes such as SCP-ECG acronyms or a CinC class abbreviation alone, then text patterns). Unmapped
+// statements are kept as text. WFDB header comments' free-text diagnoses go through the same map.
 import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FormatError } from '../formats/types.js';
@@ -143,6 +144,12 @@ export class StatementMapper {
     const lead = leadingCode(statement);
     if (lead) {
       const hit = d.file.codes.find((c) => c.scheme === lead.scheme && c.code === lead.code);
+      if (hit) codes.add(hit.snomed);
+    }
+    if (codes.size === 0) {
+      // A statement that is only a CinC class abbreviation ('#Dx: SB, IRBBB' in some exports).
+      const whole = statement.trim().replace(/[\s.]+$/, '').toUpperCase();
+      const hit = d.file.codes.find((c) => c.scheme === 'cinc' && c.code === whole);
       if (hit) codes.add(hit.snomed);
     }
     if (codes.size === 0) {

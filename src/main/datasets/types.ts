@@ -23,6 +23,12 @@ export interface RecordMeta {
   readonly center: string;
   /** null: the collection gives no patient id, the record is its own patient. */
   readonly patient: string | null;
+  /**
+   * A patient id as a WFDB header comment or folder writes it, when `patient` is null: the import
+   * pseudonymises it on its main thread (HMAC under the workspace secret, as site data) and never
+   * stores it as written.
+   */
+  readonly patientId?: string;
   readonly age: number | null;
   readonly sex: 'M' | 'F' | null;
   /** SNOMED-CT codes (all of them, including those outside the 24 classes; 'scp:X' / 'code15:X' pseudo-codes for statements without one). */
@@ -34,7 +40,7 @@ export interface RecordMeta {
   readonly format: string;
   /** E.g. 'gain corrected from 2020 release'. */
   readonly notes: readonly string[];
-  /** The device's diagnosis statements as text (site data), scrubbed of the patient's identity; mapped to codes at import. */
+  /** Diagnosis statements as text (site data, WFDB header comments), scrubbed of the patient's identity; mapped to codes at import. */
   readonly statements?: readonly string[];
 }
 

@@ -1,10 +1,12 @@
-// Any folder of WFDB records (MIT-BIH, PTB Diagnostic, a site's own export, ...): every '.hea'
-// is a record, except segment headers a multi-segment master owns (read through the master).
-// Center = the imported folder's name (no other source of it); patient = null (WFDB headers carry
-// no patient id); age/sex/codes from '#Age:', '#Sex:', '#Dx:' comments where a header has them.
+// Any folder of WFDB records (MIT-BIH, PTB Diagnostic, LUDB, INCART, a site's own export, ...): every
+// '.hea' is a record, except segment headers a multi-segment master owns (read through the master).
+// Center = the imported folder's name (no other source of it); age/sex from '#Age:', '#Sex:'; the
+// patient id, '#Dx:' codes and free-text diagnoses from the comment forms of header-comments.ts
+// (docs/wfdb-comments.md); a record naming no patient is its own patient.
 import { basename, dirname } from 'node:path';
 import type { WfdbFramedReading, WfdbReading } from '../formats/index.js';
-import { commentFields, parseAge, parseDx, parseSex } from './header-facts.js';
+import { commentFacts, folderPatientId, labelsFromComments } from './header-comments.js';
+import { parseAge, parseSex } from './header-facts.js';
 import type { Candidate, DatasetAdapter, Loaded, RecordMeta, ScanReport } from './types.js';
 import { hasExtension, walkFiles } from './walk.js';
 import { scanHeaders } from './wfdb-scan.js';
@@ -15,19 +17,23 @@ const NAME = 'wfdb';
 /** A plain WFDB record: its header comments, the center from the scan (or the folder). */
 function describe<R extends WfdbReading | WfdbFramedReading>(candidate: Candidate, reading: R): Loaded<R> {
   const header = reading.header;
-  const fields = commentFields(header.comments);
+  const facts = commentFacts(header.comments);
+  const labels = labelsFromComments(facts);
+  const patientId = facts.patientId ?? folderPatientId(candidate.path);
   const hinted = candidate.hints?.center;
   const meta: RecordMeta = {
     record: header.record || basename(candidate.path),
     center: typeof hinted === 'string' ? hinted : basename(dirname(candidate.path)),
     patient: null,
-    age: parseAge(fields.get('age')),
-    sex: parseSex(fields.get('sex')),
-    codes: parseDx(fields.get('dx')),
+    ...(patientId !== null ? { patientId } : {}),
+    age: parseAge(facts.age),
+    sex: parseSex(facts.sex),
+    codes: labels.codes,
     recordedAt: recordedAt(header),
     sourcePath: wfdbSourcePath(candidate.path, header),
     format: wfdbFormatName(header),
-    notes: [],
+    notes: labels.notes,
+    statements: labels.statements,
   };
   return { meta, reading };
 }

@@ -15,6 +15,7 @@ import { BATCH_RECORDS, LoaderPool } from './pool.js';
 import { RateMeter, type Progress } from './progress.js';
 import type { LoadedRecord } from './protocol.js';
 import { resolveStoreSettings, type StoreRequest } from './settings.js';
+import { HEADER_COMMENT_ADAPTERS, HeaderImport, type HeaderImportSummary } from './header-import.js';
 import { SITE_SETTINGS, SiteImport, siteChoice, type SiteChoices, type SiteImportSummary } from './site-import.js';
 
 export { ImportArgumentError };
@@ -68,6 +69,8 @@ export interface ImportSummary {
   readonly store: { rate: number; length: number; dtype: string };
   /** Site imports: pseudonymisation choices, records without a patient id, statements mapped and unmapped. */
   readonly site?: SiteImportSummary;
+  /** WFDB-family imports (wfdb, cinc, ptbxl): patient ids from header comments, free-text diagnoses mapped and unmapped. */
+  readonly comments?: HeaderImportSummary;
 }
 
 /** Rows per store append + catalog transaction (each ends in two fsyncs): large enough to amortise them, small enough to lose little on a crash. */
@@ -150,6 +153,7 @@ export async function runImport(options: ImportOptions, events: ImportEvents = {
       adapter.name === 'site'
         ? new SiteImport(catalog, resolve(options.workspace), siteChoice(catalog, options.site?.keepTimes, SITE_SETTINGS.keepTimes), siteChoice(catalog, options.site?.keepPaths, SITE_SETTINGS.keepPaths))
         : undefined;
+    const comments = HEADER_COMMENT_ADAPTERS.has(adapter.name) ? new HeaderImport(resolve(options.workspace)) : undefined;
     const siteSettings = site ? { keepTimes: site.keepTimes, keepPaths: site.keepPaths } : {};
     const run = catalog.beginImportRun({ folder, dataset: adapter.name, settings: { ...settings, workers, ...siteSettings } });
 
@@ -194,7 +198,8 @@ export async function runImport(options: ImportOptions, events: ImportEvents = {
       // On disk before the catalog names it: a power loss must not leave rows pointing at nothing.
       store!.flush();
       const rows = pending.map((p, i) => toRow(p.rec, p.key, locs[i], run, options.center));
-      const result = catalog.insertRecords(site ? site.complete(rows) : rows);
+      const metas = pending.map((p) => p.rec.meta);
+      const result = catalog.insertRecords(site ? site.complete(rows) : comments ? comments.complete(rows, metas) : rows);
       imported += result.ids.length;
       // Samples beyond +-32.767 mV do not fit int16 microvolts: say how many records lost peaks.
       clippedRecords += pending.filter((p) => p.rec.clipped > 0).length;
@@ -255,6 +260,7 @@ export async function runImport(options: ImportOptions, events: ImportEvents = {
       clipped_records: clippedRecords,
       store: { rate: settings.rate, length: settings.length, dtype: settings.dtype },
       ...(site ? { site: site.summary() } : {}),
+      ...(comments ? { comments: comments.summary() } : {}),
     };
   } finally {
     await pool?.close();

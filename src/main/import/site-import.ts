@@ -4,7 +4,7 @@
 // absolute time reaches the catalog unless the user keeps times.
 import { offsetText, settleAnchor, type AnchorSeal, type Catalog, type NewRecord } from '../catalog/index.js';
 import { openNumber, sealNumber, workspaceSecret } from '../datasets/site-secret.js';
-import { StatementMapper } from '../datasets/statements.js';
+import { StatementTally, type StatementCounts } from './statement-tally.js';
 
 export const SITE_SETTINGS = { keepTimes: 'site.keepTimes', keepPaths: 'site.keepPaths' } as const;
 
@@ -15,15 +15,11 @@ export interface SiteChoices {
   readonly keepPaths?: boolean;
 }
 
-export interface SiteImportSummary {
+export interface SiteImportSummary extends StatementCounts {
   readonly keep_times: boolean;
   readonly keep_paths: boolean;
   /** Records whose file named no patient id (each stands for its own patient). */
   readonly records_without_patient_id: number;
-  readonly statements: number;
-  readonly mapped_statements: number;
-  /** Statements no mapping covers, with how many records of this import carry each; map them with `openecg site map`. */
-  readonly unmapped: { statement: string; records: number }[];
 }
 
 /** An option given for this import wins; else the workspace setting; else off. */
@@ -33,11 +29,8 @@ export function siteChoice(catalog: Catalog, option: boolean | undefined, key: s
 }
 
 export class SiteImport {
-  private readonly mapper: StatementMapper;
+  private readonly tally: StatementTally;
   private readonly seal: AnchorSeal;
-  private readonly unmapped = new Map<string, number>();
-  private statements = 0;
-  private mapped = 0;
   private withoutId = 0;
 
   constructor(
@@ -47,7 +40,7 @@ export class SiteImport {
     readonly keepPaths: boolean,
   ) {
     const secret = workspaceSecret(workspace, true);
-    this.mapper = StatementMapper.forWorkspace(workspace);
+    this.tally = new StatementTally(workspace);
     this.seal = { seal: (s) => sealNumber(secret, s), open: (b) => openNumber(secret, b) };
   }
 
@@ -73,16 +66,7 @@ export class SiteImport {
         else recordedAt = r.patient === null ? offsetText(0) : offsetText(at - (anchors.get(`${r.center}\0${r.patient}`) ?? at));
       }
       if (r.patient === null) this.withoutId++;
-      const codes = new Set(r.codes);
-      const statements = (r.statements ?? []).map((s) => {
-        const m = this.mapper.map(s.text);
-        this.statements++;
-        if (m.by) this.mapped++;
-        else this.unmapped.set(s.text, (this.unmapped.get(s.text) ?? 0) + 1);
-        for (const c of m.codes) codes.add(c);
-        return { text: s.text, codes: m.by ? m.codes : null };
-      });
-      return { ...r, recordedAt, codes: [...codes], statements };
+      return this.tally.label({ ...r, recordedAt });
     });
   }
 
@@ -91,9 +75,7 @@ export class SiteImport {
       keep_times: this.keepTimes,
       keep_paths: this.keepPaths,
       records_without_patient_id: this.withoutId,
-      statements: this.statements,
-      mapped_statements: this.mapped,
-      unmapped: [...this.unmapped].map(([statement, records]) => ({ statement, records })).sort((a, b) => b.records - a.records || (a.statement < b.statement ? -1 : 1)),
+      ...this.tally.counts(),
     };
   }
 }
