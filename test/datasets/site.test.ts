@@ -1,7 +1,7 @@
 // The site adapter's parts on real and generated files: format by content, age from dates,
 // statement mapping (default, negation, the workspace's own), keys, kept times and paths, and
 // time offsets that stay right across resume and a later import of an earlier record.
-import { statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -53,16 +53,18 @@ describe('site identity', () => {
     expect(scrub('compared with Haverbeck prunella (pid-7) born 1961-07-21', strings)).toBe('compared with [redacted] [redacted] ([redacted]) born [redacted]');
   });
 
-  it('keys a patient id by the workspace secret, made once with mode 0600', () => {
+  it('keys a patient id by the site key, made once outside the workspace with mode 0600', () => {
     const [a, b] = [tempDir('site-sa'), tempDir('site-sb')];
     const sa = workspaceSecret(a, true);
     expect(sa).toHaveLength(32);
-    expect(statSync(join(a, 'site', 'secret')).mode & 0o777).toBe(0o600);
+    const id = (JSON.parse(readFileSync(join(a, 'site', 'key.json'), 'utf8')) as { workspace_id: string }).workspace_id;
+    expect(statSync(join(process.env.OPENECG_CONFIG_HOME!, 'keys', `${id}.key`)).mode & 0o777).toBe(0o600);
+    expect(existsSync(join(a, 'site', 'secret'))).toBe(false);
     expect(workspaceSecret(a, true).equals(sa)).toBe(true);
     const sb = workspaceSecret(b, true);
     expect(patientKey(sa, 'SBJ-123')).toBe(patientKey(sa, ' SBJ-123 '));
     expect(patientKey(sa, 'SBJ-123')).not.toBe(patientKey(sb, 'SBJ-123'));
-    expect(() => workspaceSecret(tempDir('site-none'))).toThrow(/no site secret/);
+    expect(() => workspaceSecret(tempDir('site-none'))).toThrow(/no site key yet/);
   });
 });
 

@@ -3,7 +3,7 @@
 // here, just before they are written. Workers send acquisition times as '@<epoch seconds>'; no
 // absolute time reaches the catalog unless the user keeps times.
 import { offsetText, settleAnchor, type AnchorSeal, type Catalog, type NewRecord } from '../catalog/index.js';
-import { openNumber, sealNumber, workspaceSecret } from '../datasets/site-secret.js';
+import { openNumber, sealNumber, siteKeyStatus, workspaceSecret } from '../datasets/site-secret.js';
 import { StatementMapper } from '../datasets/statements.js';
 
 export const SITE_SETTINGS = { keepTimes: 'site.keepTimes', keepPaths: 'site.keepPaths' } as const;
@@ -13,6 +13,8 @@ export interface SiteChoices {
   readonly keepTimes?: boolean;
   /** Keep the path relative to the import root as record name and the file's path as source (default: file keys). */
   readonly keepPaths?: boolean;
+  /** A site key file shared by the site's workstations (--site-key); default: OPENECG_SITE_KEY_FILE, else the user's configuration folder. */
+  readonly keyFile?: string;
 }
 
 export interface SiteImportSummary {
@@ -24,6 +26,10 @@ export interface SiteImportSummary {
   readonly mapped_statements: number;
   /** Statements no mapping covers, with how many records of this import carry each; map them with `openecg site map`. */
   readonly unmapped: { statement: string; records: number }[];
+  /** Where the pseudonymisation key was read (never the key): its file, how it was chosen, its fingerprint. */
+  readonly key: { file: string | null; origin: string | null; fingerprint: string | null };
+  /** What the key handling said during this import (a migration out of the workspace, a new key). */
+  readonly key_notices: string[];
 }
 
 /** An option given for this import wins; else the workspace setting; else off. */
@@ -39,14 +45,18 @@ export class SiteImport {
   private statements = 0;
   private mapped = 0;
   private withoutId = 0;
+  /** The key, resolved here so the workers need not (and could not, for a keychain-protected one). */
+  readonly secret: Buffer;
 
   constructor(
     private readonly catalog: Catalog,
     readonly workspace: string,
     readonly keepTimes: boolean,
     readonly keepPaths: boolean,
+    readonly keyFile?: string,
   ) {
-    const secret = workspaceSecret(workspace, true);
+    const secret = workspaceSecret(workspace, true, { keyFile });
+    this.secret = secret;
     this.mapper = StatementMapper.forWorkspace(workspace);
     this.seal = { seal: (s) => sealNumber(secret, s), open: (b) => openNumber(secret, b) };
   }
@@ -93,6 +103,8 @@ export class SiteImport {
       records_without_patient_id: this.withoutId,
       statements: this.statements,
       mapped_statements: this.mapped,
+      key: (({ key_file, origin, fingerprint }) => ({ file: key_file, origin, fingerprint }))(siteKeyStatus(this.workspace, { keyFile: this.keyFile })),
+      key_notices: [],
       unmapped: [...this.unmapped].map(([statement, records]) => ({ statement, records })).sort((a, b) => b.records - a.records || (a.statement < b.statement ? -1 : 1)),
     };
   }
