@@ -1,5 +1,5 @@
-// The main thread's part of a site import: it owns the workspace secret's anchors and the
-// statement mapping, so the rows of a batch get their codes and their per-patient time offsets
+// The main thread's part of a site import: it owns the site key (resolved here, refused when
+// missing or wrong, handed to the workers), the time anchors and the statement mapping, so the rows of a batch get their codes and their per-patient time offsets
 // here, just before they are written. Workers send acquisition times as '@<epoch seconds>'; no
 // absolute time reaches the catalog unless the user keeps times.
 import { offsetText, settleAnchor, type AnchorSeal, type Catalog, type NewRecord } from '../catalog/index.js';
