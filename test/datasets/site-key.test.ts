@@ -11,6 +11,7 @@ import { Catalog } from '../../src/main/catalog/catalog.js';
 import { configDir, setKeyProtector, type KeyProtector } from '../../src/main/datasets/site-key-store.js';
 import { patientKey, siteKeyStatus, workspaceSecret } from '../../src/main/datasets/site-secret.js';
 import { runImport } from '../../src/main/import/pipeline.js';
+import { jobLog, startJob, submitJob, waitForJob } from '../../src/main/jobs/index.js';
 import { REPO } from '../import/corpus.js';
 import { tempDir } from '../temp.js';
 import { HAVERBECK, museWith, VEXMOOR, writeFile } from './site-fixtures.js';
@@ -121,6 +122,19 @@ describe('an old workspace with site/secret', () => {
     expect(r.stderr).toMatch(/moved this workspace's pseudonymisation key out of the workspace/);
     expect(JSON.parse(r.stdout)).toMatchObject({ status: 'ok', origin: 'config' });
     expect(existsSync(join(ws, 'site', 'secret'))).toBe(false);
+  });
+
+  it('moves it in an import job too, saying so in the job log and the result', async () => {
+    const ws = tempDir('key-old-job');
+    mkdirSync(join(ws, 'site'), { mode: 0o700 });
+    writeFileSync(join(ws, 'site', 'secret'), Buffer.alloc(32, 9), { mode: 0o600 });
+    Catalog.open(ws).close();
+    const id = submitJob(ws, 'import', { folder: siteFolder('key-old-job-src'), dataset: 'site', workers: 1 });
+    const done = await waitForJob(ws, id, { child: startJob(ws, id), intervalMs: 100 });
+    expect(done.state, done.error ?? '').toBe('done');
+    expect(readFileSync(jobLog(ws, id), 'utf8')).toMatch(/moved this workspace's pseudonymisation key out of the workspace, to .*\.key/);
+    expect(done.result).toMatchObject({ imported: 1, site: { key_notices: [expect.stringMatching(/overwritten and removed/)] } });
+    expect(patientKeys(ws)).toEqual([patientKey(Buffer.alloc(32, 9), HAVERBECK.id)]);
   });
 });
 

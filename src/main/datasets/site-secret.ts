@@ -64,12 +64,6 @@ export function withdrawWorkspaceSecret(workspace: string): void {
   provided.delete(resolve(workspace));
 }
 
-/** Forgets keys read so far (tests that move configuration folders within one process). */
-export function forgetSiteKeys(): void {
-  cache.clear();
-  provided.clear();
-}
-
 function fixes(marker: KeyMarker, loc: KeyLocation, env: NodeJS.ProcessEnv): string {
   const own = defaultKeyPath(marker, env);
   return `give the site key file with --site-key FILE (or ${SITE_KEY_FILE_ENV}=FILE), or copy ${marker.workspace_id}.key from the configuration folder of the machine the workspace came from (its keys/ folder) to ${loc.origin === 'config' ? loc.path : own}`;
