@@ -161,6 +161,13 @@ describe('a workspace copied to a machine without its key', () => {
       api.close();
     }
 
+    // Commands that read the catalog need no key either: the catalog, an export of the signals and labels.
+    const listed = openecg({ OPENECG_CONFIG_HOME: otherHome }, 'catalog', '--workspace', copy, '--json');
+    expect(listed.status, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject({ records: 1 });
+    const exported = openecg({ OPENECG_CONFIG_HOME: otherHome }, 'export', '--workspace', copy, '--out', join(tempDir('key-copy-export'), 'out'), '--json');
+    expect(exported.status, exported.stderr).toBe(0);
+
     const newcomers = siteFolder('key-new-src', [VEXMOOR]);
     await expect(runImport({ folder: newcomers, workspace: copy, dataset: 'site', workers: 0 })).rejects.toThrow(/not on this machine.*--site-key/);
     expect(patientKeys(copy)).toEqual([original]);
