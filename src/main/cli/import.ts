@@ -19,7 +19,7 @@ options:
   --window <rule>     cleanest | first | center: which 10 s of a longer record    (default cleanest)
   --keep-times        site data: keep acquisition date and time (default: per-patient offsets; docs/site-data.md)
   --keep-paths        site data: keep file paths and names (default: file keys; docs/site-data.md)
-  --site-key <file>   site data: the pseudonymisation key file several workstations of a site share
+  --site-key <file>   the pseudonymisation key file several workstations of a site share (site data)
                       (made there on first use; default: $OPENECG_SITE_KEY_FILE, else the key of
                       this workspace in the user's configuration folder; docs/site-data.md)
   --json              print one JSON summary on stdout (progress stays on stderr)
@@ -62,7 +62,6 @@ export const importCommand: Command = {
     });
     if (positionals.length !== 1) throw new UsageError('give exactly one folder to import');
     if (values['site-key'] !== undefined && !values['site-key'].trim()) throw new UsageError('--site-key wants the path of a key file');
-    if (values['site-key'] !== undefined && values.dataset !== undefined && values.dataset !== 'site') throw new UsageError('--site-key is for site data (--dataset site)');
     if (!values.workspace) throw new UsageError('--workspace <dir> is required');
     const rate = values.rate === undefined ? undefined : Number(values.rate);
     if (rate !== undefined && !(rate > 0)) throw new UsageError(`--rate must be a positive number of Hz, got '${values.rate}'`);

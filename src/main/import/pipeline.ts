@@ -7,7 +7,7 @@ import { Catalog } from '../catalog/catalog.js';
 import type { NewRecord } from '../catalog/types.js';
 import { adapterByName, ADAPTERS, detectAdapter } from '../datasets/index.js';
 import { scanSite } from '../datasets/site.js';
-import { migrateOldSecret, onSiteKeyNotice, provideWorkspaceSecret, withdrawWorkspaceSecret } from '../datasets/site-secret.js';
+import { migrateOldSecret, onSiteKeyNotice, provideWorkspaceSecret, withdrawWorkspaceSecret, workspaceSecret } from '../datasets/site-secret.js';
 import type { Candidate, DatasetAdapter } from '../datasets/types.js';
 import { FormatError } from '../formats/types.js';
 import { ShardStore } from '../signal/store.js';
@@ -152,11 +152,13 @@ export async function runImport(options: ImportOptions, events: ImportEvents = {
       adapter.name === 'site'
         ? new SiteImport(catalog, workspace, siteChoice(catalog, options.site?.keepTimes, SITE_SETTINGS.keepTimes), siteChoice(catalog, options.site?.keepPaths, SITE_SETTINGS.keepPaths), options.site?.keyFile)
         : undefined;
-    if (site) provideWorkspaceSecret(workspace, site.secret);
+    // Other layouts pseudonymise with the same key only when asked to (--site-key): resolved here too, so the workers need not.
+    const siteKey = site ? site.secret : options.site?.keyFile ? workspaceSecret(workspace, true, { keyFile: options.site.keyFile }) : null;
+    if (siteKey) provideWorkspaceSecret(workspace, siteKey);
     const settings = resolveStoreSettings(catalog, options.store ?? {});
     store = ShardStore.open(join(workspace, 'store'), settings);
     // Workers load their modules while this thread scans (~0.2 s each, a tenth of a 5,000-record import).
-    pool = LoaderPool.create(workers, settings, site ? { workspace, key: site.secret } : null);
+    pool = LoaderPool.create(workers, settings, siteKey ? { workspace, key: siteKey } : null);
     // Records the store holds beyond the catalog's last row were never committed (a crash between the two).
     const last = catalog.lastStoreLocation();
     store.truncateTo(last ? last.shard : 0, last ? last.offset + 1 : 0);
