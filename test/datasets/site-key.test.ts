@@ -3,7 +3,7 @@
 // imports, and with the site key file gives the original pseudonyms), a wrong key, a site key file
 // shared by two workstations, and the keychain-protected file format.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWorkstationApi } from '../../src/main/api/index.js';
@@ -206,6 +206,20 @@ describe('a wrong key', () => {
     const damaged = join(tempDir('key-damaged'), 'bad.key');
     writeFileSync(damaged, 'not a key');
     await expect(runImport({ folder: siteFolder('key-wrong-src3', [VEXMOOR]), workspace: ws, dataset: 'site', workers: 0, site: { keyFile: damaged } })).rejects.toThrow(/is damaged: want 64 hexadecimal digits/);
+  });
+
+  it('is not made anew for a workspace with site records whose key marker is gone', async () => {
+    const ws = tempDir('key-unbound');
+    await runImport({ folder: siteFolder('key-unbound-src'), workspace: ws, dataset: 'site', workers: 0 });
+    const keyFile = join(HOME, 'keys', `${marker(ws).workspace_id}.key`);
+    const [original] = patientKeys(ws);
+    rmSync(join(ws, 'site', 'key.json'));
+    await expect(runImport({ folder: siteFolder('key-unbound-src2'), workspace: ws, dataset: 'site', workers: 0 })).rejects.toThrow(/holds site records but no trace of the key .*--site-key FILE/);
+    expect(existsSync(join(ws, 'site', 'key.json'))).toBe(false);
+    // Naming the key binds it again, and the patient keeps its pseudonym.
+    await runImport({ folder: siteFolder('key-unbound-src3', [HAVERBECK, VEXMOOR]), workspace: ws, dataset: 'site', workers: 0, site: { keyFile } });
+    expect(patientKeys(ws)).toContain(original);
+    expect(marker(ws).fingerprint).toMatch(/^[0-9a-f]{32}$/);
   });
 });
 

@@ -118,9 +118,8 @@ export function workspaceSecret(workspace: string, create = false, options: Site
   if (!marker) throw new SiteKeyError('site-key-missing', 'this workspace has no site key yet (it is made by the first site import)');
   const loc = keyLocation(marker, options.keyFile, env);
   const cacheKey = `${ws}\0${loc.path}`;
-  const cached = cache.get(cacheKey);
-  if (cached) return cached;
-  let key = readKeyFile(loc.path);
+  // The file is read once per process; the fingerprint is checked (and bound) on every call, since the workspace's marker may change.
+  let key = cache.get(cacheKey) ?? readKeyFile(loc.path);
   if (!key) {
     if (marker.fingerprint) {
       throw new SiteKeyError(
@@ -140,7 +139,7 @@ export function workspaceSecret(workspace: string, create = false, options: Site
     if (!key) throw new SiteKeyError('site-key-unreadable', `the site key ${loc.path} vanished while it was being made`);
   }
   try {
-    tightenMode(loc.path);
+    if (!cache.has(cacheKey)) tightenMode(loc.path);
   } catch {
     // A shared site key file owned by someone else: its mode is theirs to set.
   }

@@ -3,6 +3,8 @@
 // here, just before they are written. Workers send acquisition times as '@<epoch seconds>'; no
 // absolute time reaches the catalog unless the user keeps times.
 import { offsetText, settleAnchor, type AnchorSeal, type Catalog, type NewRecord } from '../catalog/index.js';
+import { join } from 'node:path';
+import { MARKER_FILE, readMarker, SITE_DIR, SITE_KEY_FILE_ENV, SiteKeyError } from '../datasets/site-key-store.js';
 import { openNumber, sealNumber, siteKeyStatus, workspaceSecret } from '../datasets/site-secret.js';
 import { StatementMapper } from '../datasets/statements.js';
 
@@ -38,6 +40,20 @@ export function siteChoice(catalog: Catalog, option: boolean | undefined, key: s
   return catalog.getSetting(key) === 'on';
 }
 
+/**
+ * Site records but no fingerprint (site/key.json deleted, or an old secret lost): a key made now would
+ * give their patients new pseudonyms. Refused unless the user names the key (it is then bound).
+ */
+function refuseUnboundKey(catalog: Catalog, workspace: string, keyFile: string | undefined): void {
+  if (keyFile || process.env[SITE_KEY_FILE_ENV] || readMarker(workspace)?.fingerprint) return;
+  if (!catalog.db.prepare("SELECT 1 FROM records WHERE source_key LIKE 'site:%' LIMIT 1").get()) return;
+  throw new SiteKeyError(
+    'site-key-missing',
+    `this workspace holds site records but no trace of the key they were pseudonymised with (${join(workspace, SITE_DIR, MARKER_FILE)} is missing); ` +
+      `a new key would give their patients new pseudonyms, so nothing is imported: give the key they were made with by --site-key FILE (or ${SITE_KEY_FILE_ENV}=FILE), or import into a new workspace`,
+  );
+}
+
 export class SiteImport {
   private readonly mapper: StatementMapper;
   private readonly seal: AnchorSeal;
@@ -55,6 +71,7 @@ export class SiteImport {
     readonly keepPaths: boolean,
     readonly keyFile?: string,
   ) {
+    refuseUnboundKey(catalog, workspace, keyFile);
     const secret = workspaceSecret(workspace, true, { keyFile });
     this.secret = secret;
     this.mapper = StatementMapper.forWorkspace(workspace);
