@@ -51,6 +51,8 @@ function notice(text: string): void {
 }
 
 const cache = new Map<string, Buffer>();
+/** Keys found and checked against (or bound to) the workspace's fingerprint, by workspace and how they were looked for. */
+const checked = new Map<string, Buffer>();
 /** Keys handed over by the thread that resolved them (import workers): by workspace. */
 const provided = new Map<string, Buffer>();
 
@@ -113,6 +115,10 @@ export function workspaceSecret(workspace: string, create = false, options: Site
   const env = options.env ?? process.env;
   const given = provided.get(ws);
   if (given && !options.keyFile) return given;
+  // Once a key was checked against the workspace's fingerprint, the same way of finding it gives it at once (workers call this per record).
+  const checkedKey = `${ws}\0${options.keyFile ?? ''}\0${env[SITE_KEY_FILE_ENV] ?? ''}\0${keysDir(env)}`;
+  const checkedBefore = checked.get(checkedKey);
+  if (checkedBefore) return checkedBefore;
   migrateOldSecret(ws, env);
   const marker = create ? ensureMarker(ws) : readMarker(ws);
   if (!marker) throw new SiteKeyError('site-key-missing', 'this workspace has no site key yet (it is made by the first site import)');
@@ -154,6 +160,7 @@ export function workspaceSecret(workspace: string, create = false, options: Site
     );
   }
   cache.set(cacheKey, key);
+  if (marker.fingerprint || create) checked.set(checkedKey, key);
   return key;
 }
 
