@@ -10,6 +10,8 @@ import { appResponse } from './electron/app-protocol.js';
 import type { BrowserWindow, ElectronMain, WebContents } from './electron/electron.js';
 import { APP_ENTRY, APP_SCHEME, checkIpcCall, ipcReply, trustedUrl } from './electron/ipc-guard.js';
 import { loadWindowState, saveWindowState } from './electron/window-state.js';
+import { safeStorageProtector } from './electron/key-protector.js';
+import { setKeyProtector } from './datasets/site-key-store.js';
 import { CONTENT_SECURITY_POLICY } from './server/guard.js';
 import { defaultRendererDir } from './server/static.js';
 import { demoWorkspaceDir } from './workspace/paths.js';
@@ -50,6 +52,9 @@ async function main(): Promise<void> {
   protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
   app.on('web-contents-created', (_event, contents) => lockDown(contents));
   await app.whenReady();
+  // The keychain opens site keys it protected. New keys stay plain files (0600) for now: imports run
+  // in child Node processes, which have no safeStorage and would not be able to read them.
+  setKeyProtector(safeStorageProtector(electron.safeStorage), false);
 
   const rendererDir = defaultRendererDir();
   const ses = session.defaultSession;

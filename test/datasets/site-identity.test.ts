@@ -130,8 +130,11 @@ describe('site import: identity never stored', () => {
     const sources = new Map(filesUnder(root).map((f) => [f, readFileSync(f)] as const));
     sources.set('paths', Buffer.from(filesUnder(root).join('\n')));
     for (const p of [ZORBQ, HAVERBECK]) expect(findIdentity(sources, identifyingStrings(p)).length).toBeGreaterThan(0);
-    // The secret sits beside the catalog, readable by its owner only.
-    expect(statSync(join(ws, 'site', 'secret')).mode & 0o777).toBe(0o600);
+    // The key is not in the workspace (only its id and fingerprint are): in the configuration folder, readable by its owner only.
+    expect(files.some((f) => f.endsWith(join('site', 'secret')))).toBe(false);
+    const { workspace_id: id, fingerprint } = JSON.parse(readFileSync(join(ws, 'site', 'key.json'), 'utf8')) as { workspace_id: string; fingerprint: string };
+    expect(fingerprint).toMatch(/^[0-9a-f]{32}$/);
+    expect(statSync(join(process.env.OPENECG_CONFIG_HOME!, 'keys', `${id}.key`)).mode & 0o777).toBe(0o600);
 
     const catalog = Catalog.open(ws, { readonly: true });
     try {

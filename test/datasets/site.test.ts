@@ -1,13 +1,13 @@
 // The site adapter's parts on real and generated files: format by content, age from dates,
 // statement mapping (default, negation, the workspace's own), keys, kept times and paths, and
 // time offsets that stay right across resume and a later import of an earlier record.
-import { statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/main/catalog/catalog.js';
 import { siteFormat } from '../../src/main/datasets/site.js';
-import { ageAt, parseDate, siteAge, scrub, identifyingStrings } from '../../src/main/datasets/site-identity.js';
+import { ageAt, identifyingFields, identifyingStrings, parseDate, redactIdentity, scrub, siteAge } from '../../src/main/datasets/site-identity.js';
 import { patientKey, workspaceSecret } from '../../src/main/datasets/site-secret.js';
 import { defaultStatementMap, saveStatementMapping, StatementMapper, statementsOf } from '../../src/main/datasets/statements.js';
 import { CLASSES, classOfCode } from '../../src/shared/classes.js';
@@ -53,16 +53,49 @@ describe('site identity', () => {
     expect(scrub('compared with Haverbeck prunella (pid-7) born 1961-07-21', strings)).toBe('compared with [redacted] [redacted] ([redacted]) born [redacted]');
   });
 
-  it('keys a patient id by the workspace secret, made once with mode 0600', () => {
+  it('redacts whole words only: an id or name inside a longer word or number is left alone', () => {
+    const strings = identifyingStrings({ id: 'PID-7', name: 'ANN, LEE' });
+    expect(scrub('PID-77 annual review planned at Leeds; Ann Lee seen (pid-7)', strings)).toBe('PID-77 annual review planned at Leeds; [redacted] [redacted] seen ([redacted])');
+  });
+
+  it('does not use ids shorter than the safe length in free text ("12" in "112 bpm"), but redacts them as a whole field', () => {
+    const p = { id: '12', name: 'HAVERBECK, PRUNELLA' };
+    expect(identifyingStrings(p)).not.toContain('12');
+    expect(redactIdentity('Sinus rhythm 112 bpm, 12 leads, QTc 412 ms', p)).toBe('Sinus rhythm 112 bpm, 12 leads, QTc 412 ms');
+    expect(redactIdentity('Patient ID: 12', p)).toBe('Patient ID: [redacted]');
+    expect(redactIdentity('12', p)).toBe('[redacted]');
+    // All digits: four are a measurement, a year or a count; five and more are used.
+    expect(redactIdentity('PR 1234 ms', { id: '1234' })).toBe('PR 1234 ms');
+    expect(redactIdentity('compared with 55123 (2019)', { id: '55123' })).toBe('compared with [redacted] (2019)');
+    expect(redactIdentity('ref ab1: none', { id: 'AB1' })).toBe('ref ab1: none');
+    expect(redactIdentity('ref ABCD', { id: 'ABCD' })).toBe('ref [redacted]');
+  });
+
+  it('redacts names and name parts under 3 letters where they are a whole field, never inside words', () => {
+    const p = { id: 'MRN-55123', name: 'WU, LI' };
+    expect(identifyingFields(p)).toEqual(expect.arrayContaining(['WU', 'LI']));
+    expect(redactIdentity('Limb leads reversed; low voltage', p)).toBe('Limb leads reversed; low voltage');
+    expect(redactIdentity('Name: Li', p)).toBe('Name: [redacted]');
+    expect(redactIdentity('wu, li', p)).toBe('[redacted]'); // the full name, a whole word
+    expect(redactIdentity('li; wu', p)).toBe('[redacted]; [redacted]');
+    expect(redactIdentity('Confirmed by: Wu.', p)).toBe('Confirmed by: [redacted].');
+    expect(redactIdentity('Wu Li', { name: 'Wu Li' })).toBe('[redacted]');
+    expect(redactIdentity('Name: Bo', { name: 'Bo' })).toBe('Name: [redacted]');
+    expect(redactIdentity('Bone age normal', { name: 'Bo' })).toBe('Bone age normal');
+  });
+
+  it('keys a patient id by the site key, made once outside the workspace with mode 0600', () => {
     const [a, b] = [tempDir('site-sa'), tempDir('site-sb')];
     const sa = workspaceSecret(a, true);
     expect(sa).toHaveLength(32);
-    expect(statSync(join(a, 'site', 'secret')).mode & 0o777).toBe(0o600);
+    const id = (JSON.parse(readFileSync(join(a, 'site', 'key.json'), 'utf8')) as { workspace_id: string }).workspace_id;
+    expect(statSync(join(process.env.OPENECG_CONFIG_HOME!, 'keys', `${id}.key`)).mode & 0o777).toBe(0o600);
+    expect(existsSync(join(a, 'site', 'secret'))).toBe(false);
     expect(workspaceSecret(a, true).equals(sa)).toBe(true);
     const sb = workspaceSecret(b, true);
     expect(patientKey(sa, 'SBJ-123')).toBe(patientKey(sa, ' SBJ-123 '));
     expect(patientKey(sa, 'SBJ-123')).not.toBe(patientKey(sb, 'SBJ-123'));
-    expect(() => workspaceSecret(tempDir('site-none'))).toThrow(/no site secret/);
+    expect(() => workspaceSecret(tempDir('site-none'))).toThrow(/no site key yet/);
   });
 });
 

@@ -14,6 +14,7 @@ export interface ChildOptions {
 /** Messages the child sends its parent, in order: phase*, progress*, then done or error. */
 export type ChildMessage =
   | { type: 'phase'; phase: 'scan' | 'import'; detail: string }
+  | { type: 'notice'; text: string }
   | { type: 'progress'; done: number; total: number; failed: number; rate: number; etaS: number | null; elapsedS: number }
   | { type: 'done'; run: number; status: 'done' | 'cancelled'; imported: number; skipped: number; failed: number; seconds: number }
   | { type: 'error'; message: string; usage: boolean };
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
       { folder: options.folder, workspace: options.workspace, dataset: options.dataset, workers: options.workers, signal: abort.signal },
       {
         phase: (phase, detail) => void send({ type: 'phase', phase, detail }),
+        // The site key moved out of the workspace, a new key made: the user must hear it.
+        notice: (text) => void send({ type: 'notice', text }),
         progress: (p) => {
           // A few messages a second are enough for a progress bar.
           const now = performance.now();

@@ -132,6 +132,9 @@ export class ImportJobs {
         Object.assign(s, { state: msg.status, run: msg.run, imported: msg.imported, skipped: msg.skipped, failed: msg.failed, etaS: msg.status === 'done' ? 0 : s.etaS });
         if (msg.status === 'done') s.done = s.total;
         break;
+      case 'notice':
+        s.message = s.message ? `${s.message}\n${msg.text}` : msg.text;
+        break;
       case 'error':
         s.state = 'failed';
         s.message = msg.message;

@@ -19,6 +19,9 @@ options:
   --window <rule>     cleanest | first | center: which 10 s of a longer record    (default cleanest)
   --keep-times        site data: keep acquisition date and time (default: per-patient offsets; docs/site-data.md)
   --keep-paths        site data: keep file paths and names (default: file keys; docs/site-data.md)
+  --site-key <file>   the pseudonymisation key file several workstations of a site share (site data)
+                      (made there on first use; default: $OPENECG_SITE_KEY_FILE, else the key of
+                      this workspace in the user's configuration folder; docs/site-data.md)
   --json              print one JSON summary on stdout (progress stays on stderr)
 exit status: 0 the folder was read (records that failed are listed), 2 unusable arguments, 1 other failure`;
 
@@ -66,8 +69,10 @@ export const importCommand: Command = {
       json: { type: 'boolean', default: false },
       'keep-times': { type: 'boolean' },
       'keep-paths': { type: 'boolean' },
+      'site-key': { type: 'string' },
     });
     if (positionals.length !== 1) throw new UsageError('give exactly one folder to import');
+    if (values['site-key'] !== undefined && !values['site-key'].trim()) throw new UsageError('--site-key wants the path of a key file');
     if (!values.workspace) throw new UsageError('--workspace <dir> is required');
     const rate = values.rate === undefined ? undefined : Number(values.rate);
     if (rate !== undefined && !(rate > 0)) throw new UsageError(`--rate must be a positive number of Hz, got '${values.rate}'`);
@@ -90,7 +95,7 @@ export const importCommand: Command = {
           center: values.center,
           workers: intOption(values.workers, 'workers'),
           store: { rate, length: intOption(values.length, 'length'), dtype: dtype as 'int16' | 'float32' | undefined, window: window as 'cleanest' | undefined },
-          site: { keepTimes: values['keep-times'], keepPaths: values['keep-paths'] },
+          site: { keepTimes: values['keep-times'], keepPaths: values['keep-paths'], keyFile: values['site-key'] },
           signal: abort.signal,
         },
         {

@@ -1,12 +1,13 @@
-// `openecg site map|unmapped|config`: the workspace's statement mapping (site files' statements and
-// WFDB header comments' free-text diagnoses alike) and the pseudonymisation settings for site data.
+// `openecg site map|unmapped|config|key`: the workspace's statement mapping (site files' statements and
+// WFDB header comments' free-text diagnoses alike), the pseudonymisation settings and key for site data.
 import { classByAbbreviation, CLASSES } from '../../shared/classes.js';
 import { applyStatementCodes, Catalog, unmappedStatements } from '../catalog/index.js';
+import { siteKeyStatus } from '../datasets/site-secret.js';
 import { normalizeStatement, saveStatementMapping, workspaceMapPath } from '../datasets/statements.js';
 import { SITE_SETTINGS } from '../import/site-import.js';
 import { parseCommandArgs, printJson, UsageError, type Command } from './command.js';
 
-const USAGE = `usage: openecg site <map|unmapped|config> --workspace <dir> [options]
+const USAGE = `usage: openecg site <map|unmapped|config|key> --workspace <dir> [options]
 
   map --statement "<text>" (--class <abbr>[,<abbr>] | --snomed <code>[,<code>] | --class none)
       saves the statement's mapping in <dir>/site/statement-map.json (used by later site and WFDB
@@ -17,6 +18,10 @@ const USAGE = `usage: openecg site <map|unmapped|config> --workspace <dir> [opti
       covers, with record counts
   config [--keep-times on|off] [--keep-paths on|off]
       the workspace's defaults for site imports (an import's --keep-times/--keep-paths wins)
+  key [--site-key <file>]
+      where the workspace's pseudonymisation key is looked for (the user's configuration folder,
+      $OPENECG_SITE_KEY_FILE or --site-key), its fingerprint, and whether the key found is the one
+      the workspace was pseudonymised with (exit 1 when it is missing or wrong); never the key
 options: --json  one JSON document on stdout
 classes: ${CLASSES.map((c) => c.abbreviation).join(' ')}
 See docs/site-data.md and docs/wfdb-comments.md.`;
@@ -44,7 +49,7 @@ function onOff(value: string | undefined, name: string): 'on' | 'off' | undefine
 
 export const siteCommand: Command = {
   name: 'site',
-  summary: 'site data: map device statements to classes, list unmapped ones, pseudonymisation settings',
+  summary: 'site data: map device statements to classes, list unmapped ones, pseudonymisation settings and key',
   usage: USAGE,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
@@ -54,12 +59,24 @@ export const siteCommand: Command = {
       snomed: { type: 'string' },
       'keep-times': { type: 'string' },
       'keep-paths': { type: 'string' },
+      'site-key': { type: 'string' },
       json: { type: 'boolean', default: false },
     });
     const action = positionals[0];
-    if (positionals.length !== 1 || !['map', 'unmapped', 'config'].includes(action)) throw new UsageError('give one action: map, unmapped or config');
+    if (positionals.length !== 1 || !['map', 'unmapped', 'config', 'key'].includes(action)) throw new UsageError('give one action: map, unmapped, config or key');
     if (!values.workspace) throw new UsageError('--workspace <dir> is required');
     const workspace = values.workspace;
+    if (values['site-key'] !== undefined && action !== 'key') throw new UsageError('--site-key goes with the key action (and with openecg import)');
+    if (action === 'key') {
+      if (values['site-key'] !== undefined && !values['site-key'].trim()) throw new UsageError('--site-key wants the path of a key file');
+      const doc = siteKeyStatus(workspace, { keyFile: values['site-key'] });
+      if (values.json) printJson(doc);
+      else {
+        const where = doc.key_file ? `${doc.key_file} (${doc.origin === 'option' ? '--site-key' : doc.origin === 'env' ? 'OPENECG_SITE_KEY_FILE' : 'configuration folder'})` : `${doc.keys_folder}/<workspace id>.key`;
+        process.stdout.write(`site key: ${doc.status}; looked for ${where}; workspace fingerprint ${doc.fingerprint ?? 'none yet'}\n${doc.message ? `${doc.message}\n` : ''}`);
+      }
+      return doc.status === 'ok' || doc.status === 'none-yet' ? 0 : 1;
+    }
     if (action === 'map') {
       if (!values.statement?.trim()) throw new UsageError('--statement "<text>" is required');
       const codes = codesFrom(values.class, values.snomed);

@@ -64,17 +64,31 @@ export function dateSpellings(d: CalendarDate): string[] {
   return [`${y}${m}${day}`, `${y}-${m}-${day}`, `${y}/${m}/${day}`, `${m}-${day}-${y}`, `${day}.${m}.${y}`, `${m}/${day}/${y}`, `${day}/${m}/${y}`, `${day}-${m}-${y}`];
 }
 
-/** The strings that identify this patient in free text: id, full name, name parts of 3+ characters, birth date spellings. */
+/**
+ * A patient id is matched in free text only from this length on (and, when it is all digits, from
+ * MIN_NUMERIC_ID_DIGITS): shorter ones are numbers statements carry anyway ("12" in "112 bpm",
+ * "1998", "452 ms"). Shorter ids, like names under 3 letters, are redacted only as a whole field.
+ */
+export const MIN_ID_LENGTH = 4;
+export const MIN_NUMERIC_ID_DIGITS = 5;
+export const MIN_NAME_PART = 3;
+
+function safeId(id: string): boolean {
+  return /^\d+$/.test(id) ? id.length >= MIN_NUMERIC_ID_DIGITS : id.length >= MIN_ID_LENGTH;
+}
+
+/** The strings that identify this patient in free text (whole words): id (when long enough), full name, name parts of 3+ letters, birth date spellings. */
 export function identifyingStrings(patient: PatientIdentity | undefined): string[] {
   if (!patient) return [];
   const out = new Set<string>();
   const add = (s: string | undefined) => {
     const t = s?.trim();
-    if (t && t.length >= 2) out.add(t);
+    if (t && t.length >= MIN_NAME_PART) out.add(t);
   };
-  add(patient.id);
+  const id = patient.id?.trim();
+  if (id && safeId(id)) add(id);
   add(patient.name);
-  for (const part of (patient.name ?? '').split(/[\s,^]+/)) if (part.length >= 3 && /\p{L}/u.test(part)) add(part);
+  for (const part of namePartsOf(patient.name)) if (part.length >= MIN_NAME_PART) add(part);
   add(patient.birthDate);
   const birth = parseDate(patient.birthDate);
   if (birth) for (const s of dateSpellings(birth)) add(s);
@@ -82,11 +96,44 @@ export function identifyingStrings(patient: PatientIdentity | undefined): string
   return [...out].sort((a, b) => b.length - a.length);
 }
 
+function namePartsOf(name: string | undefined): string[] {
+  return (name ?? '').split(/[\s,^]+/).filter((p) => /\p{L}/u.test(p));
+}
+
+/** Identity too short to look for inside text (an id under the safe length, a name or name part under 3 letters): redacted where it is a whole field. */
+export function identifyingFields(patient: PatientIdentity | undefined): string[] {
+  if (!patient) return [];
+  const out = new Set<string>();
+  const id = patient.id?.trim();
+  if (id && !safeId(id)) out.add(id);
+  const name = patient.name?.trim();
+  if (name && name.length < MIN_NAME_PART) out.add(name);
+  for (const part of namePartsOf(patient.name)) if (part.length < MIN_NAME_PART) out.add(part);
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Replaces every case-insensitive occurrence of the strings with `[redacted]`. */
+/** Replaces every case-insensitive occurrence of the strings as whole words (no letter or digit on either side) with `[redacted]`. */
 export function scrub(text: string, strings: readonly string[]): string {
   let out = text;
-  for (const s of strings) out = out.replace(new RegExp(escape(s), 'giu'), '[redacted]');
+  for (const s of strings) out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escape(s)}(?![\\p{L}\\p{N}])`, 'giu'), '[redacted]');
   return out;
+}
+
+/** Where a field of a text begins or ends: the text's ends and the punctuation labels and lists use. */
+const FIELD_EDGE = '[,;:|^()\\[\\]\\n\\t=]';
+
+/** Replaces each string where it makes up a whole field of the text ("Name: Li", "Wu, Li", the whole text), case-insensitive. */
+export function scrubFields(text: string, fields: readonly string[]): string {
+  let out = text;
+  for (const f of fields) {
+    out = out.replace(new RegExp(`(^|${FIELD_EDGE})([ ]*)${escape(f)}([ ]*)(?=$|${FIELD_EDGE}|\\.\\s*$|\\.\\s*${FIELD_EDGE})`, 'giu'), '$1$2[redacted]$3');
+  }
+  return out;
+}
+
+/** Both: whole words for identity long enough to tell apart, whole fields for the rest. */
+export function redactIdentity(text: string, patient: PatientIdentity | undefined): string {
+  return scrubFields(scrub(text, identifyingStrings(patient)), identifyingFields(patient));
 }

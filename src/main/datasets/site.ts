@@ -1,7 +1,7 @@
 // A hospital site's own ECG files: any folder (nested, vendor file names, no or wrong extensions)
 // of DICOM waveforms, HL7 aECG, SCP-ECG, GE MUSE, Philips XML, EDF or ISHNE files, each told by
 // its content. Identity never leaves load(): the patient id becomes an HMAC key under the
-// workspace's secret, the birth date an age, names are dropped and scrubbed from statements and
+// site key (kept outside the workspace, site-secret.ts), the birth date an age, names are dropped and scrubbed from statements and
 // messages; file names and folders are replaced by a file key unless the user keeps paths.
 // Acquisition times travel to the import as epoch seconds ('@<s>') and are turned into per-patient
 // offsets there (src/main/import/site-import.ts), where all records of a patient meet.
@@ -11,7 +11,7 @@ import { readRecord } from '../formats/index.js';
 import { isPhilipsFile } from '../formats/philips/read.js';
 import { isScpFile } from '../formats/scp/read.js';
 import { FormatError, type Reading } from '../formats/types.js';
-import { acquisitionSeconds, identifyingStrings, scrub, siteAge, siteSex } from './site-identity.js';
+import { acquisitionSeconds, identifyingFields, identifyingStrings, scrub, scrubFields, siteAge, siteSex } from './site-identity.js';
 import { fileKey, patientKey, workspaceSecret } from './site-secret.js';
 import { statementsOf } from './statements.js';
 import type { Candidate, DatasetAdapter, RecordMeta, ScanReport } from './types.js';
@@ -127,8 +127,9 @@ export const siteAdapter: DatasetAdapter = {
     const raw = await readSiteFile(candidate, h);
     const patient = raw.patient;
     const strings = identifyingStrings(patient);
+    const fields = identifyingFields(patient);
     // Identity first, so a name that is also the file's name reads [redacted], not [path].
-    const clean = (s: string) => scrubPath(scrub(s, strings), candidate.path, h.rel, h.label);
+    const clean = (s: string) => scrubPath(scrubFields(scrub(s, strings), fields), candidate.path, h.rel, h.label);
     const id = patient?.id?.trim();
     const notes: string[] = [];
     if (!id) notes.push(`${h.label}: the file names no patient id: the record stands for its own patient`);

@@ -2,6 +2,8 @@
 // dependency (its install downloads the binary, which some machines cannot), so its own types are
 // not always in node_modules. Shapes follow Electron 38's electron.d.ts, trimmed to what we call.
 
+import type { SafeStorage } from './key-protector.js';
+
 export interface Rectangle {
   x: number;
   y: number;
@@ -91,6 +93,8 @@ export interface Protocol {
 }
 
 export interface ElectronMain {
+  /** Present from Electron 15 on; optional here so an older or trimmed build still starts. */
+  readonly safeStorage?: SafeStorage;
   readonly app: {
     whenReady(): Promise<void>;
     getPath(name: 'userData'): string;

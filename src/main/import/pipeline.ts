@@ -7,6 +7,7 @@ import { Catalog } from '../catalog/catalog.js';
 import type { NewRecord } from '../catalog/types.js';
 import { adapterByName, ADAPTERS, detectAdapter } from '../datasets/index.js';
 import { scanSite } from '../datasets/site.js';
+import { migrateOldSecret, onSiteKeyNotice, provideWorkspaceSecret, withdrawWorkspaceSecret, workspaceSecret } from '../datasets/site-secret.js';
 import type { Candidate, DatasetAdapter } from '../datasets/types.js';
 import { FormatError } from '../formats/types.js';
 import { ShardStore } from '../signal/store.js';
@@ -37,6 +38,8 @@ export interface ImportOptions {
 
 export interface ImportEvents {
   phase?(phase: 'scan' | 'import', detail: string): void;
+  /** What must be said loudly, once (the pseudonymisation key moved out of the workspace, a new key made); default: stderr. */
+  notice?(text: string): void;
   progress?(p: Progress): void;
 }
 
@@ -133,14 +136,32 @@ export async function runImport(options: ImportOptions, events: ImportEvents = {
   const adapter = await chooseAdapter(folder, options.dataset);
   const workers = options.workers ?? availableParallelism();
 
-  const catalog = Catalog.open(resolve(options.workspace));
+  const workspace = resolve(options.workspace);
+  const notices: string[] = [];
+  const stopNotices = onSiteKeyNotice((text) => {
+    notices.push(text);
+    if (events.notice) events.notice(text);
+    else process.stderr.write(`openecg: ${text}\n`);
+  });
+  const catalog = Catalog.open(workspace);
   let store: ShardStore | undefined;
   let pool: LoaderPool | undefined;
   try {
+    // A key older versions kept inside the workspace moves out on the first import of any kind.
+    migrateOldSecret(workspace);
+    // Site files: the key (refused here when missing or wrong, before anything is read), the statement
+    // mapping and the time anchors live on this thread; the workers get the key from it.
+    const site =
+      adapter.name === 'site'
+        ? new SiteImport(catalog, workspace, siteChoice(catalog, options.site?.keepTimes, SITE_SETTINGS.keepTimes), siteChoice(catalog, options.site?.keepPaths, SITE_SETTINGS.keepPaths), options.site?.keyFile)
+        : undefined;
+    // Other layouts pseudonymise with the same key only when asked to (--site-key): resolved here too, so the workers need not.
+    const siteKey = site ? site.secret : options.site?.keyFile ? workspaceSecret(workspace, true, { keyFile: options.site.keyFile }) : null;
+    if (siteKey) provideWorkspaceSecret(workspace, siteKey);
     const settings = resolveStoreSettings(catalog, options.store ?? {});
-    store = ShardStore.open(join(resolve(options.workspace), 'store'), settings);
+    store = ShardStore.open(join(workspace, 'store'), settings);
     // Workers load their modules while this thread scans (~0.2 s each, a tenth of a 5,000-record import).
-    pool = LoaderPool.create(workers, settings);
+    pool = LoaderPool.create(workers, settings, siteKey ? { workspace, key: siteKey } : null);
     // Records the store holds beyond the catalog's last row were never committed (a crash between the two).
     const last = catalog.lastStoreLocation();
     store.truncateTo(last ? last.shard : 0, last ? last.offset + 1 : 0);
@@ -148,12 +169,7 @@ export async function runImport(options: ImportOptions, events: ImportEvents = {
       catalog.finishImportRun(stale.id, 'failed', stale);
       catalog.recordImportError(stale.id, { sourceKey: null, path: stale.folder, code: 'interrupted', message: 'the import stopped before it finished (crash or kill); a later run resumed it' });
     }
-    // Site files: the workspace secret, the statement mapping and the time anchors live on this thread.
-    const site =
-      adapter.name === 'site'
-        ? new SiteImport(catalog, resolve(options.workspace), siteChoice(catalog, options.site?.keepTimes, SITE_SETTINGS.keepTimes), siteChoice(catalog, options.site?.keepPaths, SITE_SETTINGS.keepPaths))
-        : undefined;
-    const comments = HEADER_COMMENT_ADAPTERS.has(adapter.name) ? new HeaderImport(resolve(options.workspace)) : undefined;
+    const comments = HEADER_COMMENT_ADAPTERS.has(adapter.name) ? new HeaderImport(workspace) : undefined;
     const siteSettings = site ? { keepTimes: site.keepTimes, keepPaths: site.keepPaths } : {};
     const run = catalog.beginImportRun({ folder, dataset: adapter.name, settings: { ...settings, workers, ...siteSettings } });
 
@@ -259,10 +275,12 @@ export async function runImport(options: ImportOptions, events: ImportEvents = {
       warnings,
       clipped_records: clippedRecords,
       store: { rate: settings.rate, length: settings.length, dtype: settings.dtype },
-      ...(site ? { site: site.summary() } : {}),
+      ...(site ? { site: { ...site.summary(), key_notices: notices } } : {}),
       ...(comments ? { comments: comments.summary() } : {}),
     };
   } finally {
+    stopNotices();
+    withdrawWorkspaceSecret(workspace);
     await pool?.close();
     store?.close();
     catalog.close();

@@ -25,12 +25,13 @@ export class LoaderPool {
   private constructor(
     private readonly settings: LoadSettings,
     workers: number,
+    private readonly siteKey: WorkerSetup['siteKey'] = null,
   ) {
     for (let i = 0; i < workers; i++) this.slots.push(this.spawn());
   }
 
-  static create(workers: number, settings: LoadSettings): LoaderPool {
-    return new LoaderPool(settings, Math.max(0, Math.floor(workers)));
+  static create(workers: number, settings: LoadSettings, siteKey: WorkerSetup['siteKey'] = null): LoaderPool {
+    return new LoaderPool(settings, Math.max(0, Math.floor(workers)), siteKey);
   }
 
   /** Batches worth keeping in flight to keep every worker busy. */
@@ -40,7 +41,7 @@ export class LoaderPool {
 
   private spawn(): Slot {
     // The resampling kernel is assembled once here rather than once per worker.
-    const setup: WorkerSetup = { settings: this.settings, fir: firBinary() };
+    const setup: WorkerSetup = { settings: this.settings, fir: firBinary(), siteKey: this.siteKey };
     const worker = new Worker(compiledScript(import.meta.url, 'worker.js'), { workerData: setup });
     const slot: Slot = { worker, pending: new Map() };
     worker.on('message', (msg: FromWorker) => {

@@ -17,6 +17,8 @@ export interface LoadSettings extends CanonicalSettings {
 export interface WorkerSetup {
   readonly settings: LoadSettings;
   readonly fir: Uint8Array | null;
+  /** Site imports: the workspace's pseudonymisation key, resolved by the main thread (never written anywhere by the worker). */
+  readonly siteKey?: { readonly workspace: string; readonly key: Uint8Array } | null;
 }
 
 /** What a worker sends back for one record: catalog metadata plus the canonical signal. */

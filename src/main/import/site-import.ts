@@ -1,9 +1,11 @@
-// The main thread's part of a site import: it owns the workspace secret's anchors and the
-// statement mapping, so the rows of a batch get their codes and their per-patient time offsets
+// The main thread's part of a site import: it owns the site key (resolved here, refused when
+// missing or wrong, handed to the workers), the time anchors and the statement mapping, so the rows of a batch get their codes and their per-patient time offsets
 // here, just before they are written. Workers send acquisition times as '@<epoch seconds>'; no
 // absolute time reaches the catalog unless the user keeps times.
 import { offsetText, settleAnchor, type AnchorSeal, type Catalog, type NewRecord } from '../catalog/index.js';
-import { openNumber, sealNumber, workspaceSecret } from '../datasets/site-secret.js';
+import { join } from 'node:path';
+import { MARKER_FILE, readMarker, SITE_DIR, SITE_KEY_FILE_ENV, SiteKeyError } from '../datasets/site-key-store.js';
+import { openNumber, sealNumber, siteKeyStatus, workspaceSecret } from '../datasets/site-secret.js';
 import { StatementTally, type StatementCounts } from './statement-tally.js';
 
 export const SITE_SETTINGS = { keepTimes: 'site.keepTimes', keepPaths: 'site.keepPaths' } as const;
@@ -13,6 +15,8 @@ export interface SiteChoices {
   readonly keepTimes?: boolean;
   /** Keep the path relative to the import root as record name and the file's path as source (default: file keys). */
   readonly keepPaths?: boolean;
+  /** A site key file shared by the site's workstations (--site-key); default: OPENECG_SITE_KEY_FILE, else the user's configuration folder. */
+  readonly keyFile?: string;
 }
 
 export interface SiteImportSummary extends StatementCounts {
@@ -20,6 +24,10 @@ export interface SiteImportSummary extends StatementCounts {
   readonly keep_paths: boolean;
   /** Records whose file named no patient id (each stands for its own patient). */
   readonly records_without_patient_id: number;
+  /** Where the pseudonymisation key was read (never the key): its file, how it was chosen, its fingerprint. */
+  readonly key: { file: string | null; origin: string | null; fingerprint: string | null };
+  /** What the key handling said during this import (a migration out of the workspace, a new key). */
+  readonly key_notices: string[];
 }
 
 /** An option given for this import wins; else the workspace setting; else off. */
@@ -28,18 +36,37 @@ export function siteChoice(catalog: Catalog, option: boolean | undefined, key: s
   return catalog.getSetting(key) === 'on';
 }
 
+/**
+ * Site records but no fingerprint (site/key.json deleted, or an old secret lost): a key made now would
+ * give their patients new pseudonyms. Refused unless the user names the key (it is then bound).
+ */
+function refuseUnboundKey(catalog: Catalog, workspace: string, keyFile: string | undefined): void {
+  if (keyFile || process.env[SITE_KEY_FILE_ENV] || readMarker(workspace)?.fingerprint) return;
+  if (!catalog.db.prepare("SELECT 1 FROM records WHERE source_key LIKE 'site:%' LIMIT 1").get()) return;
+  throw new SiteKeyError(
+    'site-key-missing',
+    `this workspace holds site records but no trace of the key they were pseudonymised with (${join(workspace, SITE_DIR, MARKER_FILE)} is missing); ` +
+      `a new key would give their patients new pseudonyms, so nothing is imported: give the key they were made with by --site-key FILE (or ${SITE_KEY_FILE_ENV}=FILE), or import into a new workspace`,
+  );
+}
+
 export class SiteImport {
   private readonly tally: StatementTally;
   private readonly seal: AnchorSeal;
   private withoutId = 0;
+  /** The key, resolved here so the workers need not (and could not, for a keychain-protected one). */
+  readonly secret: Buffer;
 
   constructor(
     private readonly catalog: Catalog,
     readonly workspace: string,
     readonly keepTimes: boolean,
     readonly keepPaths: boolean,
+    readonly keyFile?: string,
   ) {
-    const secret = workspaceSecret(workspace, true);
+    refuseUnboundKey(catalog, workspace, keyFile);
+    const secret = workspaceSecret(workspace, true, { keyFile });
+    this.secret = secret;
     this.tally = new StatementTally(workspace);
     this.seal = { seal: (s) => sealNumber(secret, s), open: (b) => openNumber(secret, b) };
   }
@@ -76,6 +103,8 @@ export class SiteImport {
       keep_paths: this.keepPaths,
       records_without_patient_id: this.withoutId,
       ...this.tally.counts(),
+      key: (({ key_file, origin, fingerprint }) => ({ file: key_file, origin, fingerprint }))(siteKeyStatus(this.workspace, { keyFile: this.keyFile })),
+      key_notices: [],
     };
   }
 }

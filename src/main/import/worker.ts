@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadBatch } from './load.js';
 import { provideFirBinary } from '../signal/fir-wasm.js';
+import { provideWorkspaceSecret } from '../datasets/site-secret.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 
 const port = parentPort;
@@ -9,6 +10,7 @@ if (!port) throw new Error('the import worker must run in a worker thread');
 const setup = workerData as WorkerSetup;
 const settings = setup.settings;
 if (setup.fir) provideFirBinary(setup.fir);
+if (setup.siteKey) provideWorkspaceSecret(setup.siteKey.workspace, setup.siteKey.key);
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'stop') {

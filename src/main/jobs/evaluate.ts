@@ -38,7 +38,7 @@ export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promi
     ctx.log(`importing ${p.folder} as center ${p.center}`);
     const s = await runImport(
       { folder: p.folder!, workspace: ctx.workspace, dataset: p.dataset, center: p.center, signal: ctx.signal, workers: 0 },
-      { progress: (q) => ctx.progress(q.total ? (0.4 * q.done) / q.total : 0, `import ${q.done}/${q.total} records`), phase: (ph, d) => ctx.log(`${ph}: ${d}`) },
+      { progress: (q) => ctx.progress(q.total ? (0.4 * q.done) / q.total : 0, `import ${q.done}/${q.total} records`), phase: (ph, d) => ctx.log(`${ph}: ${d}`), notice: (t) => ctx.log(t) },
     );
     ctx.log(`import ${s.status}: ${s.imported} imported, ${s.skipped} skipped, ${s.failed} failed`);
     if (s.status === 'cancelled' || ctx.signal.aborted) return { status: 'cancelled' };

@@ -85,7 +85,7 @@ export async function runJob(kind: JobKind, rawParams: unknown, ctx: JobContext)
   switch (kind) {
     case 'import': {
       const p = PARAMS.import.parse(rawParams);
-      const summary = await runImport({ ...p, workspace: ctx.workspace, signal: ctx.signal }, { progress: (q) => ctx.progress(q.total ? q.done / q.total : 0, `${q.done}/${q.total} records`), phase: (ph, d) => ctx.log(`${ph}: ${d}`) });
+      const summary = await runImport({ ...p, workspace: ctx.workspace, signal: ctx.signal }, { progress: (q) => ctx.progress(q.total ? q.done / q.total : 0, `${q.done}/${q.total} records`), phase: (ph, d) => ctx.log(`${ph}: ${d}`), notice: (t) => ctx.log(t) });
       return summary;
     }
     case 'experiment': {
