@@ -1,26 +1,43 @@
-// `openecg read <record> [--from N] [--to N] [--json]`: one record in physical units, as a
-// summary for people or one JSON document for scripts (checks/read_parity.py reads it).
+// `openecg read <record> [--from N] [--to N] [--annotator EXT]... [--json]`: one record in
+// physical units (and its WFDB annotations), as a summary for people or one JSON document for
+// scripts (checks/read_parity.py reads it).
 import type { Command } from './command.js';
 import { intOption, parseCommandArgs, UsageError } from './command.js';
 import { readRecord, type Reading } from '../formats/index.js';
 import { readingJsonBytes } from './reading-json.js';
+import { annotationJson, annotationSummary, annotatorNames, readRecordAnnotations } from './read-annotations.js';
+
+const USAGE = `usage: openecg read <record> [--from N] [--to N] [--annotator EXT]... [--json]
+
+  <record>          a WFDB record (100, 100.hea, 100.dat), a MATLAB v4 .mat, file.hdf5#row, DICOM,
+                    aECG, SCP-ECG, MUSE, Philips, EDF/EDF+ or ISHNE file
+  --from N          first sample (default 0)
+  --to N            sample after the last (default: the record's end)
+  --annotator EXT   also read the WFDB annotation file <record>.EXT (atr, qrs, pu0, ii, ...) over the
+                    same window; repeat it or give several comma-separated (atr,qrs); see docs/annotations.md
+  --json            one JSON document: header fields, "signals" (physical units, null = invalid),
+                    with --annotator "annotators" and "annotations" [{sample, symbol, subtype, chan,
+                    num, aux, annotator}] in sample order`;
 
 export const readCommand: Command = {
   name: 'read',
   summary: 'read one record and print its signals in physical units',
-  usage: 'usage: openecg read <record> [--from N] [--to N] [--json]',
+  usage: USAGE,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
       from: { type: 'string' },
       to: { type: 'string' },
+      annotator: { type: 'string', multiple: true },
       json: { type: 'boolean' },
     });
     if (positionals.length !== 1) throw new UsageError('give exactly one record path');
     const from = intOption(values.from, 'from');
     const to = intOption(values.to, 'to');
+    const annotators = annotatorNames(values.annotator);
     const reading = await readRecord(positionals[0], { from, to });
-    if (values.json) process.stdout.write(readingJsonBytes(reading));
-    else process.stdout.write(summary(reading));
+    const annotations = annotators.length ? await readRecordAnnotations(positionals[0], reading, annotators, from, to) : undefined;
+    if (values.json) process.stdout.write(readingJsonBytes(reading, annotations && annotationJson(annotations)));
+    else process.stdout.write(summary(reading) + (annotations ? annotationSummary(annotations).join('\n') + '\n' : ''));
     return 0;
   },
 };

@@ -82,8 +82,8 @@ function writeChannel(w: ByteWriter, sig: Float64Array, gain: number): void {
   w.byte(CLOSE);
 }
 
-/** The whole document: header fields, then `signals[c][i]` in physical units. */
-export function readingJsonBytes(r: Reading): Buffer {
+/** The whole document: header fields (and `extra` ones, e.g. annotations), then `signals[c][i]` in physical units. */
+export function readingJsonBytes(r: Reading, extra: Record<string, unknown> = {}): Buffer {
   const head = {
     record: r.record,
     fs: r.fs,
@@ -99,6 +99,7 @@ export function readingJsonBytes(r: Reading): Buffer {
     base_date: r.baseDate ?? null,
     comments: r.comments,
     warnings: r.warnings,
+    ...extra,
   };
   const w = new ByteWriter();
   w.text(`${JSON.stringify(head).slice(0, -1)},"signals":[`);
