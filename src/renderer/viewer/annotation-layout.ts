@@ -88,7 +88,7 @@ export function snapToAnnotation(layout: AnnotationLayout, segment: number, t: n
   for (const p of layout.marks) {
     if (p.segment !== segment) continue;
     const dt = Math.abs(p.mark.t - t);
-    if (dt <= bestDt) {
+    if (dt <= bestDt + 1e-9) {
       best = p.mark;
       bestDt = dt;
     }
