@@ -85,6 +85,9 @@ describe('annotations in the viewer', () => {
     await expect.poll(async () => (await drawn()).marks.length).toBeGreaterThan(0);
     const names = await page.$$eval('[data-testid=annotator]', (els) => els.map((e) => e.getAttribute('data-annotator')));
     expect(names).toEqual(['atr', ...LUDB_ANNOTATORS].sort());
+    // Record 1 has no labels of its own: they came from atr (rhythm, beats) and the delineations (PR).
+    expect(await page.textContent('[data-testid=labels-from-annotations]')).toContain('atr, avf');
+    expect(await page.$$eval('[data-testid=labels] li', (els) => els.map((e) => e.getAttribute('data-code')).sort())).toEqual(['270492004', '426783006', '427172004']);
     const g = await geometry();
     const d = await drawn();
     const onePx = (g.speed * g.pxPerMm) / FS; // one sample at the drawn scale

@@ -155,7 +155,7 @@ export function ViewerView({ client, id }: { client: ApiClient; id: number }) {
             </ul>
           )}
         </div>
-        {record && <RecordInfo record={record} signals={signals} />}
+        {record && <RecordInfo record={record} signals={signals} annotators={annotations?.annotators ?? []} />}
       </div>
     </div>
   );
