@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FormatError, readAnnotations, type WfdbAnnotation } from '../../src/main/formats/index.js';
-import { MitDecoder, type RawAnnotation } from '../../src/main/formats/wfdb/annotation-decode.js';
-import { encodeMitAnnotations, writeAnnotations, type AnnotationToWrite } from '../../src/main/formats/wfdb/annotation-write.js';
+import { AhaDecoder, MitDecoder, type RawAnnotation } from '../../src/main/formats/wfdb/annotation-decode.js';
+import { encodeAhaAnnotations, encodeMitAnnotations, writeAnnotations, type AnnotationToWrite } from '../../src/main/formats/wfdb/annotation-write.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'openecg-ann-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -236,5 +236,32 @@ describe('bad files', () => {
     writeFileSync(join(dir, 'orphan.atr'), good);
     await expect(readAnnotations(join(dir, 'orphan'), 'atr')).rejects.toThrow(/no header .*orphan\.hea/);
     expect((await readAnnotations(join(dir, 'orphan'), 'atr', { fs: 128 })).fs).toBe(128);
+  });
+
+  it('damaged bytes (flipped, cut) only ever fail as a FormatError', () => {
+    const anns = [...Array(300).keys()].map((i) => ({ sample: i * 997, symbol: i % 3 ? 'N' : '+', aux: i % 3 ? '' : '(AB', chan: i % 2, subtype: i % 4 }));
+    let x = 7;
+    const rand = (n: number) => {
+      x = (x * 48_271) % 2_147_483_647;
+      return x % n;
+    };
+    for (const [bytes, Decoder] of [[encodeMitAnnotations(anns), MitDecoder], [encodeAhaAnnotations(anns), AhaDecoder]] as const) {
+      let failures = 0;
+      for (let k = 0; k < 300; k++) {
+        const b = bytes.slice(0, bytes.length - rand(40));
+        for (let f = 0; f < 1 + rand(8); f++) b[rand(b.length)] = rand(256);
+        try {
+          const d = new Decoder('fuzz', () => undefined);
+          const cut = rand(b.length);
+          d.push(b.subarray(0, cut));
+          d.push(b.subarray(cut));
+          d.end();
+        } catch (err) {
+          expect(err).toBeInstanceOf(FormatError);
+          failures++;
+        }
+      }
+      expect(failures).toBeGreaterThan(0);
+    }
   });
 });

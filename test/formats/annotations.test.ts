@@ -35,7 +35,8 @@ describe('100.atr against wfdb-python rdann', () => {
     expect(r.annotations.map((a) => a.aux)).toEqual(ref.aux_note);
   });
 
-  it('accepts the header path as the record', async () => {
+  it('accepts the header path or a signal file as the record', async () => {
+    expect((await readAnnotations(`${SAMPLES}wfdb/100.dat`, 'atr')).total).toBe(2274);
     const r = await readAnnotations(`${SAMPLES}wfdb/100.hea`, 'atr', { from: 1000, to: 3000 });
     const whole = ref.sample.filter((s) => s >= 1000 && s < 3000);
     expect(r.total).toBe(2274);

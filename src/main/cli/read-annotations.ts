@@ -20,8 +20,6 @@ export function annotatorNames(values: readonly string[] | undefined): string[] 
 
 export interface RecordAnnotations {
   readonly readings: readonly AnnotationReading[];
-  /** Every annotator's annotations in the window, in sample order (file order among equals). */
-  readonly merged: readonly (WfdbAnnotation & { annotator: string })[];
 }
 
 /** Reads each annotator of the record at `path` over [from, to). */
@@ -29,16 +27,19 @@ export async function readRecordAnnotations(path: string, reading: Reading, name
   const base = wfdbHeaderPath(path) ?? path.replace(/\.[^./\\]+$/, '');
   const readings: AnnotationReading[] = [];
   for (const name of names) readings.push(await readAnnotations(base, name, { from, to, fs: reading.fs }));
-  const merged = readings.flatMap((r) => r.annotations.map((a) => ({ ...a, annotator: r.annotator })));
-  if (readings.length > 1) merged.sort((a, b) => a.sample - b.sample); // stable: file order kept among equals
-  return { readings, merged };
+  return { readings };
 }
 
-/** The --json fields: per annotator its format and counts, then the annotations. */
+/** The --json fields: per annotator its format and counts, then every annotator's annotations in sample order. */
 export function annotationJson(a: RecordAnnotations): Record<string, unknown> {
+  const annotations: (WfdbAnnotation & { annotator: string })[] = [];
+  for (const r of a.readings) {
+    for (const x of r.annotations) annotations.push({ sample: x.sample, symbol: x.symbol, subtype: x.subtype, chan: x.chan, num: x.num, aux: x.aux, annotator: r.annotator });
+  }
+  if (a.readings.length > 1) annotations.sort((x, y) => x.sample - y.sample); // stable: file order kept among equals
   return {
     annotators: a.readings.map((r) => ({ annotator: r.annotator, format: r.format, fs: r.fs, total: r.total, count: r.annotations.length, warnings: r.warnings })),
-    annotations: a.merged.map((x) => ({ sample: x.sample, symbol: x.symbol, subtype: x.subtype, chan: x.chan, num: x.num, aux: x.aux, annotator: x.annotator })),
+    annotations,
   };
 }
 

@@ -25,6 +25,11 @@ class ByteWriter {
 
   bytes(b: Uint8Array): void {
     this.room(b.length);
+    if (b.length > 64) {
+      this.buf.set(b, this.length); // long texts (a header with annotations): one copy
+      this.length += b.length;
+      return;
+    }
     const buf = this.buf;
     let at = this.length;
     for (let i = 0; i < b.length; i++) buf[at++] = b[i];

@@ -104,3 +104,7 @@ export type { Mat4Matrix, Mat4MatrixHeader, Mat4Type } from './mat4.js';
 export { findAnnotators, forEachAnnotation, looksLikeAnnotations, readAnnotations } from './wfdb/annotations.js';
 export type { AnnotationReading, AnnotationReadOptions, AnnotationSummary, WfdbAnnotation } from './wfdb/annotations.js';
 export { ANNOTATION_DESCRIPTIONS, ANNOTATION_SYMBOLS, annotationCode, annotationSymbol, isQrsCode } from './wfdb/annotation-codes.js';
+export { KNOWN_ANNOTATORS, knownAnnotator } from './wfdb/annotators.js';
+export type { AnnotatorKind, KnownAnnotator } from './wfdb/annotators.js';
+export { encodeAhaAnnotations, encodeMitAnnotations, writeAnnotations } from './wfdb/annotation-write.js';
+export type { AnnotationToWrite, AnnotationWriteOptions } from './wfdb/annotation-write.js';

@@ -103,6 +103,11 @@ export class MitDecoder implements AnnotationDecoder {
     return this.out.definitions;
   }
 
+  /** An annotation word was read whose modifiers may still follow (it is emitted by the next word or end()). */
+  get pendingAnnotation(): boolean {
+    return this.pending !== null;
+  }
+
   push(chunk: Uint8Array): void {
     let buf = chunk;
     if (this.carry.length) {

@@ -55,9 +55,15 @@ const NOT_ANNOTATIONS = new Set(
   'hea dat mat xyz edf bdf rec csv tsv json xml txt md html htm pdf png jpg jpeg svg gz zip bz2 xz flac hdf5 h5 npy npz pkl wav dcm scp ecg ini cfg log sha256 md5'.split(' '),
 );
 
-/** The record's base path (no extension) from its .hea path or the base itself. */
+/**
+ * The record's base path (no extension): from its .hea path, the base itself, or a signal file
+ * beside its header (`100.dat`), as formats/index.ts's wfdbHeaderPath accepts records.
+ */
 function recordBase(recordPath: string): string {
-  return recordPath.replace(/\.hea$/i, '');
+  if (/\.hea$/i.test(recordPath)) return recordPath.slice(0, -4);
+  if (existsSync(`${recordPath}.hea`)) return recordPath;
+  const base = recordPath.replace(/\.[^./\\]+$/, '');
+  return base !== recordPath && existsSync(`${base}.hea`) ? base : recordPath;
 }
 
 function headerOf(base: string): WfdbHeader | undefined {
@@ -190,7 +196,7 @@ export async function findAnnotators(recordPath: string): Promise<string[]> {
 
 /**
  * Cheap content probe: do these bytes (a whole file, or its first bytes when `complete` is false)
- * read as WFDB annotations? At least one annotation, times never going back, legal codes only,
+ * read as WFDB annotations? At least one annotation, times (almost) never going back, legal codes only,
  * and for a whole file the end marker with nothing after it.
  */
 export function looksLikeAnnotations(bytes: Uint8Array, complete = true): boolean {
@@ -199,9 +205,9 @@ export function looksLikeAnnotations(bytes: Uint8Array, complete = true): boolea
   if (complete && bytes.length === 2) return bytes[0] === 0 && bytes[1] === 0; // an empty annotation file
   let count = 0;
   let last = 0;
-  let ordered = true;
+  let backward = 0;
   const decoder = new MitDecoder('probe', (a) => {
-    if (a.time < last) ordered = false;
+    if (a.time < last) backward++;
     last = a.time;
     count++;
   });
@@ -211,7 +217,9 @@ export function looksLikeAnnotations(bytes: Uint8Array, complete = true): boolea
   } catch {
     return false;
   }
-  return ordered && count > 0 && (!complete || decoder.warnings.length === 0);
+  if (!complete && decoder.pendingAnnotation) count++;
+  // Files keep (time, num, chan) order; allow the odd unsorted one (1 %), never noise's jumps.
+  return count > 0 && backward <= count / 100 && (!complete || decoder.warnings.length === 0);
 }
 
 function looksLikeAha(bytes: Uint8Array, complete: boolean): boolean {
