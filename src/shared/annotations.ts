@@ -1,7 +1,7 @@
 // WFDB annotations as the workstation shows and uses them: what each symbol means (wfdb-python's
-// symbols, the WFDB library's ecgcodes.h), which kind of mark it is drawn as, and the annotators
-// (file extensions) PhysioNet databases ship. Used by the import (kinds, reference or detector),
-// the API (kinds, waves) and the viewer (legend). docs/annotations.md explains them.
+// symbols, the WFDB library's ecgcodes.h) and which kind of mark it is drawn as. Used by the
+// import (kinds), the API (kinds, waves, meanings) and the viewer. The known annotators (file
+// extensions) are formats/wfdb/annotators.ts's; docs/annotation-labels.md explains the kinds.
 
 /** How a mark is drawn: beat symbol above the trace, rhythm band, wave mark on its lead, noise, other. */
 export const ANNOTATION_KINDS = ['beat', 'rhythm', 'wave', 'noise', 'other'] as const;
@@ -100,53 +100,4 @@ export function symbolMeaning(symbol: string, aux = ''): string {
   const rhythm = rhythmOf(symbol, aux);
   if (rhythm) return RHYTHM_NAMES[rhythm] ?? rhythm.slice(1);
   return BEAT_SYMBOLS[symbol] ?? OTHER_SYMBOLS[symbol] ?? `annotation '${symbol}'`;
-}
-
-export interface KnownAnnotator {
-  readonly meaning: string;
-  /** Written by an algorithm, not audited by a person: its beats say nothing about the diagnosis. */
-  readonly detector: boolean;
-  /** LUDB-style per-lead file: the annotator's name is the lead it delineates. */
-  readonly lead?: string;
-}
-
-const ludb = (lead: string): KnownAnnotator => ({ meaning: `P, QRS and T onsets, peaks and offsets in lead ${lead}, by cardiologists (LUDB)`, detector: false, lead });
-
-/** Annotators PhysioNet databases ship (their documentation and the WFDB Applications Guide). */
-export const KNOWN_ANNOTATORS: Readonly<Record<string, KnownAnnotator>> = {
-  atr: { meaning: 'reference beat, rhythm and signal-quality labels, reviewed by cardiologists (MIT-BIH and most PhysioNet databases)', detector: false },
-  qrs: { meaning: 'QRS detector output, not reviewed (sqrs or similar)', detector: true },
-  sqrs: { meaning: 'QRS detections by sqrs', detector: true },
-  wqrs: { meaning: 'QRS detections by wqrs (length-transform detector)', detector: true },
-  gqrs: { meaning: 'QRS detections by gqrs', detector: true },
-  gqrsh: { meaning: 'QRS detections by gqrs, high-sensitivity setting', detector: true },
-  ecgpuwave: { meaning: 'P, QRS and T boundaries by ecgpuwave', detector: true },
-  pu: { meaning: 'P, QRS and T boundaries by ecgpuwave, both signals (QT Database)', detector: true },
-  pu0: { meaning: 'P, QRS and T boundaries by ecgpuwave, signal 0 (QT Database)', detector: true },
-  pu1: { meaning: 'P, QRS and T boundaries by ecgpuwave, signal 1 (QT Database)', detector: true },
-  q1c: { meaning: 'wave boundaries marked by cardiologist 1, corrected (QT Database)', detector: false },
-  q2c: { meaning: 'wave boundaries marked by cardiologist 2, corrected (QT Database)', detector: false },
-  qt1: { meaning: 'wave boundaries marked by cardiologist 1 (QT Database)', detector: false },
-  qt2: { meaning: 'wave boundaries marked by cardiologist 2 (QT Database)', detector: false },
-  apn: { meaning: 'apnea labels, one per minute (Apnea-ECG Database)', detector: false },
-  st: { meaning: 'ST episode annotations (Long-Term ST Database)', detector: false },
-  sta: { meaning: 'ST episodes, protocol A (Long-Term ST Database)', detector: false },
-  stb: { meaning: 'ST episodes, protocol B (Long-Term ST Database)', detector: false },
-  stc: { meaning: 'ST episodes, protocol C (Long-Term ST Database)', detector: false },
-  i: ludb('I'),
-  ii: ludb('II'),
-  iii: ludb('III'),
-  avr: ludb('aVR'),
-  avl: ludb('aVL'),
-  avf: ludb('aVF'),
-  v1: ludb('V1'),
-  v2: ludb('V2'),
-  v3: ludb('V3'),
-  v4: ludb('V4'),
-  v5: ludb('V5'),
-  v6: ludb('V6'),
-};
-
-export function knownAnnotator(name: string): KnownAnnotator | undefined {
-  return Object.prototype.hasOwnProperty.call(KNOWN_ANNOTATORS, name) ? KNOWN_ANNOTATORS[name] : undefined;
 }

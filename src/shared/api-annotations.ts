@@ -29,8 +29,9 @@ export const annotatorInfoSchema = z.object({
   kinds: z.array(z.enum(ANNOTATION_KINDS)),
   /** SNOMED-CT codes its annotations imply (the record's labels when it had none). */
   codes: z.array(z.string()),
-  /** What the annotator is, for the known ones (shared/annotations.ts). */
+  /** What the annotator is, for the known ones (formats/wfdb/annotators.ts). */
   meaning: z.string().nullable(),
+  /** A program's output no person reviewed (detectors, ecgpuwave): never a source of labels. */
   detector: z.boolean(),
   /** LUDB-style per-lead file: the lead it delineates. */
   lead: z.enum(STANDARD_LEADS).nullable(),

@@ -6,11 +6,11 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ApiError, MAX_WINDOW_SECONDS, type ApiParsedInput } from '../../shared/api.js';
 import type { AnnotationMark, Annotations, AnnotatorInfo, RhythmBand } from '../../shared/api-annotations.js';
-import { knownAnnotator, symbolMeaning } from '../../shared/annotations.js';
+import { symbolMeaning } from '../../shared/annotations.js';
 import { STANDARD_LEADS, type StandardLead } from '../../shared/leads.js';
 import type { Catalog, RecordDetail } from '../catalog/index.js';
 import { classifyAnnotations, rhythmSpans } from '../datasets/annotation-kinds.js';
-import { readAnnotations, type AnnotationReading } from '../formats/index.js';
+import { knownAnnotator, readAnnotations, type AnnotationReading } from '../formats/index.js';
 import { identifyLead } from '../signal/leads.js';
 import { DEFAULT_WINDOW_SECONDS } from './signals.js';
 
@@ -48,9 +48,15 @@ async function existingRecordPath(catalog: Catalog, detail: RecordDetail): Promi
   throw new ApiError('not-found', `record.annotations: the header of ${detail.record} is no longer where it was imported from`);
 }
 
+/** A per-lead delineation file's lead (LUDB: 'v1' is V1), else null. */
+function annotatorLead(annotator: string): StandardLead | null {
+  if (knownAnnotator(annotator)?.kind !== 'waves') return null;
+  return identifyLead(annotator)?.lead ?? null;
+}
+
 function leadOf(annotator: string, chan: number, leads: readonly string[]): StandardLead | null {
-  const known = knownAnnotator(annotator)?.lead;
-  if (known) return known as StandardLead;
+  const own = annotatorLead(annotator);
+  if (own) return own;
   const name = leads[chan];
   const id = name === undefined ? null : identifyLead(name);
   return id && STANDARD_LEADS.includes(id.lead) ? id.lead : null;
@@ -93,8 +99,8 @@ export async function recordAnnotationsApi(catalog: Catalog, detail: RecordDetai
       kinds: a.kinds.filter((k): k is AnnotatorInfo['kinds'][number] => ['beat', 'rhythm', 'wave', 'noise', 'other'].includes(k)),
       codes: [...a.codes],
       meaning: known?.meaning ?? null,
-      detector: known?.detector ?? false,
-      lead: (known?.lead as StandardLead | undefined) ?? null,
+      detector: known ? !known.reviewed : false,
+      lead: annotatorLead(a.name),
     };
   });
   const annotations: AnnotationMark[] = [];

@@ -1,8 +1,8 @@
 // Labels from WFDB annotations, for records that come with no other labels (MIT-BIH, LUDB, ...):
 // rhythm notes, beat labels and wave delineations mapped to SNOMED-CT codes (those of the 24
 // scored classes where one fits). Every entry names its source; docs/annotations.md has the table.
-// Detector output (qrs, gqrsh, wqrs, ecgpuwave ...) is never used: it says nothing about the patient.
-import { knownAnnotator } from '../../shared/annotations.js';
+// Output no person reviewed (qrs, gqrsh, wqrs, ecgpuwave's pu ...) is never used: a program's guess is no label.
+import { knownAnnotator } from '../formats/index.js';
 import type { AnnotationLike, Classified } from './annotation-kinds.js';
 import { rhythmSpans } from './annotation-kinds.js';
 
@@ -91,7 +91,7 @@ export function impliedCodes(annotators: readonly AnnotatorInput[], fs: number, 
   for (const a of annotators) {
     const codes = new Set<string>();
     out.set(a.name, []);
-    if (knownAnnotator(a.name)?.detector) continue;
+    if (knownAnnotator(a.name)?.reviewed === false) continue;
     for (const span of rhythmSpans(a.list, end)) for (const c of RHYTHM_LABELS[span.rhythm]?.codes ?? []) codes.add(c);
     const beats = a.list.filter((_, i) => a.classified[i].kind === 'beat');
     for (const rule of BEAT_RULES) {
