@@ -33,8 +33,10 @@ export function OverlayPaper({ fs, leads, overlay, layout, pxPerMm = 3.2, onDraw
   const dpr = typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1;
   const widthPx = Math.ceil(geometry.width * pxPerMm);
   const heightPx = Math.ceil(geometry.height * pxPerMm);
+  const annotatorKey = annotations?.annotators.map((a) => a.name).join(',') ?? '';
   const annotationLayout = useMemo(
-    () => (annotations ? layoutAnnotations(geometry, settings.speed, annotations.annotations, annotations.rhythms, (a) => !hidden.has(a)) : null),
+    // A record without annotation files draws (and redraws) nothing more.
+    () => (annotations && annotations.annotators.length > 0 ? layoutAnnotations(geometry, settings.speed, annotations.annotations, annotations.rhythms, (a) => !hidden.has(a)) : null),
     [annotations, geometry, settings.speed, hidden],
   );
 
@@ -49,7 +51,7 @@ export function OverlayPaper({ fs, leads, overlay, layout, pxPerMm = 3.2, onDraw
     drawPaper(ctx as unknown as Pen, geometry, settings, { fs, leads }, pxPerMm, dpr);
     const stats = overlay ? drawOverlay(ctx as unknown as OverlayPen, geometry, settings, overlay, pxPerMm, dpr, STANDARD_LEADS.length) : null;
     if (annotationLayout) {
-      const index = new Map((annotations?.annotators ?? []).map((a, i) => [a.name, i] as const));
+      const index = new Map(annotatorKey.split(',').map((name, i) => [name, i] as const));
       drawAnnotations(ctx as unknown as AnnotationPen, annotationLayout, pxPerMm * dpr, (name) => annotatorColor(index.get(name) ?? 0));
     }
     ctx.getImageData(0, 0, 1, 1); // rasterise now, so the time is the real drawing time
@@ -59,7 +61,7 @@ export function OverlayPaper({ fs, leads, overlay, layout, pxPerMm = 3.2, onDraw
       stats ? STANDARD_LEADS.map((lead, l) => ({ lead, hidden: stats.hidden[l], visible: stats.visible[l], points: stats.points[l] })) : [],
     );
     onDrawn?.(ms);
-  }, [geometry, settings, fs, leads, overlay, pxPerMm, widthPx, heightPx, dpr, onDrawn, annotationLayout, annotations]);
+  }, [geometry, settings, fs, leads, overlay, pxPerMm, widthPx, heightPx, dpr, onDrawn, annotationLayout, annotatorKey]);
 
   const exposed = JSON.stringify({
     pxPerMm,

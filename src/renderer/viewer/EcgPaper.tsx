@@ -48,13 +48,16 @@ export function EcgPaper({ signals, settings, pxPerMm: fitPxPerMm, snap, onDrawn
 
   useEffect(() => setMarks([]), [signals, settings]);
   const annotationLayout = useMemo(
-    () => (annotations ? layoutAnnotations(geometry, settings.speed, annotations.annotations, annotations.rhythms, (a) => !hidden.has(a)) : null),
+    // A record without annotation files draws (and redraws) nothing more.
+    () => (annotations && annotations.annotators.length > 0 ? layoutAnnotations(geometry, settings.speed, annotations.annotations, annotations.rhythms, (a) => !hidden.has(a)) : null),
     [annotations, geometry, settings.speed, hidden],
   );
+  // Keyed by the annotator names, so a new answer with the same annotators does not redraw the page.
+  const annotatorKey = annotations?.annotators.map((a) => a.name).join(',') ?? '';
   const colorOf = useMemo(() => {
-    const index = new Map((annotations?.annotators ?? []).map((a, i) => [a.name, i] as const));
+    const index = new Map(annotatorKey.split(',').map((name, i) => [name, i] as const));
     return (name: string) => annotatorColor(index.get(name) ?? 0);
-  }, [annotations]);
+  }, [annotatorKey]);
 
   const zoomTo = (next: number, pointer?: { x: number; y: number }) => {
     const box = scroller.current;
