@@ -1,7 +1,8 @@
 // `openecg read --annotator EXT`: the record's WFDB annotation files, read over the same window
 // as the signals, for the --json document ("annotators", "annotations") and the summary.
-import { readAnnotations, wfdbHeaderPath, type AnnotationReading, type Reading, type WfdbAnnotation } from '../formats/index.js';
+import { readAnnotations, wfdbHeaderPath, type AnnotationReading, type Reading } from '../formats/index.js';
 import { UsageError } from './command.js';
+import type { ByteWriter } from './reading-json.js';
 
 const NAME = /^[A-Za-z0-9_~-]+$/;
 
@@ -30,17 +31,15 @@ export async function readRecordAnnotations(path: string, reading: Reading, name
   return { readings };
 }
 
-/** The --json fields: per annotator its format and counts, then every annotator's annotations in sample order. */
-export function annotationJson(a: RecordAnnotations): Record<string, unknown> {
-  const annotations: (WfdbAnnotation & { annotator: string })[] = [];
-  for (const r of a.readings) {
-    for (const x of r.annotations) annotations.push({ sample: x.sample, symbol: x.symbol, subtype: x.subtype, chan: x.chan, num: x.num, aux: x.aux, annotator: r.annotator });
-  }
-  if (a.readings.length > 1) annotations.sort((x, y) => x.sample - y.sample); // stable: file order kept among equals
-  return {
-    annotators: a.readings.map((r) => ({ annotator: r.annotator, format: r.format, fs: r.fs, total: r.total, count: r.annotations.length, warnings: r.warnings })),
-    annotations,
-  };
+/**
+ * Writes the --json fields `"annotators":[...],"annotations":[...]`: per annotator its format and
+ * counts, then every annotator's annotations in sample order (file order among equal samples).
+ */
+export function writeAnnotationFields(w: ByteWriter, a: RecordAnnotations): void {
+  const annotators = a.readings.map((r) => ({ annotator: r.annotator, format: r.format, fs: r.fs, total: r.total, count: r.annotations.length, warnings: r.warnings }));
+  const rows = a.readings.flatMap((r) => r.annotations.map((x) => ({ sample: x.sample, symbol: x.symbol, subtype: x.subtype, chan: x.chan, num: x.num, aux: x.aux, annotator: r.annotator })));
+  if (a.readings.length > 1) rows.sort((p, q) => p.sample - q.sample); // stable: file order kept among equals
+  w.text(`"annotators":${JSON.stringify(annotators)},"annotations":${JSON.stringify(rows)}`);
 }
 
 /** Summary lines: per annotator the count per symbol and per aux note (rhythms), most frequent first. */

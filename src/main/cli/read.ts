@@ -5,7 +5,7 @@ import type { Command } from './command.js';
 import { intOption, parseCommandArgs, UsageError } from './command.js';
 import { readRecord, type Reading } from '../formats/index.js';
 import { readingJsonBytes } from './reading-json.js';
-import { annotationJson, annotationSummary, annotatorNames, readRecordAnnotations } from './read-annotations.js';
+import { annotationSummary, annotatorNames, readRecordAnnotations, writeAnnotationFields } from './read-annotations.js';
 
 const USAGE = `usage: openecg read <record> [--from N] [--to N] [--annotator EXT]... [--json]
 
@@ -36,7 +36,7 @@ export const readCommand: Command = {
     const annotators = annotatorNames(values.annotator);
     const reading = await readRecord(positionals[0], { from, to });
     const annotations = annotators.length ? await readRecordAnnotations(positionals[0], reading, annotators, from, to) : undefined;
-    if (values.json) process.stdout.write(readingJsonBytes(reading, annotations && annotationJson(annotations)));
+    if (values.json) process.stdout.write(readingJsonBytes(reading, annotations && ((w) => writeAnnotationFields(w, annotations))));
     else process.stdout.write(summary(reading) + (annotations ? annotationSummary(annotations).join('\n') + '\n' : ''));
     return 0;
   },

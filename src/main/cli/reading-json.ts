@@ -5,16 +5,17 @@
 // form, so the text parses back to exactly the reading's values; NaN prints as null.
 import type { Reading } from '../formats/index.js';
 
-class ByteWriter {
-  private buf = new Uint8Array(1 << 16);
+/** A growing byte buffer the document is written into (also by the annotation fields' writer). */
+export class ByteWriter {
+  private buf = Buffer.allocUnsafe(1 << 16);
   length = 0;
 
   private room(n: number): void {
     if (this.length + n <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.length + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.length));
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.length);
     this.buf = next;
   }
 
@@ -26,7 +27,7 @@ class ByteWriter {
   bytes(b: Uint8Array): void {
     this.room(b.length);
     if (b.length > 64) {
-      this.buf.set(b, this.length); // long texts (a header with annotations): one copy
+      this.buf.set(b, this.length); // long texts: one copy
       this.length += b.length;
       return;
     }
@@ -36,22 +37,28 @@ class ByteWriter {
     this.length = at;
   }
 
-  /** Text known to be ASCII (numbers), without an intermediate buffer. */
+  /** Text known to be ASCII (numbers, field names), without an intermediate buffer. */
   ascii(s: string): void {
     this.room(s.length);
+    if (s.length > 24) {
+      this.length += this.buf.write(s, this.length, 'latin1'); // native copy beats the loop on longer texts
+      return;
+    }
     const buf = this.buf;
     let at = this.length;
     for (let i = 0; i < s.length; i++) buf[at++] = s.charCodeAt(i);
     this.length = at;
   }
 
-  /** Any text, UTF-8 encoded. */
+  /** Any text, UTF-8 encoded straight into the buffer. */
   text(s: string): void {
-    this.bytes(Buffer.from(s, 'utf8'));
+    const n = Buffer.byteLength(s, 'utf8');
+    this.room(n);
+    this.length += this.buf.write(s, this.length, 'utf8');
   }
 
   result(): Buffer {
-    return Buffer.from(this.buf.buffer, 0, this.length);
+    return this.buf.subarray(0, this.length);
   }
 }
 
@@ -87,8 +94,11 @@ function writeChannel(w: ByteWriter, sig: Float64Array, gain: number): void {
   w.byte(CLOSE);
 }
 
-/** The whole document: header fields (and `extra` ones, e.g. annotations), then `signals[c][i]` in physical units. */
-export function readingJsonBytes(r: Reading, extra: Record<string, unknown> = {}): Buffer {
+/**
+ * The whole document: header fields, the fields `extraFields` writes (`"key":value` pairs, e.g.
+ * the annotations), then `signals[c][i]` in physical units.
+ */
+export function readingJsonBytes(r: Reading, extraFields?: (w: ByteWriter) => void): Buffer {
   const head = {
     record: r.record,
     fs: r.fs,
@@ -104,10 +114,14 @@ export function readingJsonBytes(r: Reading, extra: Record<string, unknown> = {}
     base_date: r.baseDate ?? null,
     comments: r.comments,
     warnings: r.warnings,
-    ...extra,
   };
   const w = new ByteWriter();
-  w.text(`${JSON.stringify(head).slice(0, -1)},"signals":[`);
+  w.text(`${JSON.stringify(head).slice(0, -1)},`);
+  if (extraFields) {
+    extraFields(w);
+    w.byte(COMMA);
+  }
+  w.text('"signals":[');
   r.signals.forEach((sig, c) => {
     if (c > 0) w.byte(COMMA);
     writeChannel(w, sig, r.channels[c]?.gain || 1);
