@@ -7,6 +7,7 @@ import { pageSchema, recordFilterSchema } from './record-filter.js';
 import { errorsInputSchema, errorsSchema, modelsListSchema, predictInputSchema, predictionSchema, reconstructInputSchema, reconstructionSchema } from './api-inspect.js';
 import { clusterInputSchema, clusterResultsSchema, curvesInputSchema, curvesSchema, evaluationResultsSchema, liveInputSchema, liveSchema, runDetailSchema, runNameSchema, runsListSchema } from './api-results.js';
 import { jobIdSchema, jobLogInputSchema, jobLogSchema, jobSubmitSchema } from './api-jobs.js';
+import { annotationsInputSchema, annotationsSchema } from './api-annotations.js';
 
 export { pageSchema, recordFilterSchema } from './record-filter.js';
 
@@ -230,6 +231,8 @@ export const API = {
   },
   'record.get': { input: z.object({ id: z.number().int().positive() }).strict(), output: recordDetailSchema },
   'record.signals': { input: signalsInputSchema, output: signalsSchema },
+  // WFDB annotations on the viewer's window (src/shared/api-annotations.ts).
+  'record.annotations': { input: annotationsInputSchema, output: annotationsSchema },
   'dialog.chooseFolder': { input: chooseFolderInputSchema, output: chooseFolderSchema },
   'workspace.open': { input: z.object({ folder: folderPath }).strict(), output: systemInfoSchema },
   'import.start': { input: importStartSchema, output: importJobSchema },
@@ -280,6 +283,7 @@ export type SystemInfo = ApiOutput<'system.info'>;
 export type ImportJob = ApiOutput<'import.status'>;
 export type * from './api-inspect.js';
 export type * from './api-results.js';
+export type * from './api-annotations.js';
 export type { JobSubmit } from './api-jobs.js';
 
 export type ApiErrorCode = 'invalid-input' | 'not-found' | 'unknown-method' | 'unsupported' | 'forbidden' | 'failed';

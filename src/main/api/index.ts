@@ -13,6 +13,7 @@ import { cancelExperimentJob, listJobs, startExperimentJob } from './jobs.js';
 import { inspectHandlers } from './inspect-handlers.js';
 import { ModelCache } from './model-cache.js';
 import { canonicalSignals, rawSignals } from './signals.js';
+import { recordAnnotationsApi } from './annotations.js';
 import { isSiteRecord, SiteSources } from './site-sources.js';
 import { scrubPath } from '../datasets/site.js';
 import { appRoot } from '../platform/app-paths.js';
@@ -147,6 +148,7 @@ export function createWorkstationApi(options: WorkstationOptions): WorkstationAp
       // Reader messages may name the file, whose path may carry a patient's name.
       return { ...signals, notes: signals.notes.map((n) => scrubPath(n, file.path, file.rel, detail.record)) };
     },
+    'record.annotations': (input) => recordAnnotationsApi(openCatalog(), record(input.id), input),
     'dialog.chooseFolder': async ({ purpose }) => {
       if (!options.dialogs) throw new ApiError('unsupported', 'dialog.chooseFolder: this front end has no native dialogs (system.info capabilities.nativeDialogs is false): type the path');
       return { folder: await options.dialogs.chooseFolder(purpose) };

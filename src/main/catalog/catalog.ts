@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CatalogError, openDatabase, type Db, type OpenOptions } from './database.js';
 import { parseFilter, parsePage } from './filter.js';
+import { recordAnnotations, type RecordAnnotations } from './annotators.js';
 import { RecordWriter } from './insert.js';
 import { getRecord, queryRecords, type RecordPage } from './query.js';
 import { recount, summarize } from './summary.js';
@@ -163,6 +164,11 @@ export class Catalog {
 
   getRecord(id: number): RecordDetail | undefined {
     return getRecord(this.db, id);
+  }
+
+  /** The record's annotation files and canonical window start; undefined for an unknown id. */
+  recordAnnotations(id: number): RecordAnnotations | undefined {
+    return recordAnnotations(this.db, id);
   }
 
   summary(): CatalogSummary {

@@ -16,11 +16,12 @@ export class RecordWriter {
       insertPatient: db.prepare('INSERT INTO patients (center_id, key, own_record) VALUES (?, ?, ?)'),
       hasKey: db.prepare('SELECT 1 FROM records WHERE source_key = ?').pluck(),
       insertRecord: db.prepare(`INSERT INTO records (center_id, patient_id, source_key, record, source_path, format, fs,
-        sig_len, duration_s, n_leads, leads, age, sex, recorded_at, missing_leads, classes, shard, offset, import_run_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        sig_len, duration_s, n_leads, leads, age, sex, recorded_at, missing_leads, classes, shard, offset, import_run_id, window_start)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertName: db.prepare('INSERT INTO record_names (rowid, record) VALUES (?, ?)'),
       insertLabel: db.prepare('INSERT INTO labels (record_id, code, class_index) VALUES (?, ?, ?)'),
       insertStatement: db.prepare('INSERT INTO record_statements (record_id, seq, text, codes) VALUES (?, ?, ?, ?)'),
+      insertAnnotator: db.prepare('INSERT INTO record_annotators (record_id, annotator, count, kinds, codes) VALUES (?, ?, ?, ?, ?)'),
       insertClass: db.prepare('INSERT INTO record_classes (class_index, center_id, record_id) VALUES (?, ?, ?)'),
       addCount: db.prepare(`INSERT INTO center_counts (center_id, kind, key, n) VALUES (?, ?, ?, ?)
         ON CONFLICT (center_id, kind, key) DO UPDATE SET n = n + excluded.n`),
@@ -106,10 +107,12 @@ export class RecordWriter {
           row.shard ?? null,
           row.offset ?? null,
           row.importRunId ?? null,
+          row.windowStart ?? null,
         ).lastInsertRowid,
       );
       s.insertName.run(id, row.record);
       for (const code of codes) s.insertLabel.run(id, code, classOfCode(code)?.index ?? null);
+      for (const a of row.annotators ?? []) s.insertAnnotator.run(id, a.name, a.count, a.kinds.join(','), a.codes.join(','));
       (row.statements ?? []).forEach((st, seq) => s.insertStatement.run(id, seq, st.text, st.codes === null ? null : st.codes.join(',')));
       for (const c of classes) {
         s.insertClass.run(c, centerId, id);

@@ -208,11 +208,28 @@ ALTER TABLE jobs_next RENAME TO jobs;
 CREATE INDEX jobs_state ON jobs(state, id);
 `;
 
+// WFDB annotation files found beside a record at import (docs/annotations.md): which annotators
+// exist, how many annotations each holds and of which kinds, and the codes they implied (labels
+// come from them only where the record had none). window_start: the canonical window's first
+// source sample, so annotations can be placed on the canonical view; NULL for rows imported before.
+const annotators = `
+CREATE TABLE record_annotators (
+  record_id INTEGER NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+  annotator TEXT NOT NULL,          -- the file's extension: 'atr', 'qrs', 'i', 'v1', ...
+  count INTEGER NOT NULL,
+  kinds TEXT NOT NULL,              -- comma-separated: beat, rhythm, wave, noise, other
+  codes TEXT NOT NULL DEFAULT '',   -- SNOMED-CT codes its annotations imply, comma-separated
+  PRIMARY KEY (record_id, annotator)
+) WITHOUT ROWID;
+ALTER TABLE records ADD COLUMN window_start INTEGER;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'initial schema', sql: initial },
   { version: 2, description: 'jobs', sql: jobs },
   { version: 3, description: 'site statements and time anchors', sql: site },
   { version: 4, description: "jobs of kind 'demo-models'", sql: demoModelsJobs },
+  { version: 5, description: 'WFDB annotators per record, canonical window start', sql: annotators },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

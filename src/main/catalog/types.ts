@@ -25,6 +25,21 @@ export interface NewRecord {
   readonly importRunId?: number | null;
   /** Device statements as text (site data), with the codes a mapping gave each (null: unmapped). */
   readonly statements?: readonly NewStatement[];
+  /** WFDB annotation files found beside the record (record_annotators). */
+  readonly annotators?: readonly RecordAnnotator[];
+  /** First source sample of the canonical window (null: unknown). */
+  readonly windowStart?: number | null;
+}
+
+/** One annotation file of a record, as the catalog keeps it. */
+export interface RecordAnnotator {
+  /** The file's extension: 'atr', 'qrs', 'i', 'v1', ... */
+  readonly name: string;
+  readonly count: number;
+  /** Which kinds of annotation it holds: 'beat', 'rhythm', 'wave', 'noise', 'other'. */
+  readonly kinds: readonly string[];
+  /** SNOMED-CT codes its annotations imply (docs/annotations.md); labels only where the record has no others. */
+  readonly codes: readonly string[];
 }
 
 export interface NewStatement {

@@ -17,6 +17,7 @@ import { commentFacts, labelsFromComments } from './header-comments.js';
 import { commentFields, parseAge, parseDx, parseSex, readHeader } from './header-facts.js';
 import type { Candidate, DatasetAdapter, Loaded, RecordMeta, ScanReport } from './types.js';
 import { hasExtension, walkFiles } from './walk.js';
+import { ANNOTATORS_HINT, withAnnotations } from './annotators.js';
 import { scanHeaders } from './wfdb-scan.js';
 import type { WfdbFramedReading, WfdbReading } from '../formats/index.js';
 import { readWfdbRecord, readWfdbRecordFramed, recordedAt, wfdbFormatName, wfdbSourcePath } from './wfdb-read.js';
@@ -107,9 +108,11 @@ export const cincAdapter: DatasetAdapter = {
   },
 
   async *scan(folder: string, report: ScanReport): AsyncIterable<Candidate> {
-    for await (const entry of scanHeaders(folder, report)) yield { key: entry.key, adapter: NAME, path: entry.path };
+    for await (const entry of scanHeaders(folder, report)) {
+      yield { key: entry.key, adapter: NAME, path: entry.path, ...(entry.annotators.length > 0 ? { hints: { [ANNOTATORS_HINT]: entry.annotators.join(',') } } : {}) };
+    }
   },
 
-  load: (candidate: Candidate) => readWfdbRecord(candidate.path).then((raw) => describe(candidate, raw)),
-  loadFramed: (candidate: Candidate) => readWfdbRecordFramed(candidate.path).then((raw) => describe(candidate, raw)),
+  load: (candidate: Candidate) => readWfdbRecord(candidate.path).then((raw) => withAnnotations(candidate, describe(candidate, raw))),
+  loadFramed: (candidate: Candidate) => readWfdbRecordFramed(candidate.path).then((raw) => withAnnotations(candidate, describe(candidate, raw))),
 };

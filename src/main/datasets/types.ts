@@ -42,6 +42,17 @@ export interface RecordMeta {
   readonly notes: readonly string[];
   /** Diagnosis statements as text (site data, WFDB header comments), scrubbed of the patient's identity; mapped to codes at import. */
   readonly statements?: readonly string[];
+  /** WFDB annotation files beside the record (datasets/annotators.ts). */
+  readonly annotators?: readonly AnnotatorSummary[];
+}
+
+/** One annotation file of a record: what the catalog keeps of it (record_annotators). */
+export interface AnnotatorSummary {
+  readonly name: string;
+  readonly count: number;
+  readonly kinds: readonly string[];
+  /** SNOMED-CT codes its annotations imply (annotation-labels.ts). */
+  readonly codes: readonly string[];
 }
 
 /** What load() gives: the record's metadata and its samples. */

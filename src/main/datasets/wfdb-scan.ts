@@ -5,6 +5,7 @@ import { access, readdir } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { FormatError } from '../formats/types.js';
 import type { WfdbHeader } from '../formats/wfdb/header.js';
+import { annotatorCandidates, extensionsByBase } from './annotators.js';
 import { readHeaderSync, segmentNames, signalFiles } from './header-facts.js';
 import type { ScanReport } from './types.js';
 import { hasExtension, walkFiles, withoutExtension, type WalkedFile } from './walk.js';
@@ -17,6 +18,8 @@ export interface HeaderEntry {
   /** Relative record path, '/'-separated, no extension: the candidate key. */
   readonly key: string;
   readonly header: WfdbHeader;
+  /** Extensions of sibling '<record>.<ext>' files that may be annotations (annotators.ts); checked by content in the worker. */
+  readonly annotators: readonly string[];
 }
 
 const isHeader = (name: string) => hasExtension(name, '.hea');
@@ -37,6 +40,7 @@ export async function* scanHeaders(folder: string, report: ScanReport): AsyncGen
     const entries = await readHeaders(pending, report);
     pending = [];
     const names = await listNames(dir);
+    const byBase = extensionsByBase(names);
     const owned = new Set<string>();
     for (const e of entries) for (const s of segmentNames(e.header)) owned.add(s);
     for (const e of entries) {
@@ -45,7 +49,7 @@ export async function* scanHeaders(folder: string, report: ScanReport): AsyncGen
       if (!(await signalFilesPresent(e, names, report))) continue;
       found++;
       if (found % 1000 === 0) report.progress?.(found);
-      yield e;
+      yield { ...e, annotators: annotatorCandidates(byBase, name, signalFiles(e.header)) };
     }
   }
   for await (const file of walkFiles(folder, report, { accept: isHeader })) {
@@ -68,7 +72,7 @@ async function readHeaders(files: readonly WalkedFile[], report: ScanReport): Pr
     const file = files[i];
     const key = withoutExtension(file.rel);
     try {
-      out.push({ headerPath: file.path, path: withoutExtension(file.path), key, header: readHeaderSync(file.path) });
+      out.push({ headerPath: file.path, path: withoutExtension(file.path), key, header: readHeaderSync(file.path), annotators: [] });
     } catch (err) {
       const e = err instanceof FormatError ? err : new FormatError('header-unreadable', (err as Error).message);
       report.error(key, file.path, e.code, e.message);

@@ -8,6 +8,7 @@ import type { WfdbFramedReading, WfdbReading } from '../formats/index.js';
 import { commentFacts, folderPatientId, labelsFromComments } from './header-comments.js';
 import { parseAge, parseSex } from './header-facts.js';
 import type { Candidate, DatasetAdapter, Loaded, RecordMeta, ScanReport } from './types.js';
+import { ANNOTATORS_HINT, withAnnotations } from './annotators.js';
 import { hasExtension, walkFiles } from './walk.js';
 import { scanHeaders } from './wfdb-scan.js';
 import { readWfdbRecord, readWfdbRecordFramed, recordedAt, wfdbFormatName, wfdbSourcePath } from './wfdb-read.js';
@@ -49,9 +50,11 @@ export const wfdbAdapter: DatasetAdapter = {
 
   async *scan(folder: string, report: ScanReport): AsyncIterable<Candidate> {
     const center = basename(folder);
-    for await (const entry of scanHeaders(folder, report)) yield { key: entry.key, adapter: NAME, path: entry.path, hints: { center } };
+    for await (const entry of scanHeaders(folder, report)) {
+      yield { key: entry.key, adapter: NAME, path: entry.path, hints: entry.annotators.length > 0 ? { center, [ANNOTATORS_HINT]: entry.annotators.join(',') } : { center } };
+    }
   },
 
-  load: (candidate: Candidate) => readWfdbRecord(candidate.path).then((reading) => describe(candidate, reading)),
-  loadFramed: (candidate: Candidate) => readWfdbRecordFramed(candidate.path).then((reading) => describe(candidate, reading)),
+  load: (candidate: Candidate) => readWfdbRecord(candidate.path).then((reading) => withAnnotations(candidate, describe(candidate, reading))),
+  loadFramed: (candidate: Candidate) => readWfdbRecordFramed(candidate.path).then((reading) => withAnnotations(candidate, describe(candidate, reading))),
 };

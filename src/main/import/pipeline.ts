@@ -124,6 +124,8 @@ function toRow(rec: LoadedRecord, key: string, loc: { shard: number; offset: num
     recordedAt: m.recordedAt,
     codes: m.codes,
     missingLeads: rec.missingLeads,
+    windowStart: rec.windowStart,
+    annotators: m.annotators,
     shard: loc.shard,
     offset: loc.offset,
     importRunId: run,

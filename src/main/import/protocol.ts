@@ -32,6 +32,8 @@ export interface LoadedRecord {
   /** Samples clipped by the int16 encoding. */
   readonly clipped: number;
   readonly missingLeads: readonly string[];
+  /** First source sample of the canonical window (annotations are placed on the canonical view with it). */
+  readonly windowStart: number;
   readonly derivedLeads: readonly string[];
   readonly warnings: readonly string[];
   /** Bytes of signal files read, for the MB/s figure. */

@@ -7,6 +7,7 @@ import type { Layout } from '../viewer/paper.js';
 import { ClassSelect, LayoutSelect } from '../charts/pickers.js';
 import { ModelPicker } from './ModelPicker.js';
 import { OverlayPaper } from './OverlayPaper.js';
+import { CanonicalAnnotationList, useCanonicalAnnotations } from './RecordAnnotations.js';
 import { ProbabilityTable } from './ProbabilityTable.js';
 import { RecordPicker } from './RecordPicker.js';
 import type { Overlay } from './overlay-draw.js';
@@ -27,6 +28,8 @@ export function PredictionsPanel({ client, target, onTarget, models }: { client:
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [timing, setTiming] = useState<{ api: number; draw: number | null } | null>(null);
+  // The result's own record: the marks belong to the row drawn, not to a newer pick still scoring.
+  const marks = useCanonicalAnnotations(client, result?.id ?? null);
 
   useEffect(() => {
     if (record === null || !bundle) return;
@@ -104,8 +107,9 @@ export function PredictionsPanel({ client, target, onTarget, models }: { client:
               </span>
             )}
           </div>
+          <CanonicalAnnotationList state={marks} />
           <div className="inspect-body">
-            <OverlayPaper fs={result.fs} leads={leads} overlay={overlay} layout={layout} onDrawn={onDrawn} />
+            <OverlayPaper fs={result.fs} leads={leads} overlay={overlay} layout={layout} onDrawn={onDrawn} annotations={marks.annotations} hidden={marks.hidden} />
             <aside className="side">
               <ProbabilityTable result={result} chosen={classIndex} onChoose={(c) => onTarget({ ...target, classIndex: c })} />
             </aside>

@@ -7,6 +7,7 @@ import type { Layout } from '../viewer/paper.js';
 import { LayoutSelect } from '../charts/pickers.js';
 import { ModelPicker } from './ModelPicker.js';
 import { OverlayPaper } from './OverlayPaper.js';
+import { CanonicalAnnotationList, useCanonicalAnnotations } from './RecordAnnotations.js';
 import { PatchErrorChart } from './PatchErrorChart.js';
 import { RecordPicker } from './RecordPicker.js';
 import { RecordPredictions } from './RecordPredictions.js';
@@ -21,6 +22,8 @@ export function ReconstructionPanel({ client, record, onRecord, models }: { clie
   const [result, setResult] = useState<ReconstructionResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [timing, setTiming] = useState<{ api: number; draw: number | null } | null>(null);
+  // The result's own record: the marks belong to the row drawn, not to a newer pick still scoring.
+  const marks = useCanonicalAnnotations(client, result?.id ?? null);
 
   useEffect(() => {
     if (record === null || !bundle) return;
@@ -92,8 +95,9 @@ export function ReconstructionPanel({ client, record, onRecord, models }: { clie
               </span>
             )}
           </div>
+          <CanonicalAnnotationList state={marks} />
           <div className="inspect-body">
-            <OverlayPaper fs={result.fs} leads={leads} overlay={overlay} layout={layout} onDrawn={onDrawn} />
+            <OverlayPaper fs={result.fs} leads={leads} overlay={overlay} layout={layout} onDrawn={onDrawn} annotations={marks.annotations} hidden={marks.hidden} />
             <aside className="side">
               <h3>Error per lead (hidden samples)</h3>
               <table className="compact" data-testid="lead-errors">

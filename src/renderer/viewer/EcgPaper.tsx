@@ -2,9 +2,11 @@
 // zoom (wheel or buttons, around the pointer) and pan (drag) in a scroll box.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { STANDARD_LEADS } from '../../shared/leads.js';
-import type { Signals } from '../../shared/api.js';
+import type { Annotations, Signals } from '../../shared/api.js';
+import { drawAnnotations, annotatorColor, type AnnotationPen } from './annotation-draw.js';
+import { exposeAnnotations, layoutAnnotations, snapToAnnotation } from './annotation-layout.js';
 import { drawPaper, type Pen } from './draw.js';
-import { caliperPoint, caliperReading, layoutPaper, segmentAt, type CaliperPoint, type PaperSettings, type Segment } from './paper.js';
+import { caliperPoint, caliperReading, layoutPaper, segmentAt, timeAt, type CaliperPoint, type PaperSettings, type Segment } from './paper.js';
 import { anchoredScroll, clampZoom, DRAG_THRESHOLD, draggedScroll, zoomAfterWheel, ZOOM_STEP, type Scroll } from './zoom.js';
 
 interface Mark {
@@ -20,9 +22,15 @@ export interface EcgPaperProps {
   readonly pxPerMm: number;
   readonly snap: boolean;
   readonly onDrawn?: (ms: number) => void;
+  /** WFDB annotations on the same window as `signals` (record.annotations), drawn over the traces. */
+  readonly annotations?: Annotations | null;
+  /** Annotators switched off. */
+  readonly hidden?: ReadonlySet<string>;
 }
 
-export function EcgPaper({ signals, settings, pxPerMm: fitPxPerMm, snap, onDrawn }: EcgPaperProps) {
+const NONE: ReadonlySet<string> = new Set();
+
+export function EcgPaper({ signals, settings, pxPerMm: fitPxPerMm, snap, onDrawn, annotations = null, hidden = NONE }: EcgPaperProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const geometry = useMemo(() => layoutPaper(settings), [settings]);
@@ -39,6 +47,17 @@ export function EcgPaper({ signals, settings, pxPerMm: fitPxPerMm, snap, onDrawn
   const heightPx = Math.ceil(geometry.height * pxPerMm);
 
   useEffect(() => setMarks([]), [signals, settings]);
+  const annotationLayout = useMemo(
+    // A record without annotation files draws (and redraws) nothing more.
+    () => (annotations && annotations.annotators.length > 0 ? layoutAnnotations(geometry, settings.speed, annotations.annotations, annotations.rhythms, (a) => !hidden.has(a)) : null),
+    [annotations, geometry, settings.speed, hidden],
+  );
+  // Keyed by the annotator names, so a new answer with the same annotators does not redraw the page.
+  const annotatorKey = annotations?.annotators.map((a) => a.name).join(',') ?? '';
+  const colorOf = useMemo(() => {
+    const index = new Map(annotatorKey.split(',').map((name, i) => [name, i] as const));
+    return (name: string) => annotatorColor(index.get(name) ?? 0);
+  }, [annotatorKey]);
 
   const zoomTo = (next: number, pointer?: { x: number; y: number }) => {
     const box = scroller.current;
@@ -102,13 +121,14 @@ export function EcgPaper({ signals, settings, pxPerMm: fitPxPerMm, snap, onDrawn
     const data = signals ? { fs: signals.fs, leads: signals.leads.map((l) => l.samples) } : null;
     const t0 = performance.now();
     drawPaper(ctx as unknown as Pen, geometry, settings, data, pxPerMm, dpr);
+    if (annotationLayout) drawAnnotations(ctx as unknown as AnnotationPen, annotationLayout, pxPerMm * dpr, colorOf);
     // Canvas commands are queued; reading one pixel makes the browser rasterise them now, so the
     // time measured is the real drawing time.
     ctx.getImageData(0, 0, 1, 1);
     const ms = performance.now() - t0;
     el.dataset.drawMs = ms.toFixed(1);
     onDrawn?.(ms);
-  }, [signals, geometry, settings, pxPerMm, widthPx, heightPx, onDrawn, dpr]);
+  }, [signals, geometry, settings, pxPerMm, widthPx, heightPx, onDrawn, dpr, annotationLayout, colorOf]);
 
   const click = (e: React.MouseEvent<HTMLDivElement>) => {
     // The end of a drag is a pan, not a caliper point.
@@ -120,7 +140,14 @@ export function EcgPaper({ signals, settings, pxPerMm: fitPxPerMm, snap, onDrawn
     const y = (e.clientY - rect.top) / pxPerMm;
     const seg = segmentAt(geometry, x, y);
     if (!seg) return;
-    const p = caliperPoint(seg, x, settings.speed, signals.fs, signals.leads[seg.lead].samples, snap);
+    let p = caliperPoint(seg, x, settings.speed, signals.fs, signals.leads[seg.lead].samples, snap);
+    // An annotation (beat, wave onset, peak or offset) near the click wins over the trace's own peak.
+    const near = snap && annotationLayout ? snapToAnnotation(annotationLayout, geometry.segments.indexOf(seg), timeAt(seg, x, settings.speed)) : null;
+    if (near) {
+      const samples = signals.leads[seg.lead].samples;
+      const sample = Math.max(0, Math.min(samples.length - 1, Math.round(near.t * signals.fs)));
+      p = { lead: seg.lead, sample, t: sample / signals.fs, mv: samples[sample] ?? null };
+    }
     setMarks(marks.length >= 2 ? [{ point: p, seg }] : [...marks, { point: p, seg }]);
   };
 
@@ -137,7 +164,7 @@ export function EcgPaper({ signals, settings, pxPerMm: fitPxPerMm, snap, onDrawn
   return (
     <div className="paper-wrap">
       <div className="calipers" data-testid="calipers">
-        {points.length === 0 && <span className="muted">Calipers: click two points on a trace{snap ? ' (snaps to the nearest peak)' : ''}.</span>}
+        {points.length === 0 && <span className="muted">Calipers: click two points on a trace{snap ? (annotationLayout ? ' (snaps to annotations and peaks)' : ' (snaps to the nearest peak)') : ''}.</span>}
         {points.length === 1 && <span>Calipers: first point at {(points[0].t * 1000).toFixed(0)} ms, lead {STANDARD_LEADS[points[0].lead]}; click the second.</span>}
         {reading && (
           <span data-testid="caliper-reading" data-ms={reading.ms} data-mv={reading.mv ?? ''}>
@@ -158,7 +185,14 @@ export function EcgPaper({ signals, settings, pxPerMm: fitPxPerMm, snap, onDrawn
         </span>
       </div>
       <div className="paper-scroll" ref={scroller} onMouseDown={down} onMouseMove={move} data-testid="paper-scroll">
-        <div className="paper" style={{ width: widthPx, height: heightPx }} onClick={click} data-testid="paper" data-geometry={exposed}>
+        <div
+          className="paper"
+          style={{ width: widthPx, height: heightPx }}
+          onClick={click}
+          data-testid="paper"
+          data-geometry={exposed}
+          data-annotations={annotationLayout ? exposeAnnotations(annotationLayout, geometry, pxPerMm) : undefined}
+        >
           <canvas ref={canvas} style={{ width: widthPx, height: heightPx }} data-testid="ecg-canvas" />
           {geometry.segments.map((s, i) => (
             <span key={i} className="lead-label" style={{ left: (s.x + 1) * pxPerMm, top: (s.baseline - geometry.rowHeight * 0.5) * pxPerMm }} data-testid="lead-label">

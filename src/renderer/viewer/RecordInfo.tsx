@@ -1,8 +1,17 @@
 // What surrounds the trace: identity, demographics, source, labels (class name, SNOMED code on hover).
 import { CLASSES, classOfCode } from '../../shared/classes.js';
-import type { RecordDetail, Signals } from '../../shared/api.js';
+import type { AnnotatorInfo, RecordDetail, Signals } from '../../shared/api.js';
 
-export function RecordInfo({ record, signals }: { record: RecordDetail; signals: Signals | null }) {
+/** The annotators the labels came from: the import takes labels from annotations only when a record has none, so equal sets mean that is where they came from. */
+function labelSource(record: RecordDetail, annotators: readonly AnnotatorInfo[]): string[] {
+  const implied = new Set(annotators.flatMap((a) => a.codes));
+  const codes = record.labels.map((l) => l.code);
+  if (codes.length === 0 || codes.length !== implied.size || !codes.every((c) => implied.has(c))) return [];
+  return annotators.filter((a) => a.codes.length > 0).map((a) => a.name);
+}
+
+export function RecordInfo({ record, signals, annotators = [] }: { record: RecordDetail; signals: Signals | null; annotators?: readonly AnnotatorInfo[] }) {
+  const fromAnnotations = labelSource(record, annotators);
   const scored = record.labels.filter((l) => l.classIndex !== null);
   const other = record.labels.filter((l) => l.classIndex === null);
   const rr = signals?.rhythm.rrMs ?? [];
@@ -43,6 +52,11 @@ export function RecordInfo({ record, signals }: { record: RecordDetail; signals:
         <dd data-testid="rr">{meanRr !== null ? `${Math.round(meanRr)} ms (${rr.length} intervals)` : '–'}</dd>
       </dl>
       <h3>Diagnoses (record labels)</h3>
+      {fromAnnotations.length > 0 && (
+        <p className="muted" data-testid="labels-from-annotations" title="docs/annotation-labels.md: rhythm notes, beat labels and delineations mapped to classes">
+          from the annotations ({fromAnnotations.join(', ')})
+        </p>
+      )}
       <ul className="labels" data-testid="labels">
         {scored.map((l) => {
           const c = CLASSES[l.classIndex as number];

@@ -77,7 +77,7 @@ export function Toolbar({ choice, onChange }: { choice: ViewerChoice; onChange: 
       </label>
       <label>
         <input type="checkbox" checked={choice.snap} onChange={(e) => set({ snap: e.target.checked })} data-testid="snap" />
-        calipers snap to peaks
+        calipers snap to peaks and annotations
       </label>
     </div>
   );

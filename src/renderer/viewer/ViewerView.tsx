@@ -1,7 +1,8 @@
 // The clinical 12-lead viewer: a record's page with layout, speed, gain, filters and source chosen
 // in the toolbar, the current settings always printed, and long records read 10 s at a time.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { ApiClient, RecordDetail, SignalFilters, Signals } from '../../shared/api.js';
+import type { Annotations, ApiClient, RecordDetail, SignalFilters, Signals } from '../../shared/api.js';
+import { AnnotatorList } from './AnnotatorList.js';
 import { EcgPaper } from './EcgPaper.js';
 import { layoutPaper, type Layout, type PaperSettings } from './paper.js';
 import { RecordInfo } from './RecordInfo.js';
@@ -17,11 +18,15 @@ export function ViewerView({ client, id }: { client: ApiClient; id: number }) {
   const [start, setStart] = useState(0);
   const [drawMs, setDrawMs] = useState<number | null>(null);
   const [pxPerMm, setPxPerMm] = useState(4);
+  const [annotations, setAnnotations] = useState<Annotations | null>(null);
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const box = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     setRecord(null);
     setStart(0);
+    setAnnotations(null);
+    setHidden(new Set());
     client.call('record.get', { id }).then(setRecord, (e: Error) => setError(e.message));
   }, [client, id]);
 
@@ -46,6 +51,40 @@ export function ViewerView({ client, id }: { client: ApiClient; id: number }) {
       live = false;
     };
   }, [client, id, record, choice.source, filters, start]);
+
+  // Annotations of the same window (filters do not move them); a record without annotators answers from the catalog alone.
+  useEffect(() => {
+    if (!record) return;
+    const fs = record.fs;
+    const input =
+      choice.source === 'raw'
+        ? { id, source: 'raw' as const, from: Math.round(start * fs), to: Math.min(record.sigLen, Math.round((start + WINDOW_SECONDS) * fs)) }
+        : { id, source: 'canonical' as const };
+    let live = true;
+    client.call('record.annotations', input).then(
+      (a) => live && setAnnotations(a),
+      (e: Error) => live && setError(`annotations: ${e.message}`),
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, id, record, choice.source, start]);
+  // Drawn only with the signals of the same window, so marks never sit on another window's trace.
+  const shownAnnotations =
+    annotations && signals && annotations.source === signals.source && (signals.source === 'canonical' || Math.abs(annotations.start - signals.from / signals.fs) < 1e-6) ? annotations : null;
+  const inWindow = useMemo(() => {
+    const m = new Map<string, number>();
+    for (const a of shownAnnotations?.annotations ?? []) if (a.t >= 0 && a.t < shownAnnotations!.seconds) m.set(a.annotator, (m.get(a.annotator) ?? 0) + 1);
+    return m;
+  }, [shownAnnotations]);
+  const toggle = useCallback((name: string, on: boolean) => {
+    setHidden((h) => {
+      const next = new Set(h);
+      if (on) next.delete(name);
+      else next.add(name);
+      return next;
+    });
+  }, []);
 
   // One object per setting change: the page redraws (and calipers reset) only when a setting changes.
   const settings: PaperSettings = useMemo(() => ({ layout: choice.layout as Layout, speed: choice.speed, gain: choice.gain, seconds: WINDOW_SECONDS }), [choice.layout, choice.speed, choice.gain]);
@@ -72,6 +111,7 @@ export function ViewerView({ client, id }: { client: ApiClient; id: number }) {
   return (
     <div className="viewer">
       <Toolbar choice={choice} onChange={setChoice} />
+      {annotations && <AnnotatorList annotators={annotations.annotators} hidden={hidden} onToggle={toggle} inWindow={inWindow} />}
       {error && <div className="error" data-testid="viewer-error">{error}</div>}
       <div className="viewer-body">
         <div className="viewer-main" ref={box}>
@@ -106,16 +146,16 @@ export function ViewerView({ client, id }: { client: ApiClient; id: number }) {
               </button>
             </div>
           )}
-          <EcgPaper signals={signals} settings={settings} pxPerMm={pxPerMm} snap={choice.snap} onDrawn={onDrawn} />
-          {signals && signals.notes.length > 0 && (
+          <EcgPaper signals={signals} settings={settings} pxPerMm={pxPerMm} snap={choice.snap} onDrawn={onDrawn} annotations={shownAnnotations} hidden={hidden} />
+          {signals && signals.notes.length + (shownAnnotations?.notes.length ?? 0) > 0 && (
             <ul className="notes muted">
-              {signals.notes.map((n, i) => (
+              {[...signals.notes, ...(shownAnnotations?.notes ?? [])].map((n, i) => (
                 <li key={i}>{n}</li>
               ))}
             </ul>
           )}
         </div>
-        {record && <RecordInfo record={record} signals={signals} />}
+        {record && <RecordInfo record={record} signals={signals} annotators={annotations?.annotators ?? []} />}
       </div>
     </div>
   );
