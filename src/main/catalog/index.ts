@@ -8,3 +8,4 @@ export * from './splits.js';
 export * from './jobs.js';
 export type * from './types.js';
 export { applyStatementCodes, offsetText, settleAnchor, unmappedStatements, type AnchorSeal, type StatementCount } from './site.js';
+export * from './short-records.js';

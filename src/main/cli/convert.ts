@@ -7,6 +7,7 @@
 import { mkdirSync, realpathSync, writeFileSync, existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeAecg } from '../formats/aecg/write.js';
+import { supersededStatements } from '../formats/clinical/statements.js';
 import { amplitudeStepUv, readingStepUv, writableFromReading, type WritableEcg, type WriteResult } from '../formats/clinical/write-record.js';
 import { writeDicom } from '../formats/dicom/write.js';
 import { readRecord, type Reading } from '../formats/index.js';
@@ -112,6 +113,10 @@ export async function convertRecord(input: string, target: ConvertTarget, out: s
     files = [out];
     warnings = result.warnings;
   }
+  // MUSE: the over-read Diagnosis is the record's interpretation; the machine's original statements
+  // it replaced have no place in the targets' one statement list, so say which were not written.
+  const superseded = supersededStatements(reading.comments);
+  if (superseded.length) warnings.push(`${superseded.length} original (machine) diagnosis statement(s) replaced by the over-read diagnosis not written: ${superseded.map((s) => `'${s}'`).join(', ')}`);
   return {
     target,
     files,

@@ -192,7 +192,7 @@ export async function downstream(
   // Thresholds from validation only (the documented rule of chooseThreshold), applied to test.
   const thresholds = chooseThresholds(labelColumns(args.val), valScores).map((t) => t.threshold);
   const evaluation = evaluate(
-    { classes: CLASSES.map((c) => c.abbreviation), labels: labelColumns(args.test), scores: testScores, thresholds, patients: args.test.map((r) => String(r.patient)) },
+    { classes: CLASSES.map((c) => c.abbreviation), labels: labelColumns(args.test), scores: testScores, thresholds, patients: args.test.map((r) => String(r.patient)), paddedS: args.test.map((r) => r.paddedS) },
     { replicates: args.bootstrap, seed: args.seed },
   );
   writeFileAtomic(args.predictionsFile, predictionsCsv(args.test, testScores));

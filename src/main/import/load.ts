@@ -86,6 +86,7 @@ async function loadCandidate(candidate: Candidate, settings: LoadSettings): Prom
         encoded,
         clipped,
         missingLeads: canonical.missingLeads,
+        paddedS: (settings.length - canonical.validLength) / settings.rate,
         derivedLeads: canonical.derivedLeads,
         warnings: [...readerWarnings, ...canonical.warnings, ...meta.notes],
         bytes: bytesOnce(meta.sourcePath),

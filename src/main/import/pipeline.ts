@@ -118,6 +118,7 @@ function toRow(rec: LoadedRecord, key: string, loc: { shard: number; offset: num
     recordedAt: m.recordedAt,
     codes: m.codes,
     missingLeads: rec.missingLeads,
+    paddedS: rec.paddedS,
     shard: loc.shard,
     offset: loc.offset,
     importRunId: run,

@@ -30,6 +30,8 @@ export interface LoadedRecord {
   /** Samples clipped by the int16 encoding. */
   readonly clipped: number;
   readonly missingLeads: readonly string[];
+  /** Seconds of zero padding at the end of the canonical record (record shorter than the window). */
+  readonly paddedS: number;
   readonly derivedLeads: readonly string[];
   readonly warnings: readonly string[];
   /** Bytes of signal files read, for the MB/s figure. */

@@ -56,7 +56,7 @@ export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promi
     if (part === 'all') test = recordRefs(catalog, allRecords(catalog, centers));
     else {
       const split = splitOf(catalog, p.config);
-      val = recordRefs(catalog, recordsOf(catalog, split, 'val', centers));
+      val = recordRefs(catalog, recordsOf(catalog, split, 'val', centers, p.config.shortRecords));
       test = recordRefs(catalog, recordsOf(catalog, split, 'test', centers));
     }
   } finally {
@@ -78,7 +78,7 @@ export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promi
     const classes = CLASSES.map((c) => c.abbreviation);
     const options = { replicates: p.config.evaluation.bootstrap, seed: p.config.seeds[0] };
     const score = (refs: RecordRef[], idx: number[]) =>
-      evaluate({ classes, labels: labelColumns(refs), scores: scores.map((s) => Float32Array.from(idx, (i) => s[i])), thresholds, patients: refs.map((r) => String(r.patient)) }, options);
+      evaluate({ classes, labels: labelColumns(refs), scores: scores.map((s) => Float32Array.from(idx, (i) => s[i])), thresholds, patients: refs.map((r) => String(r.patient)), paddedS: refs.map((r) => r.paddedS) }, options);
     const centerOf = centerMap(ctx.workspace, test);
     const perCenter = centers.map((center) => {
       const idx = test.flatMap((r, i) => (centerOf.get(r.id) === center ? [i] : []));

@@ -4,6 +4,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { STANDARD_LEADS } from '../../shared/leads.js';
 import type { Signals } from '../../shared/api.js';
 import { drawPaper, type Pen } from './draw.js';
+import { drawPadding } from './padding.js';
 import { caliperPoint, caliperReading, layoutPaper, segmentAt, type CaliperPoint, type PaperSettings, type Segment } from './paper.js';
 import { anchoredScroll, clampZoom, DRAG_THRESHOLD, draggedScroll, zoomAfterWheel, ZOOM_STEP, type Scroll } from './zoom.js';
 
@@ -20,9 +21,11 @@ export interface EcgPaperProps {
   readonly pxPerMm: number;
   readonly snap: boolean;
   readonly onDrawn?: (ms: number) => void;
+  /** First sample of `signals` that is zero padding (a short record's canonical window), drawn hatched. */
+  readonly paddedFrom?: number | null;
 }
 
-export function EcgPaper({ signals, settings, pxPerMm: fitPxPerMm, snap, onDrawn }: EcgPaperProps) {
+export function EcgPaper({ signals, settings, pxPerMm: fitPxPerMm, snap, onDrawn, paddedFrom = null }: EcgPaperProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const geometry = useMemo(() => layoutPaper(settings), [settings]);
@@ -102,13 +105,15 @@ export function EcgPaper({ signals, settings, pxPerMm: fitPxPerMm, snap, onDrawn
     const data = signals ? { fs: signals.fs, leads: signals.leads.map((l) => l.samples) } : null;
     const t0 = performance.now();
     drawPaper(ctx as unknown as Pen, geometry, settings, data, pxPerMm, dpr);
+    if (signals && paddedFrom !== null) drawPadding(ctx as unknown as Pen, geometry, settings, signals.fs, paddedFrom, pxPerMm, dpr);
+    el.dataset.paddedFrom = paddedFrom === null ? '' : String(paddedFrom);
     // Canvas commands are queued; reading one pixel makes the browser rasterise them now, so the
     // time measured is the real drawing time.
     ctx.getImageData(0, 0, 1, 1);
     const ms = performance.now() - t0;
     el.dataset.drawMs = ms.toFixed(1);
     onDrawn?.(ms);
-  }, [signals, geometry, settings, pxPerMm, widthPx, heightPx, onDrawn, dpr]);
+  }, [signals, geometry, settings, pxPerMm, widthPx, heightPx, onDrawn, dpr, paddedFrom]);
 
   const click = (e: React.MouseEvent<HTMLDivElement>) => {
     // The end of a drag is a pan, not a caliper point.

@@ -1,6 +1,7 @@
 // What surrounds the trace: identity, demographics, source, labels (class name, SNOMED code on hover).
 import { CLASSES, classOfCode } from '../../shared/classes.js';
 import type { RecordDetail, Signals } from '../../shared/api.js';
+import { paddingText } from './padding.js';
 
 export function RecordInfo({ record, signals }: { record: RecordDetail; signals: Signals | null }) {
   const scored = record.labels.filter((l) => l.classIndex !== null);
@@ -31,6 +32,14 @@ export function RecordInfo({ record, signals }: { record: RecordDetail; signals:
         <dd>
           {record.fs} Hz, {record.durationS.toFixed(1)} s, {record.nLeads} leads
         </dd>
+        {paddingText(record) && (
+          <>
+            <dt>Window</dt>
+            <dd data-testid="record-padding" title="shorter than the canonical window: zero-padded at the end (hatched on the canonical page)">
+              {paddingText(record)}
+            </dd>
+          </>
+        )}
         {record.missingLeads.length > 0 && (
           <>
             <dt>Missing leads</dt>

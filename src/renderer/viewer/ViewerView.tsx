@@ -5,6 +5,7 @@ import type { ApiClient, RecordDetail, SignalFilters, Signals } from '../../shar
 import { EcgPaper } from './EcgPaper.js';
 import { layoutPaper, type Layout, type PaperSettings } from './paper.js';
 import { RecordInfo } from './RecordInfo.js';
+import { paddedFrom } from './padding.js';
 import { Toolbar, type ViewerChoice } from './Toolbar.js';
 
 const WINDOW_SECONDS = 10;
@@ -106,7 +107,7 @@ export function ViewerView({ client, id }: { client: ApiClient; id: number }) {
               </button>
             </div>
           )}
-          <EcgPaper signals={signals} settings={settings} pxPerMm={pxPerMm} snap={choice.snap} onDrawn={onDrawn} />
+          <EcgPaper signals={signals} settings={settings} pxPerMm={pxPerMm} snap={choice.snap} onDrawn={onDrawn} paddedFrom={paddedFrom(record, signals)} />
           {signals && signals.notes.length > 0 && (
             <ul className="notes muted">
               {signals.notes.map((n, i) => (

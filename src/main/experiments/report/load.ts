@@ -51,6 +51,7 @@ const pretrainSchema = z.looseObject({
 
 const evaluationSchema = z.looseObject({
   records: num,
+  short_records: num.optional(),
   macro_auroc: num.nullable(),
   macro_f1: num.nullable(),
   per_class: z.record(z.string(), z.looseObject({ present: z.boolean() })),
