@@ -1,6 +1,7 @@
 // Records shorter than the canonical window (CODE-15% exams as WFDB: 400 Hz, 7.3 s or 10.2 s): the
 // padding rule on both import paths, the catalog's padded_s, the training setting's effect on the
 // parts experiments read, and the count every evaluation reports.
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/main/catalog/catalog.js';
@@ -17,6 +18,7 @@ import { canonicalizeFrames } from '../../src/main/signal/canonical-frames.js';
 import { ShardStore } from '../../src/main/signal/store.js';
 import { LEADS_12, writeFormat16 } from '../datasets/fixtures.js';
 import { tempDir } from '../temp.js';
+import { REPO } from './corpus.js';
 
 const FS = 400;
 const SHORT = 2920; // 7.3 s
@@ -118,6 +120,27 @@ describe('short records (7.3 s and 10.2 s at 400 Hz)', () => {
       expect(() => parseExperimentConfig({ ...config, shortRecords: 'never' })).toThrow(/shortRecords/);
       expect(() => setShortRecordsRule(catalog, 'sometimes' as 'include')).toThrow(/include or exclude/);
       setShortRecordsRule(catalog, 'include');
+    } finally {
+      catalog.close();
+    }
+  });
+
+  it('are set and counted per part by `openecg splits --short-records`', () => {
+    const splits = (...args: string[]) => spawnSync(process.execPath, [join(REPO, 'bin', 'openecg.js'), 'splits', '--workspace', ws, ...args], { encoding: 'utf8' });
+    const r = splits('--short-records', 'exclude', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.short_records.rule).toBe('exclude');
+    const { train, val, test } = doc.short_records.per_part;
+    expect(train + val + test).toBe(PAIRS);
+    const text = splits('--short-records', 'include');
+    expect(text.stdout).toMatch(new RegExp(`short records \\(zero-padded, shorter than the window\\): train ${train}, val ${val}, test ${test}; trained on \\(--short-records include\\)`));
+    const bad = splits('--short-records', 'sometimes');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--short-records takes include or exclude, got 'sometimes'/);
+    const catalog = Catalog.open(ws, { readonly: true });
+    try {
+      expect(shortRecordsRule(catalog)).toBe('include');
     } finally {
       catalog.close();
     }
