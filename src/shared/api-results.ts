@@ -143,6 +143,8 @@ const classResult = z.object({
 export const evaluationViewSchema = z.object({
   records: count,
   patients: count,
+  /** Scored records shorter than the canonical window (zero-padded); null: not counted (a job from before the count). */
+  shortRecords: count.nullable(),
   macroAuroc: metric,
   macroAuprc: metric,
   macroF1: metric,

@@ -59,6 +59,8 @@ export const recordDetailSchema = recordRowSchema.extend({
   shard: z.number().int().nullable(),
   offset: z.number().int().nullable(),
   importRunId: z.number().int().nullable(),
+  /** Seconds of zero padding at the end of the canonical record (a record shorter than the window); 0: none. */
+  paddedS: z.number().min(0),
   labels: z.array(z.object({ code: z.string(), classIndex: z.number().int().nullable(), abbreviation: z.string().nullable() })),
 });
 

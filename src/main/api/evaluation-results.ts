@@ -21,6 +21,7 @@ export function evaluationView(e: Evaluation): EvaluationView {
   return {
     records: e.records,
     patients: e.patients,
+    shortRecords: e.short_records ?? null,
     macroAuroc: e.macro_auroc,
     macroAuprc: e.macro_auprc,
     macroF1: e.macro_f1,

@@ -7,13 +7,12 @@
 import { CLASSES } from '../../shared/classes.js';
 import { STANDARD_LEADS } from '../../shared/leads.js';
 import { ApiError, type ApiParsedInput, type PredictionResult } from '../../shared/api.js';
-import { describeEngine } from '../ml/infer/index.js';
+import { describeEngine, sigmoid } from '../ml/infer/index.js';
 import { normalizeBatch } from '../ml/normalize.js';
 import { occlusionSaliency, type ForwardFn } from '../ml/saliency.js';
 import { canonicalRecord, rounded, type InspectContext } from './inspect-context.js';
 import { describeModel, resolveBundle } from './models.js';
 
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 export const DEFAULT_THRESHOLD = 0.5;
 

@@ -2,10 +2,10 @@
 // stored test predictions, and the catalog facts (labels, center, name) of the records they score.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import { CLASSES } from '../../shared/classes.js';
 import { ApiError } from '../../shared/api.js';
 import type { Catalog } from '../catalog/index.js';
 import type { DownstreamRecord, StepRecord } from '../experiments/records.js';
+import { classColumns, parsePredictionsCsv, PredictionsCsvError } from '../experiments/predictions-csv.js';
 
 export interface RunJson {
   readonly kind: string;
@@ -68,12 +68,13 @@ export function readPredictions(workspace: string, run: string, rec: DownstreamR
     file = join(runDir(workspace, run), at >= 0 ? file.slice(at + 1) : join('predictions', `${rec.name}.csv`));
   }
   if (!existsSync(file)) throw new ApiError('not-found', `the predictions of ${run}/${rec.name} are missing (${file})`);
-  const lines = readFileSync(file, 'utf8').trim().split('\n');
-  const head = lines[0].split(',');
-  const cols = CLASSES.map((c) => head.indexOf(c.abbreviation));
-  if (cols.some((c) => c < 0)) throw new ApiError('failed', `${file}: the header lacks class columns`);
-  const rows = lines.slice(1).map((l) => l.split(','));
-  return { ids: rows.map((r) => Number(r[0])), scores: cols.map((c) => Float64Array.from(rows, (r) => Number(r[c]))) };
+  try {
+    const p = parsePredictionsCsv(readFileSync(file, 'utf8'), file);
+    return { ids: p.records, scores: classColumns(p, file) };
+  } catch (err) {
+    if (err instanceof PredictionsCsvError) throw new ApiError('failed', err.message);
+    throw err;
+  }
 }
 
 export interface RecordFacts {

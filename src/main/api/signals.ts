@@ -84,6 +84,7 @@ export function canonicalSignals(detail: RecordDetail, store: ShardStore, input:
   const to = Math.min(input.to ?? length, length);
   const plan = planFilters(store.rate, input.filters);
   const notes = [`canonical store: ${store.rate} Hz, ${length} samples, the window chosen at import`];
+  if (detail.paddedS > 0) notes.push(`the record is shorter than the window: its last ${detail.paddedS.toFixed(2)} s are zero padding`);
   return finish(detail.id, 'canonical', store.rate, from, to, length, { data, status }, plan, { start: from, length: to - from }, notes);
 }
 

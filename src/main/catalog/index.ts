@@ -9,3 +9,4 @@ export * from './jobs.js';
 export type * from './types.js';
 export { applyStatementCodes, offsetText, settleAnchor, unmappedStatements, type AnchorSeal, type StatementCount } from './site.js';
 export type { RecordAnnotations } from './annotators.js';
+export * from './short-records.js';

@@ -16,8 +16,8 @@ export class RecordWriter {
       insertPatient: db.prepare('INSERT INTO patients (center_id, key, own_record) VALUES (?, ?, ?)'),
       hasKey: db.prepare('SELECT 1 FROM records WHERE source_key = ?').pluck(),
       insertRecord: db.prepare(`INSERT INTO records (center_id, patient_id, source_key, record, source_path, format, fs,
-        sig_len, duration_s, n_leads, leads, age, sex, recorded_at, missing_leads, classes, shard, offset, import_run_id, window_start)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        sig_len, duration_s, n_leads, leads, age, sex, recorded_at, missing_leads, classes, shard, offset, import_run_id, window_start, padded_s)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertName: db.prepare('INSERT INTO record_names (rowid, record) VALUES (?, ?)'),
       insertLabel: db.prepare('INSERT INTO labels (record_id, code, class_index) VALUES (?, ?, ?)'),
       insertStatement: db.prepare('INSERT INTO record_statements (record_id, seq, text, codes) VALUES (?, ?, ?, ?)'),
@@ -108,6 +108,7 @@ export class RecordWriter {
           row.offset ?? null,
           row.importRunId ?? null,
           row.windowStart ?? null,
+          row.paddedS ?? 0,
         ).lastInsertRowid,
       );
       s.insertName.run(id, row.record);
@@ -142,6 +143,7 @@ function checkRow(row: NewRecord): void {
   if (!row.center) throw new CatalogError(`${where}: no center`);
   if (!(row.fs > 0)) throw new CatalogError(`${where}: sampling frequency must be positive, got ${row.fs}`);
   if (!Number.isInteger(row.sigLen) || row.sigLen < 0) throw new CatalogError(`${where}: bad signal length ${row.sigLen}`);
+  if (row.paddedS !== undefined && !(row.paddedS >= 0)) throw new CatalogError(`${where}: padding must be a number of seconds >= 0, got ${row.paddedS}`);
   if (row.age !== null && !Number.isFinite(row.age)) throw new CatalogError(`${where}: age must be a number or null`);
   if (row.sex !== null && row.sex !== 'M' && row.sex !== 'F') throw new CatalogError(`${where}: sex must be 'M', 'F' or null`);
   for (const code of row.codes) {

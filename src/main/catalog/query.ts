@@ -123,7 +123,7 @@ export function getRecord(db: Db, id: number): RecordDetail | undefined {
   const r = db
     .prepare(
       `SELECT ${COLUMNS}, r.source_key, r.source_path, r.format, r.sig_len, r.leads, r.recorded_at, r.shard, r.offset,
-        r.import_run_id, p.key AS patient_key, p.own_record
+        r.import_run_id, r.padded_s, p.key AS patient_key, p.own_record
        FROM records r JOIN centers c ON c.id = r.center_id JOIN patients p ON p.id = r.patient_id WHERE r.id = ?`,
     )
     .get(id) as
@@ -137,6 +137,7 @@ export function getRecord(db: Db, id: number): RecordDetail | undefined {
         shard: number | null;
         offset: number | null;
         import_run_id: number | null;
+        padded_s: number;
         patient_key: string;
         own_record: number;
       })
@@ -159,6 +160,7 @@ export function getRecord(db: Db, id: number): RecordDetail | undefined {
     shard: r.shard,
     offset: r.offset,
     importRunId: r.import_run_id,
+    paddedS: r.padded_s,
     labels: labels.map((l) => ({
       code: l.code,
       classIndex: l.class_index,

@@ -224,12 +224,27 @@ CREATE TABLE record_annotators (
 ALTER TABLE records ADD COLUMN window_start INTEGER;
 `;
 
+// Records shorter than the canonical window are zero-padded at its end (docs/defaults.md, "short
+// records"): padded_s says how much, so training can leave them out and evaluations count them.
+// Rows imported before this step get it from their length and the store's settings (the import's
+// own count, ceil(sig_len * rate / fs) output samples, computed the same way).
+const padding = `
+ALTER TABLE records ADD COLUMN padded_s REAL NOT NULL DEFAULT 0;
+UPDATE records SET padded_s = max(0,
+    (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'store.length')
+    - ceil(sig_len * (SELECT CAST(value AS REAL) FROM settings WHERE key = 'store.rate') / fs))
+  / (SELECT CAST(value AS REAL) FROM settings WHERE key = 'store.rate')
+  WHERE shard IS NOT NULL AND fs > 0
+    AND EXISTS (SELECT 1 FROM settings WHERE key = 'store.rate') AND EXISTS (SELECT 1 FROM settings WHERE key = 'store.length');
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'initial schema', sql: initial },
   { version: 2, description: 'jobs', sql: jobs },
   { version: 3, description: 'site statements and time anchors', sql: site },
   { version: 4, description: "jobs of kind 'demo-models'", sql: demoModelsJobs },
   { version: 5, description: 'WFDB annotators per record, canonical window start', sql: annotators },
+  { version: 6, description: 'zero padding of short records', sql: padding },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -20,6 +20,8 @@ export interface NewRecord {
   readonly codes: readonly string[];
   /** Canonical leads that had to be zero-filled. */
   readonly missingLeads?: readonly string[];
+  /** Seconds of zero padding at the end of the canonical record (a record shorter than the window); 0 by default. */
+  readonly paddedS?: number;
   readonly shard?: number | null;
   readonly offset?: number | null;
   readonly importRunId?: number | null;
@@ -88,6 +90,8 @@ export interface RecordDetail extends RecordRow {
   readonly shard: number | null;
   readonly offset: number | null;
   readonly importRunId: number | null;
+  /** Seconds of zero padding at the end of the canonical record; 0: the window is all signal. */
+  readonly paddedS: number;
   readonly labels: RecordLabel[];
 }
 

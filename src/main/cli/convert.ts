@@ -7,11 +7,13 @@
 import { mkdirSync, realpathSync, writeFileSync, existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeAecg } from '../formats/aecg/write.js';
+import { ageOnDates } from '../formats/clinical/dates.js';
+import { supersededStatements } from '../formats/clinical/statements.js';
 import { amplitudeStepUv, readingStepUv, writableFromReading, type WritableEcg, type WriteResult } from '../formats/clinical/write-record.js';
 import { writeDicom } from '../formats/dicom/write.js';
 import { readRecord, type Reading } from '../formats/index.js';
 import { writeScp } from '../formats/scp/write.js';
-import { encodeFormat16, headerText } from '../demo/writers/wfdb.js';
+import { encodeFormat16, headerText, quantizeCounted } from '../formats/wfdb/write.js';
 import { parseCommandArgs, printJson, UsageError, type Command } from './command.js';
 
 export const CONVERT_TARGETS = ['wfdb', 'dicom', 'aecg', 'scp'] as const;
@@ -30,46 +32,17 @@ export interface ConvertResult {
   readonly warnings: string[];
 }
 
-/** WFDB format 16 needs -32768 for invalid samples; everything else is rounded at the step. */
-function wfdbCounts(signals: readonly Float64Array[], gain: number): { adc: Int16Array[]; clamped: number } {
-  let clamped = 0;
-  const adc = signals.map((x) => {
-    const out = new Int16Array(x.length);
-    for (let i = 0; i < x.length; i++) {
-      const v = x[i];
-      if (v !== v) {
-        out[i] = -32768;
-        continue;
-      }
-      const k = Math.round(v * gain);
-      if (k > 32767 || k < -32767) clamped++;
-      out[i] = Math.max(-32767, Math.min(32767, k));
-    }
-    return out;
-  });
-  return { adc, clamped };
-}
-
-/** Age in whole years at `on` ('YYYY-MM-DD') for a birth date as files write it ('YYYYMMDD' or 'YYYY-MM-DD'). */
-function ageAt(birth: string | undefined, on: string | undefined): number | undefined {
-  const b = /^(\d{4})-?(\d{2})-?(\d{2})/.exec(birth ?? '');
-  const d = /^(\d{4})-?(\d{2})-?(\d{2})/.exec(on ?? '');
-  if (!b || !d) return undefined;
-  const years = Number(d[1]) - Number(b[1]) - (Number(d[2] + d[3]) < Number(b[2] + b[3]) ? 1 : 0);
-  return years >= 0 ? years : undefined;
-}
-
 /** WFDB record `<out>` (.hea + format 16 .dat) at a gain that keeps the step (1000/step per mV). */
 function writeWfdb(reading: Reading, ecg: WritableEcg, out: string, keepPatient: boolean): { files: string[]; warnings: string[] } {
   const base = out.replace(/\.(hea|dat)$/i, '');
   const record = basename(base);
   if (/\s/.test(record)) throw new UsageError(`a WFDB record name cannot contain spaces: '${record}'`);
   const gain = 1000 / (ecg.stepUv ?? 1);
-  const { adc, clamped } = wfdbCounts(ecg.signals, gain);
+  const { adc, clamped } = quantizeCounted(ecg.signals, gain, 0, 16);
   const warnings = clamped ? [`${clamped} samples beyond ±32767 steps clamped`] : [];
   const comments = (ecg.statements ?? []).map((s) => `#Statement: ${s}`);
   if (keepPatient) {
-    const age = reading.patient?.age ?? ageAt(reading.patient?.birthDate, reading.baseDate);
+    const age = reading.patient?.age ?? ageOnDates(reading.patient?.birthDate, reading.baseDate) ?? undefined;
     if (age !== undefined) comments.push(`#Age: ${age}`);
     if (reading.patient?.sex === 'M' || reading.patient?.sex === 'F') comments.push(`#Sex: ${reading.patient.sex === 'M' ? 'Male' : 'Female'}`);
   }
@@ -112,6 +85,10 @@ export async function convertRecord(input: string, target: ConvertTarget, out: s
     files = [out];
     warnings = result.warnings;
   }
+  // MUSE: the over-read Diagnosis is the record's interpretation; the machine's original statements
+  // it replaced have no place in the targets' one statement list, so say which were not written.
+  const superseded = supersededStatements(reading.comments);
+  if (superseded.length) warnings.push(`${superseded.length} original (machine) diagnosis statement(s) replaced by the over-read diagnosis not written: ${superseded.map((s) => `'${s}'`).join(', ')}`);
   return {
     target,
     files,

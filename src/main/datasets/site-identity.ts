@@ -1,39 +1,15 @@
 // What of a clinical file's patient identity the workspace may keep: age in whole years (from the
 // birth date and the acquisition date; the birth date itself is dropped), sex, and text scrubbed
 // of the patient's name, id and birth date wherever a statement or message might repeat them.
+import { ageOnDates, parseDate, type CalendarDate } from '../formats/clinical/dates.js';
 import type { PatientIdentity } from '../formats/types.js';
 
-export interface CalendarDate {
-  readonly y: number;
-  readonly m: number;
-  readonly d: number;
-}
-
-/** A date as clinical files write it: YYYYMMDD, YYYY-MM-DD (or /, .), MM-DD-YYYY (MUSE), DD.MM.YYYY. */
-export function parseDate(text: string | undefined): CalendarDate | null {
-  if (!text) return null;
-  const t = text.trim();
-  let m = /^(\d{4})(\d{2})(\d{2})/.exec(t);
-  let date: CalendarDate | null = null;
-  if (m) date = { y: +m[1], m: +m[2], d: +m[3] };
-  else if ((m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})/.exec(t))) date = { y: +m[1], m: +m[2], d: +m[3] };
-  else if ((m = /^(\d{1,2})-(\d{1,2})-(\d{4})/.exec(t))) date = { y: +m[3], m: +m[1], d: +m[2] };
-  else if ((m = /^(\d{1,2})[./](\d{1,2})[./](\d{4})/.exec(t))) date = { y: +m[3], m: +m[2], d: +m[1] };
-  if (!date || date.m < 1 || date.m > 12 || date.d < 1 || date.d > 31 || date.y < 1800) return null;
-  return date;
-}
-
-/** Whole years between birth and acquisition; null when either is unknown or the result is implausible. */
-export function ageAt(birth: CalendarDate | null, at: CalendarDate | null): number | null {
-  if (!birth || !at) return null;
-  let age = at.y - birth.y;
-  if (at.m < birth.m || (at.m === birth.m && at.d < birth.d)) age--;
-  return age >= 0 && age <= 130 ? age : null;
-}
+// Dates and ages are read as the formats layer reads them (formats/clinical/dates.ts).
+export { ageAt, parseDate, type CalendarDate } from '../formats/clinical/dates.js';
 
 /** Age for the catalog: computed from the birth date where both dates exist, else the age the file states (whole years). */
 export function siteAge(patient: PatientIdentity | undefined, acquisitionDate: string | undefined): number | null {
-  const computed = ageAt(parseDate(patient?.birthDate), parseDate(acquisitionDate));
+  const computed = ageOnDates(patient?.birthDate, acquisitionDate);
   if (computed !== null) return computed;
   const stated = patient?.age;
   return stated !== undefined && Number.isFinite(stated) && stated >= 0 && stated <= 130 ? Math.floor(stated) : null;

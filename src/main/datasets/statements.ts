@@ -44,25 +44,8 @@ export interface StatementMapping {
   readonly by: 'workspace' | 'default' | null;
 }
 
-/** Comment prefixes the readers give statements: aECG/DICOM 'Statement:', Philips/SCP '#Statement:', MUSE 'Diagnosis:'. */
-const STATEMENT = /^#?Statement(?: \(confirmed\))?:\s*(.+)$/;
-const DIAGNOSIS = /^Diagnosis:\s*(.+)$/;
-const ORIGINAL = /^Original diagnosis:\s*(.+)$/;
-
-/** The statements of a reading's comments, in file order. MUSE: the (over-read) Diagnosis, else the machine's OriginalDiagnosis. */
-export function statementsOf(comments: readonly string[]): string[] {
-  const plain: string[] = [];
-  const original: string[] = [];
-  for (const line of comments) {
-    const m = STATEMENT.exec(line) ?? DIAGNOSIS.exec(line);
-    if (m) plain.push(m[1].trim());
-    const o = ORIGINAL.exec(line);
-    if (o) original.push(o[1].trim());
-  }
-  // aECG annotation codes (wave components) ride on the same element but are not statements.
-  const out = (plain.length ? plain : original).filter((s) => s && !/^MDC_ECG_WAVC_/.test(s));
-  return [...new Set(out)];
-}
+// Which comment lines are statements is the readers' business (formats/clinical/statements.ts).
+export { statementsOf } from '../formats/clinical/statements.js';
 
 /** Case, spacing and trailing punctuation do not make a different statement. */
 export function normalizeStatement(text: string): string {

@@ -41,9 +41,3 @@ export function drawPatient(rng: Rng, index: number, age: number, firstEcg: numb
   };
 }
 
-/** Whole years between a birth date ('YYYY-MM-DD') and a date ('YYYY-MM-DD ...'). */
-export function ageOn(birthDate: string, on: string): number {
-  const [by, bm, bd] = birthDate.split('-').map(Number);
-  const [y, m, d] = on.slice(0, 10).split('-').map(Number);
-  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
-}

@@ -11,7 +11,8 @@ import type { WritableEcg } from '../formats/clinical/write-record.js';
 import { writeDicom } from '../formats/dicom/write.js';
 import { writeScp } from '../formats/scp/write.js';
 import { DEMO_CENTERS, type DemoCenter } from './centers.js';
-import { ageOn, drawPatient, type SitePatient } from './hospital-identities.js';
+import { ageOnDates } from '../formats/clinical/dates.js';
+import { drawPatient, type SitePatient } from './hospital-identities.js';
 import { statementsFor, UNMAPPED_STATEMENTS } from './hospital-statements.js';
 import { drawClasses } from './plan.js';
 import { Rng, mixSeed } from './random.js';
@@ -131,7 +132,8 @@ export function writeHospitalSite(dir: string, options: HospitalSiteOptions): Ho
       classes,
       noise: { ...PROFILE.noise, mainsHz: 50 },
     });
-    const age = ageOn(p.birthDate, when.date);
+    const age = ageOnDates(p.birthDate, when.date);
+    if (age === null) throw new Error(`demo patient ${p.id}: no age from ${p.birthDate} at ${when.date}`);
     const stored = format === 'scp' ? CART_LEADS : STD.map((_, i) => i);
     const ecg: WritableEcg = {
       fs: FS,

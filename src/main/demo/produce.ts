@@ -10,7 +10,7 @@ import { synthesizeRecord, type RecordTruth } from './synth/record.js';
 import { padTracing } from './writers/code15.js';
 import { encodeMat4 } from './writers/mat.js';
 import { decimate } from './writers/decimate.js';
-import { encodeFormat16, encodeFormat212, headerText, quantize } from './writers/wfdb.js';
+import { encodeFormat16, encodeFormat212, headerText, quantize } from '../formats/wfdb/write.js';
 
 export interface Produced {
   readonly index: number;

@@ -3,8 +3,8 @@
 // from random weights under the same protocol), each with a paired patient-bootstrap interval.
 import { readFileSync } from 'node:fs';
 import type { Catalog } from '../catalog/index.js';
-import { CLASSES } from '../../shared/classes.js';
 import { labelColumns, recordRefs } from './data.js';
+import { classColumns, parsePredictionsCsv } from './predictions-csv.js';
 import { pairedDifference, type PairedDifference, type ScoredModel } from './paired.js';
 import type { DownstreamRecord } from './records.js';
 
@@ -17,16 +17,9 @@ export interface Predictions {
 
 /** predictions/<step>.csv: record, patient, then one probability per class abbreviation. */
 export function readPredictions(file: string): Predictions {
-  const lines = readFileSync(file, 'utf8').trim().split('\n');
-  const header = lines[0].split(',');
-  const columns = CLASSES.map((c) => header.indexOf(c.abbreviation));
-  if (header[0] !== 'record' || header[1] !== 'patient' || columns.some((i) => i < 0)) throw new Error(`${file}: not a predictions file`);
-  const rows = lines.slice(1).map((l) => l.split(','));
-  return {
-    records: rows.map((r) => Number(r[0])),
-    patients: rows.map((r) => r[1]),
-    scores: columns.map((i) => Float32Array.from(rows, (r) => Number(r[i]))),
-  };
+  const p = parsePredictionsCsv(readFileSync(file, 'utf8'), file);
+  if (!p.patients) throw new Error(`${file}: not a predictions file (no patient column)`);
+  return { records: p.records, patients: p.patients, scores: classColumns(p, file).map((s) => Float32Array.from(s)) };
 }
 
 /** The baseline a protocol is read against: probe against the random-encoder probe, fine-tune against scratch. */

@@ -75,6 +75,12 @@ export const experimentConfigSchema = z
     centers: z.array(z.string()).min(1).nullable().default(null),
     /** Centers evaluated (LODO targets; scaling's fixed test set). null: every labelled center. */
     targets: z.array(z.string()).min(1).nullable().default(null),
+    /**
+     * Records shorter than the canonical window (zero-padded, records.padded_s > 0) in the train and
+     * val parts: 'include' or 'exclude'; null: the workspace's setting (`openecg splits --short-records`,
+     * default include). Test parts always keep them.
+     */
+    shortRecords: z.enum(['include', 'exclude']).nullable().default(null),
     methods: z.array(method).min(1),
     pretrain: budget.and(
       z.object({

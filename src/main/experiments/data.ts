@@ -14,11 +14,13 @@ export interface RecordRef {
   readonly offset: number;
   /** Bit i set: the record carries class i. */
   readonly classes: number;
+  /** Seconds of zero padding at the end of the canonical record (records.padded_s). */
+  readonly paddedS: number;
 }
 
 /** The store locations and labels of record ids, in id order; ids not in the store are refused. */
 export function recordRefs(catalog: Catalog, ids: readonly number[]): RecordRef[] {
-  const get = catalog.db.prepare('SELECT id, patient_id AS patient, shard, offset, classes FROM records WHERE id = ?');
+  const get = catalog.db.prepare('SELECT id, patient_id AS patient, shard, offset, classes, padded_s AS paddedS FROM records WHERE id = ?');
   const out: RecordRef[] = [];
   for (const id of [...ids].sort((a, b) => a - b)) {
     const r = get.get(id) as RecordRef | undefined;

@@ -154,7 +154,9 @@ export function planExperiment(catalog: Catalog, config: ExperimentConfig, kind:
   const targets = targetCenters(catalog, config, centers);
   if (targets.length === 0) throw new Error('no labelled center to evaluate on');
   const splitId = splitOf(catalog, config);
-  const part = (p: 'train' | 'val' | 'test', cs: string[]) => recordsOf(catalog, splitId, p, cs);
+  // Short (zero-padded) records: the config's rule, else the workspace's (recordsOf).
+  const shortRecords = config.shortRecords;
+  const part = (p: 'train' | 'val' | 'test', cs: string[]) => recordsOf(catalog, splitId, p, cs, shortRecords);
   const steps: PlannedStep[] = [];
   const skipped: Plan['skipped'] = [];
   const usable = targets.filter((t) => {
@@ -189,7 +191,7 @@ export function planExperiment(catalog: Catalog, config: ExperimentConfig, kind:
       } else {
         const data = { train: part('train', usable), val: part('val', usable), test: part('test', usable) };
         for (const fraction of [...config.scaling.fractions].sort((a, b) => a - b)) {
-          const { ids } = scalingRecords(catalog, { splitId, pool: centers, seed: config.scaling.seed, unit: config.scaling.unit, fraction });
+          const { ids } = scalingRecords(catalog, { splitId, pool: centers, seed: config.scaling.seed, unit: config.scaling.unit, fraction, shortRecords });
           const pre = pretrainStep(config, { name: `pre-f${fraction}-${ms}`, method, seed, pool: centers, fraction, records: ids });
           steps.push(pre, ...downstreamSteps(config, kind, { ...model, pretrain: pre.name, target: null, arm: null, fraction, ...data }, `eval-f${fraction}-${ms}`));
         }

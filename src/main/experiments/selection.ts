@@ -1,6 +1,6 @@
 // Which records each step of an experiment reads: parts of the patient split per center, the
 // scaling subsets of the pre-training pool, and the labelled centers that can be evaluated.
-import { ensurePatientSplit, ensureScalingSet, scalingMembers, unitHash, type Catalog, type Part, type ScalingUnit } from '../catalog/index.js';
+import { ensurePatientSplit, ensureScalingSet, scalingMembers, shortRecordsCondition, shortRecordsRule, unitHash, type Catalog, type Part, type ScalingUnit, type ShortRecordsRule } from '../catalog/index.js';
 import type { ExperimentConfig } from './config.js';
 
 /** The workspace's centers taking part (config.centers, checked against the catalog). */
@@ -30,13 +30,17 @@ export function splitOf(catalog: Catalog, config: ExperimentConfig): number {
   return ensurePatientSplit(catalog, { seed: config.split.seed, ratios: config.split.ratios }).id;
 }
 
-/** Record ids of the centers whose patient lies in `part`, ascending. */
-export function recordsOf(catalog: Catalog, splitId: number, part: Part, centers: readonly string[]): number[] {
+/**
+ * Record ids of the centers whose patient lies in `part`, ascending. Records shorter than the window
+ * leave the train and val parts when the rule (default: the workspace's setting) is 'exclude'.
+ */
+export function recordsOf(catalog: Catalog, splitId: number, part: Part, centers: readonly string[], shortRecords?: ShortRecordsRule | null): number[] {
   if (centers.length === 0) return [];
+  const short = shortRecordsCondition(shortRecords ?? shortRecordsRule(catalog), part);
   return catalog.db
     .prepare(
       `SELECT r.id FROM split_assignments a JOIN records r ON r.patient_id = a.patient_id JOIN centers c ON c.id = r.center_id
-       WHERE a.split_set_id = ? AND a.part = ? AND c.name IN (${centers.map(() => '?').join(',')}) ORDER BY r.id`,
+       WHERE a.split_set_id = ? AND a.part = ? AND c.name IN (${centers.map(() => '?').join(',')})${short} ORDER BY r.id`,
     )
     .pluck()
     .all(splitId, part, ...centers) as number[];
@@ -57,10 +61,13 @@ export function capRecords(ids: readonly number[], max: number | null, seed: num
  * The pre-training records of the scaling subset at `fraction`: the nested subset of the pool's units
  * (ensureScalingSet) intersected with the train part, so no validation or test patient is pre-trained on.
  */
-export function scalingRecords(catalog: Catalog, args: { splitId: number; pool: string[]; seed: number; unit: ScalingUnit; fraction: number }): { setId: number; ids: number[] } {
+export function scalingRecords(
+  catalog: Catalog,
+  args: { splitId: number; pool: string[]; seed: number; unit: ScalingUnit; fraction: number; shortRecords?: ShortRecordsRule | null },
+): { setId: number; ids: number[] } {
   const set = ensureScalingSet(catalog, { seed: args.seed, centers: args.pool, unit: args.unit });
   const members = new Set(scalingMembers(catalog, set.id, args.fraction));
-  const train = recordsOf(catalog, args.splitId, 'train', args.pool);
+  const train = recordsOf(catalog, args.splitId, 'train', args.pool, args.shortRecords);
   if (args.unit === 'record') return { setId: set.id, ids: train.filter((id) => members.has(id)) };
   const patientOf = catalog.db.prepare('SELECT patient_id FROM records WHERE id = ?').pluck();
   return { setId: set.id, ids: train.filter((id) => members.has(patientOf.get(id) as number)) };

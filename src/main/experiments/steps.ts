@@ -4,12 +4,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLASSES } from '../../shared/classes.js';
-import { classifyBatches, trainSsl, trainSupervised, type EnginePreference, type ProgressEvent, type TrainEvents } from '../ml/index.js';
+import { classifyBatches, probabilityColumns, trainSsl, trainSupervised, type EnginePreference, type ProgressEvent, type TrainEvents } from '../ml/index.js';
 import type { ShardStore } from '../signal/store.js';
 import { stepsOf, type Budget, type MethodConfig } from './config.js';
 import { labelColumns, labelledStoreSource, storeSource, type RecordRef } from './data.js';
 import { chooseThresholds, evaluate, type Evaluation } from './metrics/index.js';
 import type { BackboneSpec } from './plan.js';
+import { predictionsCsv } from './predictions-csv.js';
 import { readJson, writeFileAtomic, writeJsonAtomic } from './run-folder.js';
 
 /** Thrown when a stop request ended a step early; its checkpoint is on disk, its record is not. */
@@ -114,17 +115,12 @@ export interface DownstreamResult {
   readonly predictions: string;
 }
 
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
-
 /** Probabilities [class][record] of a classifier bundle on the records, in batches. */
 export function predict(bundle: string, refs: readonly RecordRef[], store: Pick<ShardStore, 'readMany'>, batchSize: number, onBatch?: () => void, engine?: EnginePreference): Float32Array[] {
   // ONNX Runtime when it loads, else TensorFlow.js; OPENECG_ENGINE or `engine` forces one (docs/inference.md).
   // The next batch is read while the engine computes this one.
   const logits = classifyBatches(bundle, refs.length, batchSize, (from, to) => store.readMany(refs.slice(from, to)), { engine, onBatch });
-  const k = refs.length ? logits.length / refs.length : CLASSES.length;
-  const out = Array.from({ length: k }, () => new Float32Array(refs.length));
-  for (let r = 0; r < refs.length; r++) for (let c = 0; c < k; c++) out[c][r] = sigmoid(logits[r * k + c]);
-  return out;
+  return probabilityColumns(logits, refs.length, CLASSES.length);
 }
 
 export async function downstream(
@@ -192,16 +188,9 @@ export async function downstream(
   // Thresholds from validation only (the documented rule of chooseThreshold), applied to test.
   const thresholds = chooseThresholds(labelColumns(args.val), valScores).map((t) => t.threshold);
   const evaluation = evaluate(
-    { classes: CLASSES.map((c) => c.abbreviation), labels: labelColumns(args.test), scores: testScores, thresholds, patients: args.test.map((r) => String(r.patient)) },
+    { classes: CLASSES.map((c) => c.abbreviation), labels: labelColumns(args.test), scores: testScores, thresholds, patients: args.test.map((r) => String(r.patient)), paddedS: args.test.map((r) => r.paddedS) },
     { replicates: args.bootstrap, seed: args.seed },
   );
   writeFileAtomic(args.predictionsFile, predictionsCsv(args.test, testScores));
   return { bundle: args.bundleDir, steps, losses: curve.values, resumedFrom: run.startStep, thresholds, evaluation, predictions: args.predictionsFile };
-}
-
-/** record id, patient id, then one probability column per class abbreviation. */
-function predictionsCsv(refs: readonly RecordRef[], scores: readonly Float32Array[]): string {
-  const lines = [['record', 'patient', ...CLASSES.map((c) => c.abbreviation)].join(',')];
-  refs.forEach((r, i) => lines.push([r.id, r.patient, ...scores.map((s) => s[i].toPrecision(6))].join(',')));
-  return lines.join('\n') + '\n';
 }

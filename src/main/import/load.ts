@@ -87,6 +87,7 @@ async function loadCandidate(candidate: Candidate, settings: LoadSettings): Prom
         clipped,
         missingLeads: canonical.missingLeads,
         windowStart: canonical.windowStart,
+        paddedS: (settings.length - canonical.validLength) / settings.rate,
         derivedLeads: canonical.derivedLeads,
         warnings: [...readerWarnings, ...canonical.warnings, ...meta.notes],
         bytes: bytesOnce(meta.sourcePath),

@@ -126,6 +126,7 @@ function toRow(rec: LoadedRecord, key: string, loc: { shard: number; offset: num
     missingLeads: rec.missingLeads,
     windowStart: rec.windowStart,
     annotators: m.annotators,
+    paddedS: rec.paddedS,
     shard: loc.shard,
     offset: loc.offset,
     importRunId: run,

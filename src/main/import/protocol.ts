@@ -34,6 +34,8 @@ export interface LoadedRecord {
   readonly missingLeads: readonly string[];
   /** First source sample of the canonical window (annotations are placed on the canonical view with it). */
   readonly windowStart: number;
+  /** Seconds of zero padding at the end of the canonical record (record shorter than the window). */
+  readonly paddedS: number;
   readonly derivedLeads: readonly string[];
   readonly warnings: readonly string[];
   /** Bytes of signal files read, for the MB/s figure. */

@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { CLASSES } from '../../shared/classes.js';
 import { Catalog } from '../catalog/index.js';
 import { runImport } from '../import/pipeline.js';
-import { chooseBackend, classifyBatches, type EngineInfo } from '../ml/index.js';
+import { chooseBackend, classifyBatches, probabilityColumns, type EngineInfo } from '../ml/index.js';
 import { ShardStore } from '../signal/store.js';
 import { labelColumns, recordRefs, type RecordRef } from '../experiments/data.js';
 import { chooseThresholds, evaluate } from '../experiments/metrics/index.js';
+import { predictionsCsv } from '../experiments/predictions-csv.js';
 import { writeFileAtomic } from '../experiments/run-folder.js';
 import { experimentCenters, labelledCenters, recordsOf, splitOf } from '../experiments/selection.js';
 import { renderEvaluationReport } from '../experiments/report/index.js';
@@ -56,7 +57,7 @@ export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promi
     if (part === 'all') test = recordRefs(catalog, allRecords(catalog, centers));
     else {
       const split = splitOf(catalog, p.config);
-      val = recordRefs(catalog, recordsOf(catalog, split, 'val', centers));
+      val = recordRefs(catalog, recordsOf(catalog, split, 'val', centers, p.config.shortRecords));
       test = recordRefs(catalog, recordsOf(catalog, split, 'test', centers));
     }
   } finally {
@@ -78,16 +79,14 @@ export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promi
     const classes = CLASSES.map((c) => c.abbreviation);
     const options = { replicates: p.config.evaluation.bootstrap, seed: p.config.seeds[0] };
     const score = (refs: RecordRef[], idx: number[]) =>
-      evaluate({ classes, labels: labelColumns(refs), scores: scores.map((s) => Float32Array.from(idx, (i) => s[i])), thresholds, patients: refs.map((r) => String(r.patient)) }, options);
+      evaluate({ classes, labels: labelColumns(refs), scores: scores.map((s) => Float32Array.from(idx, (i) => s[i])), thresholds, patients: refs.map((r) => String(r.patient)), paddedS: refs.map((r) => r.paddedS) }, options);
     const centerOf = centerMap(ctx.workspace, test);
     const perCenter = centers.map((center) => {
       const idx = test.flatMap((r, i) => (centerOf.get(r.id) === center ? [i] : []));
       return { center, records: idx.length, evaluation: idx.length ? score(idx.map((i) => test[i]), idx) : null };
     });
     const predictions = join(jobDir(ctx.workspace, ctx.id), 'predictions.csv');
-    const lines = [['record', 'patient', ...classes].join(',')];
-    test.forEach((r, i) => lines.push([r.id, r.patient, ...scores.map((s) => s[i].toPrecision(6))].join(',')));
-    writeFileAtomic(predictions, lines.join('\n') + '\n');
+    writeFileAtomic(predictions, predictionsCsv(test, scores, classes));
     const evaluation = score(test, test.map((_, i) => i));
     const thresholdsFrom = valScores ? 'validation' : 'fixed-0.5';
     const used = engine as EngineInfo | null;
@@ -129,15 +128,10 @@ export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promi
   }
 }
 
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
-
 /** Probabilities [class][record], as experiments/steps.ts predict() computes them, also telling which engine ran. */
 function scoreRecords(bundle: string, refs: readonly RecordRef[], store: ShardStore, batch: number, onBatch: () => void, onEngine: (info: EngineInfo) => void): Float32Array[] {
   const logits = classifyBatches(bundle, refs.length, batch, (from, to) => store.readMany(refs.slice(from, to)), { onBatch, onEngine });
-  const k = refs.length ? logits.length / refs.length : CLASSES.length;
-  const out = Array.from({ length: k }, () => new Float32Array(refs.length));
-  for (let r = 0; r < refs.length; r++) for (let c = 0; c < k; c++) out[c][r] = sigmoid(logits[r * k + c]);
-  return out;
+  return probabilityColumns(logits, refs.length, CLASSES.length);
 }
 
 /** The bundle's bundle.json for the report's provenance; null (and a note in the report) if unreadable. */

@@ -30,7 +30,7 @@ function parts(workspace: string, config: ExperimentConfig, centers: string[] | 
     const all = centers ?? experimentCenters(catalog, config);
     const cs = labelled ? labelledCenters(catalog, all) : all;
     const split = splitOf(catalog, config);
-    const refs = (p: 'train' | 'val' | 'test') => recordRefs(catalog, recordsOf(catalog, split, p, cs));
+    const refs = (p: 'train' | 'val' | 'test') => recordRefs(catalog, recordsOf(catalog, split, p, cs, config.shortRecords));
     return { centers: cs, train: refs('train'), val: refs('val'), test: refs('test') };
   } finally {
     catalog.close();

@@ -42,5 +42,5 @@ export { learningRateAt, type Schedule, type ScheduleKind } from './train/schedu
 export { BundleError, BUNDLE_FORMAT, BUNDLE_VERSION, TASKS, readBundle, saveBundle, assignWeights, addOnnxToBundle, readBundleJson, readOnnxGraph, type BundleJson, type BundleMeta, type BundleTask, type LoadedBundle } from './bundle.js';
 export { latestCheckpoint, listCheckpoints, checkpointName, type CheckpointSettings } from './checkpoint.js';
 export { loadClassifier, loadMae, loadPretrained, type LoadedClassifier, type LoadedSsl } from './load.js';
-export { ENGINE_NAMES, describeEngine, classifyBatches, openEngine, openSyncClassifier, parseEnginePreference, probeEngine, reconstructRecord, type EngineInfo, type EngineName, type EngineOptions, type EnginePreference, type InferenceEngine, type SyncClassifier, type SyncOptions } from './infer/index.js';
+export { ENGINE_NAMES, describeEngine, classifyBatches, probabilityColumns, sigmoid, openEngine, openSyncClassifier, parseEnginePreference, probeEngine, reconstructRecord, type EngineInfo, type EngineName, type EngineOptions, type EnginePreference, type InferenceEngine, type SyncClassifier, type SyncOptions } from './infer/index.js';
 export { exportOnnx, ONNX_FILES, type OnnxGraph, type OnnxRole } from './onnx/export.js';

@@ -1,5 +1,5 @@
 // Which source channel records which standard lead, and how missing limb leads follow from the others.
-import { STANDARD_LEADS, type StandardLead } from '../../shared/leads.js';
+import { LIMB_FROM_I_II, STANDARD_LEADS, type StandardLead } from '../../shared/leads.js';
 
 export type LeadStatus = 'present' | 'derived' | 'missing';
 
@@ -80,10 +80,7 @@ const LIMB: readonly StandardLead[] = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF'];
 const LIMB_AXIS: Record<string, readonly [number, number]> = {
   I: [1, 0],
   II: [0, 1],
-  III: [-1, 1],
-  aVR: [-0.5, -0.5],
-  aVL: [1, -0.5],
-  aVF: [-0.5, 1],
+  ...Object.fromEntries(LIMB_FROM_I_II.map((l) => [l.lead, [l.a, l.b] as const])),
 };
 
 /**

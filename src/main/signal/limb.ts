@@ -4,6 +4,7 @@
 // Ningbo 3.5). Resampling is linear, so a lead within 2 steps is built from the resampled I and II
 // instead of being resampled itself: a third less filter work on a 12-lead record, for a difference
 // of at most 2 steps (2 uV) from resampling the stored lead (test/signal/records.test.ts checks it).
+import { LIMB_FROM_I_II, STANDARD_LEADS } from '../../shared/leads.js';
 import type { LeadMap, LeadTerm } from './leads.js';
 
 /** A recorded lead within this many ADC steps of its I/II combination at every sample is rebuilt. */
@@ -11,13 +12,8 @@ export const REBUILD_STEPS = 2;
 /** ...and never beyond 5 uV, whatever a reader gives as gain (float data may say gain 1, a 1 mV step). */
 export const REBUILD_MAX_MV = 0.005;
 
-// III, aVR, aVL, aVF in terms of (I, II), by Einthoven and Goldberger.
-const FROM_I_II: readonly (readonly [number, number, number])[] = [
-  [2, -1, 1],
-  [3, -0.5, -0.5],
-  [4, 1, -0.5],
-  [5, -0.5, 1],
-];
+// III, aVR, aVL, aVF in terms of (I, II), by Einthoven and Goldberger: [lead index, wI, wII].
+const FROM_I_II: readonly (readonly [number, number, number])[] = LIMB_FROM_I_II.map((l) => [STANDARD_LEADS.indexOf(l.lead), l.a, l.b] as const);
 
 /**
  * Whether channel c stays within `tol` of a*I + b*II after times k at every sample of [from, to):

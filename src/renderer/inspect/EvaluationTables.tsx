@@ -52,6 +52,7 @@ export function EvaluationTables({ results }: { results: EvaluationResults }) {
             <th>center</th>
             <th>records</th>
             <th>patients</th>
+            <th title="records shorter than the canonical window, scored zero-padded at the end">short (padded)</th>
             <th>macro AUROC (95% CI)</th>
             <th>macro AUPRC</th>
             <th>macro F1</th>
@@ -64,6 +65,7 @@ export function EvaluationTables({ results }: { results: EvaluationResults }) {
               <td>{r.center}</td>
               <td>{r.records}</td>
               <td>{r.patients}</td>
+              <td data-testid="eval-short">{r.shortRecords ?? '–'}</td>
               <td>
                 {f(r.macroAuroc)} {r.ciAuroc ? `(${f(r.ciAuroc.low)}–${f(r.ciAuroc.high)})` : ''}
               </td>

@@ -6,6 +6,7 @@ import type { Annotations, Signals } from '../../shared/api.js';
 import { drawAnnotations, annotatorColor, type AnnotationPen } from './annotation-draw.js';
 import { exposeAnnotations, layoutAnnotations, snapToAnnotation } from './annotation-layout.js';
 import { drawPaper, type Pen } from './draw.js';
+import { drawPadding } from './padding.js';
 import { caliperPoint, caliperReading, layoutPaper, segmentAt, timeAt, type CaliperPoint, type PaperSettings, type Segment } from './paper.js';
 import { anchoredScroll, clampZoom, DRAG_THRESHOLD, draggedScroll, zoomAfterWheel, ZOOM_STEP, type Scroll } from './zoom.js';
 
@@ -26,11 +27,13 @@ export interface EcgPaperProps {
   readonly annotations?: Annotations | null;
   /** Annotators switched off. */
   readonly hidden?: ReadonlySet<string>;
+  /** First sample of `signals` that is zero padding (a short record's canonical window), drawn hatched. */
+  readonly paddedFrom?: number | null;
 }
 
 const NONE: ReadonlySet<string> = new Set();
 
-export function EcgPaper({ signals, settings, pxPerMm: fitPxPerMm, snap, onDrawn, annotations = null, hidden = NONE }: EcgPaperProps) {
+export function EcgPaper({ signals, settings, pxPerMm: fitPxPerMm, snap, onDrawn, annotations = null, hidden = NONE, paddedFrom = null }: EcgPaperProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const geometry = useMemo(() => layoutPaper(settings), [settings]);
@@ -121,6 +124,8 @@ export function EcgPaper({ signals, settings, pxPerMm: fitPxPerMm, snap, onDrawn
     const data = signals ? { fs: signals.fs, leads: signals.leads.map((l) => l.samples) } : null;
     const t0 = performance.now();
     drawPaper(ctx as unknown as Pen, geometry, settings, data, pxPerMm, dpr);
+    if (signals && paddedFrom !== null) drawPadding(ctx as unknown as Pen, geometry, settings, signals.fs, paddedFrom, pxPerMm, dpr);
+    el.dataset.paddedFrom = paddedFrom === null ? '' : String(paddedFrom);
     if (annotationLayout) drawAnnotations(ctx as unknown as AnnotationPen, annotationLayout, pxPerMm * dpr, colorOf);
     // Canvas commands are queued; reading one pixel makes the browser rasterise them now, so the
     // time measured is the real drawing time.
@@ -128,7 +133,7 @@ export function EcgPaper({ signals, settings, pxPerMm: fitPxPerMm, snap, onDrawn
     const ms = performance.now() - t0;
     el.dataset.drawMs = ms.toFixed(1);
     onDrawn?.(ms);
-  }, [signals, geometry, settings, pxPerMm, widthPx, heightPx, onDrawn, dpr, annotationLayout, colorOf]);
+  }, [signals, geometry, settings, pxPerMm, widthPx, heightPx, onDrawn, dpr, annotationLayout, colorOf, paddedFrom]);
 
   const click = (e: React.MouseEvent<HTMLDivElement>) => {
     // The end of a drag is a pan, not a caliper point.

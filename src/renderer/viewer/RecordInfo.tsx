@@ -1,6 +1,7 @@
 // What surrounds the trace: identity, demographics, source, labels (class name, SNOMED code on hover).
 import { CLASSES, classOfCode } from '../../shared/classes.js';
 import type { AnnotatorInfo, RecordDetail, Signals } from '../../shared/api.js';
+import { paddingText } from './padding.js';
 
 /** The annotators the labels came from: the import takes labels from annotations only when a record has none, so equal sets mean that is where they came from. */
 function labelSource(record: RecordDetail, annotators: readonly AnnotatorInfo[]): string[] {
@@ -40,6 +41,14 @@ export function RecordInfo({ record, signals, annotators = [] }: { record: Recor
         <dd>
           {record.fs} Hz, {record.durationS.toFixed(1)} s, {record.nLeads} leads
         </dd>
+        {paddingText(record) && (
+          <>
+            <dt>Window</dt>
+            <dd data-testid="record-padding" title="shorter than the canonical window: zero-padded at the end (hatched on the canonical page)">
+              {paddingText(record)}
+            </dd>
+          </>
+        )}
         {record.missingLeads.length > 0 && (
           <>
             <dt>Missing leads</dt>

@@ -6,6 +6,7 @@ import { AnnotatorList } from './AnnotatorList.js';
 import { EcgPaper } from './EcgPaper.js';
 import { layoutPaper, type Layout, type PaperSettings } from './paper.js';
 import { RecordInfo } from './RecordInfo.js';
+import { paddedFrom } from './padding.js';
 import { Toolbar, type ViewerChoice } from './Toolbar.js';
 
 const WINDOW_SECONDS = 10;
@@ -146,7 +147,7 @@ export function ViewerView({ client, id }: { client: ApiClient; id: number }) {
               </button>
             </div>
           )}
-          <EcgPaper signals={signals} settings={settings} pxPerMm={pxPerMm} snap={choice.snap} onDrawn={onDrawn} annotations={shownAnnotations} hidden={hidden} />
+          <EcgPaper signals={signals} settings={settings} pxPerMm={pxPerMm} snap={choice.snap} onDrawn={onDrawn} annotations={shownAnnotations} hidden={hidden} paddedFrom={paddedFrom(record, signals)} />
           {signals && signals.notes.length + (shownAnnotations?.notes.length ?? 0) > 0 && (
             <ul className="notes muted">
               {[...signals.notes, ...(shownAnnotations?.notes ?? [])].map((n, i) => (

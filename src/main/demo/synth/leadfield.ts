@@ -4,6 +4,8 @@
 // III, aVR, aVL, aVF are then derived from I and II, so Einthoven's and Goldberger's relations
 // hold exactly in floating point, before any quantisation.
 
+import { LIMB_FROM_I_II, limbFromIandII, STANDARD_LEADS } from '../../../shared/leads.js';
+
 export type Vec3 = readonly [number, number, number];
 
 /** Dower et al. (1980) coefficients, rows I, II, V1..V6 over (X, Y, Z). */
@@ -23,14 +25,10 @@ export const ELECTRODE_COUNT = 9;
 
 /** Derives III, aVR, aVL, aVF (indices 2..5) from I and II (0, 1) in place, sample by sample. */
 export function deriveLimbLeads(leads: readonly Float64Array[]): void {
-  const [i1, i2, i3, avr, avl, avf] = leads;
-  for (let n = 0; n < i1.length; n++) {
-    const a = i1[n];
-    const b = i2[n];
-    i3[n] = b - a;
-    avr[n] = -(a + b) / 2;
-    avl[n] = a - b / 2;
-    avf[n] = b - a / 2;
+  const [i1, i2] = leads;
+  for (const limb of LIMB_FROM_I_II) {
+    const out = leads[STANDARD_LEADS.indexOf(limb.lead)];
+    for (let n = 0; n < i1.length; n++) out[n] = limbFromIandII(limb, i1[n], i2[n]);
   }
 }
 

@@ -27,6 +27,8 @@ export interface EvaluationInput {
   readonly thresholds: readonly number[];
   /** Patient id per record; records of one patient are resampled together. Omitted: one patient per record. */
   readonly patients?: readonly string[];
+  /** Seconds of zero padding per record (records shorter than the window); given, the result counts them. */
+  readonly paddedS?: readonly number[];
 }
 
 export interface EvaluationOptions {
@@ -73,6 +75,8 @@ export interface BootstrapSummary {
 export interface Evaluation {
   readonly records: number;
   readonly patients: number;
+  /** Scored records shorter than the canonical window (zero-padded at the end); present when the input gave paddedS. */
+  readonly short_records?: number;
   /** Classes with positives and negatives in the test set: the ones the macro values average. */
   readonly classes_averaged: number;
   readonly classes_absent: readonly string[];
@@ -146,6 +150,7 @@ export function evaluate(input: EvaluationInput, options: EvaluationOptions = {}
   return {
     records,
     patients: groups.length,
+    ...(input.paddedS ? { short_records: input.paddedS.filter((p) => p > 0).length } : {}),
     classes_averaged: present.length,
     classes_absent: absent,
     macro_auroc: macro('auroc'),
@@ -160,7 +165,7 @@ export function evaluate(input: EvaluationInput, options: EvaluationOptions = {}
   };
 }
 
-function checkShapes({ classes, labels, scores, thresholds, patients }: EvaluationInput): void {
+function checkShapes({ classes, labels, scores, thresholds, patients, paddedS }: EvaluationInput): void {
   if (labels.length !== classes.length || scores.length !== classes.length || thresholds.length !== classes.length) {
     throw new Error(`evaluate: ${classes.length} classes but ${labels.length} label, ${scores.length} score and ${thresholds.length} threshold columns`);
   }
@@ -171,6 +176,7 @@ function checkShapes({ classes, labels, scores, thresholds, patients }: Evaluati
     if (!Number.isFinite(thresholds[c])) throw new Error(`evaluate: class ${name} has a non-finite threshold`);
   });
   if (patients && patients.length !== n) throw new Error(`evaluate: ${patients.length} patient ids for ${n} records`);
+  if (paddedS && paddedS.length !== n) throw new Error(`evaluate: ${paddedS.length} padding values for ${n} records`);
 }
 
 function challengeParts({ classes, labels, scores, thresholds }: EvaluationInput) {

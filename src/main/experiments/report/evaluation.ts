@@ -36,10 +36,10 @@ const metric = (v: number | null | undefined, r: Range) => html`<td class="num">
 function macroTable(rows: readonly { label: string; records: number; e: Evaluation | null }[]): Html {
   const body = rows.map(({ label, records, e }) =>
     e
-      ? html`<tr data-center="${label}"><td>${name(label)}</td><td class="num">${records}</td><td class="num">${e.patients}</td>${metric(e.macro_auroc, e.ci?.macro_auroc)}${metric(e.macro_auprc, e.ci?.macro_auprc)}${metric(e.macro_f1, e.ci?.macro_f1)}${metric(e.challenge_metric, e.ci?.challenge_metric)}<td class="num">${e.classes_averaged}</td></tr>`
-      : html`<tr data-center="${label}"><td>${name(label)}</td><td class="num">${records}</td><td colspan="6" class="missing">no records scored</td></tr>`,
+      ? html`<tr data-center="${label}"><td>${name(label)}</td><td class="num">${records}</td><td class="num">${e.patients}</td><td class="num">${e.short_records ?? '–'}</td>${metric(e.macro_auroc, e.ci?.macro_auroc)}${metric(e.macro_auprc, e.ci?.macro_auprc)}${metric(e.macro_f1, e.ci?.macro_f1)}${metric(e.challenge_metric, e.ci?.challenge_metric)}<td class="num">${e.classes_averaged}</td></tr>`
+      : html`<tr data-center="${label}"><td>${name(label)}</td><td class="num">${records}</td><td colspan="7" class="missing">no records scored</td></tr>`,
   );
-  return html`<table class="macro"><tr><th>center</th><th>records</th><th>patients</th><th>macro AUROC [95% CI]</th><th>macro AUPRC [95% CI]</th><th>macro F1 [95% CI]</th><th>challenge metric [95% CI]</th><th>classes averaged</th></tr>${body}</table>`;
+  return html`<table class="macro"><tr><th>center</th><th>records</th><th>patients</th><th title="records shorter than the canonical window, scored zero-padded at the end">short (padded)</th><th>macro AUROC [95% CI]</th><th>macro AUPRC [95% CI]</th><th>macro F1 [95% CI]</th><th>challenge metric [95% CI]</th><th>classes averaged</th></tr>${body}</table>`;
 }
 
 function classTable(e: Evaluation): Html {
@@ -99,7 +99,7 @@ export function renderEvaluationReport(m: EvaluationReportModel): string {
     {
       id: 'summary',
       title: 'Summary',
-      body: html`<table class="facts"><tr><th>model bundle</th><td>${name(m.bundle)}</td></tr><tr><th>inference engine</th><td>${engine}</td></tr><tr><th>centers</th><td>${join(m.centers.map((c, i) => html`${i ? ', ' : ''}${name(c)}`))}</td></tr><tr><th>records scored</th><td>${m.part === 'all' ? 'all records of the centers' : "the centers' test split"} (${e.records} records, ${e.patients} patients)</td></tr><tr><th>thresholds</th><td>${m.thresholdsFrom === 'validation' ? "chosen per class on the centers' validation split" : 'fixed at 0.5 (no local validation split to choose them on)'}</td></tr><tr><th>intervals</th><td>95%, ${boot}</td></tr><tr><th>written</th><td>${m.createdAt}</td></tr></table>${macroTable([{ label: 'all', records: e.records, e }])}`,
+      body: html`<table class="facts"><tr><th>model bundle</th><td>${name(m.bundle)}</td></tr><tr><th>inference engine</th><td>${engine}</td></tr><tr><th>centers</th><td>${join(m.centers.map((c, i) => html`${i ? ', ' : ''}${name(c)}`))}</td></tr><tr><th>records scored</th><td>${m.part === 'all' ? 'all records of the centers' : "the centers' test split"} (${e.records} records, ${e.patients} patients${e.short_records ? `, ${e.short_records} shorter than the window and zero-padded` : ''})</td></tr><tr><th>thresholds</th><td>${m.thresholdsFrom === 'validation' ? "chosen per class on the centers' validation split" : 'fixed at 0.5 (no local validation split to choose them on)'}</td></tr><tr><th>intervals</th><td>95%, ${boot}</td></tr><tr><th>written</th><td>${m.createdAt}</td></tr></table>${macroTable([{ label: 'all', records: e.records, e }])}`,
     },
     { id: 'centers', title: 'Per center', body: macroTable(m.perCenter.map((c) => ({ label: c.center, records: c.records, e: c.evaluation }))) },
     { id: 'classes', title: 'Per class', body: html`<p>Over all scored records. A class without positives or negatives has no AUROC; the macro values average the ${e.classes_averaged} classes that have both.</p>${classTable(e)}` },

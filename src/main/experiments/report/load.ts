@@ -7,6 +7,7 @@ import { z } from 'zod';
 import Database from 'better-sqlite3';
 import { Catalog, CATALOG_FILE } from '../../catalog/index.js';
 import type { DownstreamRecord, PretrainRecord } from '../records.js';
+import { parsePredictionsCsv, PredictionsCsvError } from '../predictions-csv.js';
 import type { JobStatus, OtherStep, Predictions, RunInfo, RunModel, SnapshotSize } from './model.js';
 import { sqliteBinding } from '../../platform/electron-native.js';
 
@@ -52,6 +53,7 @@ const pretrainSchema = z.looseObject({
 
 const evaluationSchema = z.looseObject({
   records: num,
+  short_records: num.optional(),
   macro_auroc: num.nullable(),
   macro_f1: num.nullable(),
   per_class: z.record(z.string(), z.looseObject({ present: z.boolean() })),
@@ -106,27 +108,13 @@ function parse<T>(schema: z.ZodType<T>, doc: unknown, file: string): T {
 
 /** record, patient, then one column per class: the file steps.ts writes. */
 export function parsePredictions(text: string, file: string): Predictions {
-  const lines = text.split(/\r?\n/).filter((l) => l.length > 0);
-  if (!lines.length) throw new RunLoadError(`${file} is empty`);
-  const head = lines[0].split(',');
-  if (head[0] !== 'record') throw new RunLoadError(`${file}: the first column must be 'record', got '${head[0]}'`);
-  const first = head[1] === 'patient' ? 2 : 1;
-  const classes = head.slice(first);
-  const scores = classes.map(() => new Float64Array(lines.length - 1));
-  const records: number[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const cells = lines[i].split(',');
-    if (cells.length !== head.length) throw new RunLoadError(`${file} line ${i + 1}: ${cells.length} cells, the header has ${head.length}`);
-    const id = Number(cells[0]);
-    if (!Number.isInteger(id)) throw new RunLoadError(`${file} line ${i + 1}: record id '${cells[0]}' is not an integer`);
-    records.push(id);
-    classes.forEach((_, c) => {
-      const v = Number(cells[first + c]);
-      if (!Number.isFinite(v)) throw new RunLoadError(`${file} line ${i + 1}: score '${cells[first + c]}' is not a number`);
-      scores[c][i - 1] = v;
-    });
+  try {
+    const { records, classes, scores } = parsePredictionsCsv(text, file);
+    return { records, classes, scores };
+  } catch (err) {
+    if (err instanceof PredictionsCsvError) throw new RunLoadError(err.message);
+    throw err;
   }
-  return { records, classes, scores };
 }
 
 function snapshotSize(file: string): SnapshotSize {

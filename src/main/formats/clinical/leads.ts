@@ -1,6 +1,6 @@
 // Lead names as clinical files spell them ('Lead I (Einthoven)', 'MDC_ECG_LEAD_AVR', 'AVR', MDC or
 // SCP-ECG lead numbers) brought to the standard spelling, and the limb leads a cart leaves out.
-import { STANDARD_LEADS } from '../../../shared/leads.js';
+import { LIMB_FROM_I_II, limbFromIandII, STANDARD_LEADS } from '../../../shared/leads.js';
 import type { ChannelInfo } from '../types.js';
 
 /** MDC / SCP-ECG lead numbers (ISO 11073-10102 and EN 1064 share them for these leads). */
@@ -50,22 +50,17 @@ export function deriveLimbLeads(set: LeadSet, counts: { readonly I: ArrayLike<nu
   const ii = names.indexOf('II');
   if (i < 0 || ii < 0) return [];
   const ref = set.channels[i];
-  const formulas: [string, string, (a: number, b: number) => number][] = [
-    ['III', 'II - I', (a, b) => b - a],
-    ['aVR', '-(I + II)/2', (a, b) => -(a + b) / 2],
-    ['aVL', 'I - II/2', (a, b) => a - b / 2],
-    ['aVF', 'II - I/2', (a, b) => b - a / 2],
-  ];
   const added: string[] = [];
   const n = set.signals[i].length;
-  for (const [name, formula, f] of formulas) {
+  for (const limb of LIMB_FROM_I_II) {
+    const { lead: name, formula } = limb;
     if (names.includes(name)) continue;
     const out = new Float64Array(n);
     for (let k = 0; k < n; k++) {
       const a = set.signals[i][k];
       const b = set.signals[ii][k];
       // An invalid input sample gives an invalid derived sample.
-      out[k] = a !== a || b !== b ? NaN : physical(f(counts.I[k], counts.II[k]));
+      out[k] = a !== a || b !== b ? NaN : physical(limbFromIandII(limb, counts.I[k], counts.II[k]));
     }
     set.channels.push({ ...ref, name, derived: formula });
     set.signals.push(out);

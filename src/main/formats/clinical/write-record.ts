@@ -3,6 +3,7 @@
 // diagnosis statements, median beats). One quantisation for all three, so a record written in
 // any of them reads back to the same integers.
 import { FormatError, type PatientIdentity, type Reading } from '../types.js';
+import { statementsOf } from './statements.js';
 
 export interface WritableBeats {
   readonly fs: number;
@@ -101,16 +102,6 @@ export function checkWritable(ecg: WritableEcg, format: string): number {
   return n;
 }
 
-const STATEMENT = /^#?\s*Statement(?: \(confirmed\))?:\s*(.+)$/;
-
-/** Diagnosis statements our readers put in Reading.comments ('Statement: ...', '#Statement: ...'). */
-export function statementsOf(r: Reading): string[] {
-  return r.comments.flatMap((c) => {
-    const m = STATEMENT.exec(c.trim());
-    return m ? [m[1].trim()] : [];
-  });
-}
-
 export interface FromReadingOptions {
   /** Copy the patient identity and the acquisition date and time (default: leave them out). */
   readonly keepPatient?: boolean;
@@ -140,7 +131,7 @@ export function sourceStepUv(signals: readonly Float64Array[], step: number | un
 
 /** A reading as writer input: derived leads included (they are leads of the record), step from the source. */
 export function writableFromReading(r: Reading, opts: FromReadingOptions = {}): WritableEcg {
-  const statements = statementsOf(r);
+  const statements = statementsOf(r.comments);
   return {
     fs: r.fs,
     leads: r.channels.map((c) => c.name),

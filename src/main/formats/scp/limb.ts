@@ -1,11 +1,6 @@
 // Limb leads many SCP-ECG carts leave out: with I and II stored, III, aVR, aVL and aVF follow
 // (Einthoven and Goldberger), as the vendors' viewers show them. Values stay in storage units.
-const FORMULAS: readonly [string, string, (i: number, ii: number) => number][] = [
-  ['III', 'II - I', (i, ii) => ii - i],
-  ['aVR', '-(I + II) / 2', (i, ii) => -(i + ii) / 2],
-  ['aVL', 'I - II / 2', (i, ii) => i - ii / 2],
-  ['aVF', 'II - I / 2', (i, ii) => ii - i / 2],
-];
+import { LIMB_FROM_I_II, limbFromIandII } from '../../../shared/leads.js';
 
 export interface DerivedLead {
   readonly name: string;
@@ -22,9 +17,9 @@ export function deriveLimbLeads(names: readonly string[], series: readonly Array
   const a = series[iI];
   const b = series[iII];
   const n = Math.min(a.length, b.length);
-  return FORMULAS.filter(([name]) => !key.includes(name.toLowerCase())).map(([name, formula, f]) => {
+  return LIMB_FROM_I_II.filter((limb) => !key.includes(limb.lead.toLowerCase())).map((limb) => {
     const values = new Float64Array(n);
-    for (let k = 0; k < n; k++) values[k] = f(a[k], b[k]);
-    return { name, formula, values };
+    for (let k = 0; k < n; k++) values[k] = limbFromIandII(limb, a[k], b[k]);
+    return { name: limb.lead, formula: limb.formula, values };
   });
 }

@@ -4,4 +4,5 @@ export { ENGINE_NAMES, describeEngine, type EngineInfo, type EngineName, type En
 export { openEngine, parseEnginePreference, probeEngine, resolvePreference, type EngineOptions } from './open.js';
 export { loadOrt, candidateProviders } from './ort.js';
 export { reconstructRecord } from './reconstruct.js';
+export { probabilityColumns, sigmoid } from './probabilities.js';
 export { classifyBatches, openSyncClassifier, type SyncClassifier, type SyncOptions } from './sync.js';

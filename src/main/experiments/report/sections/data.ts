@@ -18,7 +18,7 @@ export const dataSection: ReportSection = {
     });
     const down = run.downstream.map((r) => {
       const s = run.snapshots.get(r.name);
-      return html`<tr><td>${name(r.name)}</td><td>${r.target === null ? html`<span class="muted">pooled targets</span>` : name(r.target)}</td><td>${r.arm ?? ''}</td><td class="num">${r.pretrain_records}</td><td class="num">${r.train_records} / ${n(s?.train)}</td><td class="num">${r.val_records} / ${n(s?.val)}</td><td class="num">${r.test_records} / ${n(s?.test)}</td><td><code>${r.snapshot_sha256.slice(0, 12)}</code></td></tr>`;
+      return html`<tr><td>${name(r.name)}</td><td>${r.target === null ? html`<span class="muted">pooled targets</span>` : name(r.target)}</td><td>${r.arm ?? ''}</td><td class="num">${r.pretrain_records}</td><td class="num">${r.train_records} / ${n(s?.train)}</td><td class="num">${r.val_records} / ${n(s?.val)}</td><td class="num">${r.test_records} / ${n(s?.test)}${r.evaluation.short_records ? html` <span class="muted" title="shorter than the canonical window, scored zero-padded">(${r.evaluation.short_records} short)</span>` : null}</td><td><code>${r.snapshot_sha256.slice(0, 12)}</code></td></tr>`;
     });
     return html`<h3>Pre-training</h3>
 <table><tr><th>step</th><th>method</th><th>pool</th><th>fraction</th><th>records</th><th>snapshot records</th><th>SHA-256</th></tr>${pre}</table>
