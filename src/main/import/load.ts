@@ -15,6 +15,9 @@ import type { LoadResult, LoadSettings } from './protocol.js';
 export type { LoadResult };
 
 const sizes = new Map<string, number>();
+/** Sampling rates the import takes, in Hz (ECG devices record at 50 Hz to a few kHz). */
+const MIN_FS = 1;
+const MAX_FS = 100_000;
 
 /** Bytes of a signal file, counted once per file (an HDF5 part holds thousands of records). */
 function bytesOnce(path: string): number {
@@ -79,6 +82,11 @@ async function loadCandidate(candidate: Candidate, settings: LoadSettings): Prom
     if (reading.sigLen <= 0 || reading.channels.length === 0) {
       if (isFramed(reading)) recycleFrames(reading.frames.samples);
       throw new FormatError('no-samples', `${meta.sourcePath}: the record has ${reading.channels.length === 0 ? 'no signals' : 'no samples'}`);
+    }
+    // Beyond these the resampler has no ratio (or a window of absurd length); a damaged header gave 1e-300 Hz and 1e20 Hz.
+    if (!(reading.fs >= MIN_FS && reading.fs <= MAX_FS)) {
+      if (isFramed(reading)) recycleFrames(reading.frames.samples);
+      throw new FormatError('sampling-rate', `${meta.sourcePath}: sampling rate ${reading.fs} Hz is outside the ${MIN_FS}-${MAX_FS} Hz the import takes`);
     }
     // A lead without calibration cannot be brought to mV; storing it would poison training silently.
     const uncalibrated = reading.channels.filter((c) => c.uncalibrated).map((c) => c.name || '(unnamed)');

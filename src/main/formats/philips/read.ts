@@ -6,6 +6,7 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { STANDARD_LEADS } from '../../../shared/leads.js';
+import { printable } from '../printable.js';
 import { FormatError, type ChannelInfo, type MedianBeats, type PatientIdentity, type Reading, type ReadOptions } from '../types.js';
 import { decodeXmlText } from './text.js';
 import { attr, child, children, parseXml, text, type XmlNode } from './xml.js';
@@ -148,7 +149,7 @@ export function readPhilipsText(xml: string, name: string, opts: ReadOptions = {
   try {
     doc = parseXml(xml);
   } catch (e) {
-    throw new FormatError('format', `${name}: not well-formed XML (${(e as Error).message.split('\n')[0]})`);
+    throw new FormatError('format', `${name}: not well-formed XML (${printable((e as Error).message.split('\n')[0], 160)})`);
   }
   const root = child(doc, ROOT);
   if (!root || doc[ROOT] === undefined) throw new FormatError('format', `${name}: XML but not Philips SierraECG/PageWriter (no <${ROOT}> root)`);

@@ -205,6 +205,8 @@ function parseSignalLine(line: string): WfdbSignalSpec {
   if (!m) throw new LineError(`unreadable signal line '${printable(line)}'`);
   const [, fileName, fmtField, gainField, resField, zeroField, initField, sumField, blockField, descField] = m;
   if (fmtField === undefined) throw new LineError(`signal line '${printable(line)}' has no format field`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(fileName)) throw new LineError(`signal file name '${printable(fileName)}' holds control characters`);
   const f = FORMAT_FIELD.exec(fmtField);
   if (!f) throw new LineError(`format field '${printable(fmtField)}' is not 'format[xN][:skew][+offset]'`);
   const format = Number(f[1]);
