@@ -3,7 +3,8 @@
 // readRecord (and WFDB records also through the import's adapter load path) in a worker with a
 // time limit. Each must read as a record with samples or be refused with a one-line FormatError:
 // no other error, no line break, no hang, no reading of gigabytes. OPENECG_FUZZ_MUTANTS=<n> runs
-// n mutants per file (CI: 4); OPENECG_FUZZ_ONLY=<text> keeps the files whose name contains it.
+// n mutants per file (CI: 4); OPENECG_FUZZ_ONLY=<text> keeps the files whose name contains it;
+// OPENECG_FUZZ_REPORT=<file> writes every finding there.
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -78,6 +79,7 @@ describe('mutation fuzz of the readers', () => {
         if (v.rss > MAX_RSS) findings.push(`${where}: the worker grew to ${(v.rss / 2 ** 30).toFixed(1)} GB`);
       }
     }
+    if (process.env.OPENECG_FUZZ_REPORT) writeFileSync(process.env.OPENECG_FUZZ_REPORT, findings.join('\n') + '\n');
     console.log(`fuzz: ${targets.length} files x ${MUTANTS} mutants: ${JSON.stringify(tally)}, slowest ${slowest.ms.toFixed(0)} ms (${slowest.what}), ${findings.length} findings`);
     expect(findings.slice(0, 40)).toEqual([]);
   });

@@ -105,6 +105,13 @@ describe('garbage headers', () => {
     expect((await refusal(join(folder, 'nofile'))).code).toBe('no-signals');
     expect((await refusal(join(folder, 'zero'))).code).toBe('no-samples');
     expect((await refusal(join(folder, 'empty'))).code).toBe('no-samples');
+    // 2^31 samples declared: refused for what the file holds, nothing of that size allocated.
+    writeFileSync(join(folder, 'huge.hea'), 'huge 1 500 2147483648\nabp.dat 16 1000 16 0 0 0 0 II\n');
+    expect((await refusal(join(folder, 'huge'))).message).toMatch(/truncated: the header says 2147483648 samples, the file holds 1000/);
+    writeFileSync(join(folder, 'multi.hea'), 'multi/2 2 500\nabp 500\n~ 2147483648\n');
+    expect((await refusal(join(folder, 'multi'))).code).toBe('too-large');
+    writeFileSync(join(folder, 'longer.hea'), 'longer/1 2 500 2147483648\nabp 500\n');
+    expect((await refusal(join(folder, 'longer'))).message).toMatch(/the header says 2147483648 samples, its segments 500/);
     const abp = await readRecord(join(folder, 'abp'));
     expect(abp.channels.map((c) => c.name)).toEqual(['ABP', 'RESP']);
     expect(abp.sigLen).toBe(500);
