@@ -125,6 +125,8 @@ export function parseHeader(text: string, where = 'header'): WfdbHeader {
     for (const { line, no } of rest.slice(0, rec.nSeg)) {
       const t = line.split(/\s+/);
       if (t.length < 2) fail(no, `segment line needs a record name and a length: '${printable(line)}'`);
+      // eslint-disable-next-line no-control-regex
+      if (/[\u0000-\u001f\u007f]/.test(t[0])) fail(no, `segment name '${printable(t[0])}' holds control characters`);
       try {
         segments.push({ name: t[0] === '~' ? null : t[0], length: int(t[1], 'segment length') });
       } catch (err) {
