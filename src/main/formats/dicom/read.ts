@@ -62,6 +62,11 @@ export async function readDicom(path: string, opts: ReadOptions = {}): Promise<R
   const source = new FileSource(path);
   try {
     return readDicomFrom(source, path, opts);
+  } catch (err) {
+    if (err instanceof FormatError) throw err;
+    // dicom-parser reads values lazily: an element cut short throws (a string, even) after the parse succeeded.
+    const why = typeof err === 'string' ? err : err instanceof Error ? err.message : String(err);
+    throw new FormatError(/past end|end of buffer/i.test(why) ? 'truncated' : 'dicom', `${path}: not a readable DICOM file (${printable(why.split('\n')[0], 160)})`);
   } finally {
     source.close();
   }

@@ -62,10 +62,14 @@ function int16Leads(bytes: Uint8Array, nLeads: number, samples: number, name: st
   return leads;
 }
 
-function leadLabels(root: XmlNode, pw: XmlNode | undefined, version: string): string[] {
+const MAX_LEADS = 64;
+
+function leadLabels(root: XmlNode, pw: XmlNode | undefined, version: string, name: string): string[] {
   const labels = attr(pw, 'leadlabels');
   const sc = child(root, 'dataacquisition', 'signalcharacteristics');
   const n = Number(attr(pw, 'numberofleads') ?? text(sc, 'numberchannelsvalid') ?? '') || 12;
+  // A damaged count (1e308, -1) would size the lead list: refuse it rather than read 0 or infinitely many leads.
+  if (!Number.isInteger(n) || n < 1 || n > MAX_LEADS) throw new FormatError('header', `${name}: number of leads ${n} is not 1-${MAX_LEADS}`);
   if (labels && version !== '1.03') return labels.split(/\s+/).filter(Boolean).slice(0, n);
   const leadset = text(sc, 'leadset') || text(sc, 'acquisitiontype');
   const std = ['STD-12', '10-WIRE', ''].includes(leadset);
@@ -168,7 +172,7 @@ export function readPhilipsText(xml: string, name: string, opts: ReadOptions = {
   const encoding = attr(pw, 'dataencoding') ?? 'Base64';
   if (encoding !== 'Base64') throw new FormatError('compression', `${name}: waveform data encoding '${encoding}' is not supported (Base64 only)`);
   const method = compression(pw, version);
-  const labels = leadLabels(root, pw, version);
+  const labels = leadLabels(root, pw, version, name);
   const data = base64(pw, 'parsedwaveforms', name);
 
   let leads: Int32Array[];
