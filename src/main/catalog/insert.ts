@@ -142,7 +142,9 @@ function checkRow(row: NewRecord): void {
   if (!row.sourceKey) throw new CatalogError('a record without a source key');
   if (!row.center) throw new CatalogError(`${where}: no center`);
   if (!(row.fs > 0)) throw new CatalogError(`${where}: sampling frequency must be positive, got ${row.fs}`);
-  if (!Number.isInteger(row.sigLen) || row.sigLen < 0) throw new CatalogError(`${where}: bad signal length ${row.sigLen}`);
+  // The catalog never holds a record without samples (issue 22: garbage once came in as one of 0).
+  if (!Number.isInteger(row.sigLen) || row.sigLen < 1) throw new CatalogError(`${where}: a record needs samples, got a signal length of ${row.sigLen}`);
+  if (row.leads.length === 0) throw new CatalogError(`${where}: a record needs signals, got none`);
   if (row.paddedS !== undefined && !(row.paddedS >= 0)) throw new CatalogError(`${where}: padding must be a number of seconds >= 0, got ${row.paddedS}`);
   if (row.age !== null && !Number.isFinite(row.age)) throw new CatalogError(`${where}: age must be a number or null`);
   if (row.sex !== null && row.sex !== 'M' && row.sex !== 'F') throw new CatalogError(`${where}: sex must be 'M', 'F' or null`);

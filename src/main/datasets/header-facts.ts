@@ -2,7 +2,8 @@
 // master owns, the signal files named) and the CinC-style '#Key: value' comments as metadata.
 import { readFileSync } from 'node:fs';
 import { FormatError } from '../formats/types.js';
-import { parseHeader, type WfdbHeader } from '../formats/wfdb/header.js';
+import type { WfdbHeader } from '../formats/wfdb/header.js';
+import { parseHeaderFile } from '../formats/wfdb/header-file.js';
 import { splitDx } from './header-comments.js';
 
 /** Reads and parses a header with the WFDB reader's parser; FormatError for an unreadable or invalid one. */
@@ -22,7 +23,7 @@ export function readHeaderSync(path: string): WfdbHeader {
   } catch (err) {
     throw new FormatError('header-unreadable', `cannot read header ${path}: ${(err as Error).message}`);
   }
-  return parseHeader(text, path);
+  return parseHeaderFile(text, path);
 }
 
 /** Signal file names a header uses, deduplicated ('~' = no file, excluded). */

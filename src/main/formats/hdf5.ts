@@ -5,6 +5,7 @@ import type { Dataset, File as H5File } from 'h5wasm/node';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { STANDARD_LEADS } from '../../shared/leads.js';
+import { printable } from './printable.js';
 import { FormatError, type ChannelInfo, type Reading, type ReadOptions } from './types.js';
 
 export interface Hdf5ExamOptions {
@@ -25,6 +26,8 @@ export interface Hdf5Shape {
 }
 
 const MAX_OPEN = 8;
+/** Samples x leads of one exam beyond which a shape is taken as damage (CODE-15%: 4096 x 12). */
+const MAX_VALUES = 2 ** 28;
 /** Open read-only files by path, oldest first (Map keeps insertion order; re-inserted on use). */
 const openFiles = new Map<string, H5File>();
 type H5wasm = (typeof import('h5wasm/node'))['default'];
@@ -131,6 +134,16 @@ export async function readHdf5ExamId(path: string, index: number, name = 'exam_i
 
 /** Reads row `index` of the tracings as a Reading: one channel per lead, physical units, gain 1. */
 export async function readHdf5Exam(path: string, index: number, options: Hdf5ExamOptions = {}): Promise<Reading> {
+  try {
+    return await readExam(path, index, options);
+  } catch (err) {
+    if (err instanceof FormatError) throw err;
+    // A damaged file makes the library throw plain errors ('name not defined!'): say so in one line.
+    throw new FormatError('hdf5-unreadable', `${path}: the HDF5 library cannot read exam row ${index} (${printable(String((err as Error)?.message ?? err), 120)})`);
+  }
+}
+
+async function readExam(path: string, index: number, options: Hdf5ExamOptions): Promise<Reading> {
   const name = options.dataset ?? 'tracings';
   const leads = options.leads ?? STANDARD_LEADS;
   const fs = options.fs ?? 400;
@@ -144,6 +157,9 @@ export async function readHdf5Exam(path: string, index: number, options: Hdf5Exa
   const [exams, samples, count] = shape;
   if (!Number.isInteger(index) || index < 0 || index >= exams) {
     throw new FormatError('hdf5-index', `${path}: exam row ${index} is outside 0..${exams - 1}`);
+  }
+  if (!(samples > 0) || samples * count > MAX_VALUES) {
+    throw new FormatError(samples > 0 ? 'too-large' : 'no-samples', `${path}: '${name}' has ${samples} samples per exam`);
   }
   if (count !== leads.length) {
     throw new FormatError('hdf5-shape', `${path}: '${name}' has ${count} leads per sample, expected ${leads.length}`);

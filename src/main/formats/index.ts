@@ -63,8 +63,15 @@ export function wfdbHeaderPath(path: string): string | undefined {
 
 /** Reads one record in physical units. WFDB unless a registered reader claims the path. */
 export async function readRecord(path: string, opts: ReadOptions = {}): Promise<Reading> {
-  for (const r of readers) if (r.test(path)) return r.read(path, opts);
-  return readWfdb(path, opts);
+  const reader = readers.find((r) => r.test(path));
+  return hasSamples(reader ? await reader.read(path, opts) : await readWfdb(path, opts), path);
+}
+
+/** Whatever the format, a reading of no channels or no samples is no record (a damaged lead count once gave one). */
+function hasSamples(reading: Reading, path: string): Reading {
+  if (reading.channels.length === 0) throw new FormatError('no-signals', `${path}: the file holds no signals`);
+  if (!(reading.totalLen > 0)) throw new FormatError('no-samples', `${path}: the record has no samples`);
+  return reading;
 }
 
 /** Reads a WFDB record (any of the path forms `wfdbHeaderPath` accepts) with its WFDB details. */

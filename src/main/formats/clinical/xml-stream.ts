@@ -5,6 +5,7 @@
 import { open } from 'node:fs/promises';
 import { TextDecoder } from 'node:util';
 import { SaxesParser } from 'saxes';
+import { printable } from '../printable.js';
 import { FormatError } from '../types.js';
 import { xmlDecoderLabel } from './xml-encoding.js';
 
@@ -81,7 +82,7 @@ export async function streamXml(path: string, handler: XmlHandler): Promise<void
       parser.close();
     } catch (err) {
       if (err instanceof FormatError) throw err;
-      const why = (err as Error).message.split('\n')[0];
+      const why = printable((err as Error).message.split('\n')[0], 160);
       // saxes reports a file that stops early as unclosed tags at close().
       if (/unclosed|unexpected end/i.test(why)) throw new FormatError('truncated', `${path}: truncated XML (${why})`);
       throw new FormatError('xml', `${path}: not well-formed XML (${why})`);

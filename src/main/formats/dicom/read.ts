@@ -7,6 +7,7 @@
 import { basename } from 'node:path';
 import { sampleRange } from '../clinical/range.js';
 import { CHUNK_BYTES, FileSource, type ByteSource } from '../edf/source.js';
+import { printable } from '../printable.js';
 import { FormatError, type MedianBeats, type PatientIdentity, type Reading, type ReadOptions } from '../types.js';
 import { code, items, num, parseDicomSource, str, transferSyntax, TS_EXPLICIT_BE, type DataSet } from './dataset.js';
 import { decodeGroup, multiplexGroups, type MultiplexGroup } from './waveform.js';
@@ -61,6 +62,11 @@ export async function readDicom(path: string, opts: ReadOptions = {}): Promise<R
   const source = new FileSource(path);
   try {
     return readDicomFrom(source, path, opts);
+  } catch (err) {
+    if (err instanceof FormatError) throw err;
+    // dicom-parser reads values lazily: an element cut short throws (a string, even) after the parse succeeded.
+    const why = typeof err === 'string' ? err : err instanceof Error ? err.message : String(err);
+    throw new FormatError(/past end|end of buffer/i.test(why) ? 'truncated' : 'dicom', `${path}: not a readable DICOM file (${printable(why.split('\n')[0], 160)})`);
   } finally {
     source.close();
   }
@@ -76,7 +82,7 @@ export function readDicomFrom(source: ByteSource, path: string, opts: ReadOption
   const sop = str(ds, 'x00080016') ?? str(ds, 'x00020002') ?? '';
   const groups = multiplexGroups(path, ds);
   if (!groups.length) {
-    throw new FormatError('no-waveform', `${path}: DICOM file without a waveform (SOP class ${sop || 'unknown'}${str(ds, 'x00080060') ? `, modality ${str(ds, 'x00080060')}` : ''})`);
+    throw new FormatError('no-waveform', `${path}: DICOM file without a waveform (SOP class ${printable(sop) || 'unknown'}${str(ds, 'x00080060') ? `, modality ${printable(str(ds, 'x00080060') ?? '')}` : ''})`);
   }
   const little = transferSyntax(ds) !== TS_EXPLICIT_BE;
   const warnings: string[] = [];

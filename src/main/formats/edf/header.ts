@@ -3,6 +3,7 @@
 // transducers, ...). Every field is ASCII, space padded; a field that does not parse, a header
 // length that disagrees with the signal count, or data shorter than the records the header
 // promises is a FormatError naming the field, never a NaN passed on.
+import { printable } from '../printable.js';
 import { FormatError } from '../types.js';
 import type { ByteSource } from './source.js';
 
@@ -63,13 +64,13 @@ function ascii(bytes: Uint8Array, start: number, n: number): string {
 function number(text: string, what: string, where: string): number {
   const t = text.trim();
   // EDF numbers are plain decimals; Number('') would be 0 and Number('0x10') 16, so check the shape.
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) throw new FormatError('header', `${where}: ${what} '${t}' is not a number`);
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) throw new FormatError('header', `${where}: ${what} '${printable(t)}' is not a number`);
   return Number(t);
 }
 
 function integer(text: string, what: string, where: string): number {
   const v = number(text, what, where);
-  if (!Number.isInteger(v)) throw new FormatError('header', `${where}: ${what} '${text.trim()}' is not an integer`);
+  if (!Number.isInteger(v)) throw new FormatError('header', `${where}: ${what} '${printable(text.trim())}' is not an integer`);
   return v;
 }
 
@@ -109,7 +110,7 @@ export function readEdfHeader(src: ByteSource, where: string): EdfHeader {
   let offset = 0;
   for (let s = 0; s < ns; s++) {
     const label = columns[0][s].trim();
-    const sw = `${where}: signal ${s + 1} '${label}'`;
+    const sw = `${where}: signal ${s + 1} '${printable(label)}'`;
     const annotations = variant !== 'EDF' && label === 'EDF Annotations';
     const samplesPerRecord = integer(columns[8][s], 'number of samples per data record', sw);
     if (samplesPerRecord < 1) throw new FormatError('header', `${sw}: ${samplesPerRecord} samples per data record`);

@@ -7,6 +7,7 @@ import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { STANDARD_LEADS } from '../../../shared/leads.js';
 import { deriveLimbLeads } from '../clinical/leads.js';
+import { printable } from '../printable.js';
 import { FormatError, type ChannelInfo, type MedianBeats, type PatientIdentity, type Reading, type ReadOptions } from '../types.js';
 import { decodeXmlText } from './text.js';
 import { attr, child, children, parseXml, text, type XmlNode } from './xml.js';
@@ -62,10 +63,14 @@ function int16Leads(bytes: Uint8Array, nLeads: number, samples: number, name: st
   return leads;
 }
 
-function leadLabels(root: XmlNode, pw: XmlNode | undefined, version: string): string[] {
+const MAX_LEADS = 64;
+
+function leadLabels(root: XmlNode, pw: XmlNode | undefined, version: string, name: string): string[] {
   const labels = attr(pw, 'leadlabels');
   const sc = child(root, 'dataacquisition', 'signalcharacteristics');
   const n = Number(attr(pw, 'numberofleads') ?? text(sc, 'numberchannelsvalid') ?? '') || 12;
+  // A damaged count (1e308, -1) would size the lead list: refuse it rather than read 0 or infinitely many leads.
+  if (!Number.isInteger(n) || n < 1 || n > MAX_LEADS) throw new FormatError('header', `${name}: number of leads ${n} is not 1-${MAX_LEADS}`);
   if (labels && version !== '1.03') return labels.split(/\s+/).filter(Boolean).slice(0, n);
   const leadset = text(sc, 'leadset') || text(sc, 'acquisitiontype');
   const std = ['STD-12', '10-WIRE', ''].includes(leadset);
@@ -164,7 +169,7 @@ export function readPhilipsText(xml: string, name: string, opts: ReadOptions = {
   try {
     doc = parseXml(xml);
   } catch (e) {
-    throw new FormatError('format', `${name}: not well-formed XML (${(e as Error).message.split('\n')[0]})`);
+    throw new FormatError('format', `${name}: not well-formed XML (${printable((e as Error).message.split('\n')[0], 160)})`);
   }
   const root = child(doc, ROOT);
   if (!root || doc[ROOT] === undefined) throw new FormatError('format', `${name}: XML but not Philips SierraECG/PageWriter (no <${ROOT}> root)`);
@@ -188,7 +193,7 @@ export function readPhilipsText(xml: string, name: string, opts: ReadOptions = {
   const encoding = attr(pw, 'dataencoding') ?? 'Base64';
   if (encoding !== 'Base64') throw new FormatError('compression', `${name}: waveform data encoding '${encoding}' is not supported (Base64 only)`);
   const method = compression(pw, version);
-  const labels = leadLabels(root, pw, version);
+  const labels = leadLabels(root, pw, version, name);
   const data = base64(pw, 'parsedwaveforms', name);
   const samples = sampleCount(pw, fs, method, data.length, labels.length, name, warnings);
 

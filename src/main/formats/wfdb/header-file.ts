@@ -1,5 +1,7 @@
 // Reading a header file from disk, with the failures a user can act on named plainly.
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { printable } from '../printable.js';
 import { FormatError } from '../types.js';
 import { parseHeader, type WfdbHeader } from './header.js';
 
@@ -12,5 +14,21 @@ export function readHeaderFile(path: string): WfdbHeader {
     if (code === 'ENOENT') throw new FormatError('missing', `${path}: header file not found`);
     throw new FormatError('unreadable', `${path}: cannot read header file (${code ?? (err as Error).message})`);
   }
-  return parseHeader(text, path);
+  return parseHeaderFile(text, path);
+}
+
+/**
+ * Parses the text of the header file at `path` and checks that it is this record's header: its
+ * record line must name the file's record, as the WFDB library requires ("record name in record
+ * header is incorrect"). Random bytes whose first line happens to parse are refused here. The
+ * parser already drops a `.mat`/`.dat` suffix (CinC `E00666.mat`) and a segment count (`041s/2`);
+ * case is not compared, for files renamed on case-insensitive file systems.
+ */
+export function parseHeaderFile(text: string, path: string): WfdbHeader {
+  const header = parseHeader(text, path);
+  const file = basename(path).replace(/\.hea$/i, '');
+  if (header.record.toLowerCase() !== file.toLowerCase()) {
+    throw new FormatError('header-name', `${path}: the record line names record '${printable(header.record)}', not '${file}': not this record's header`);
+  }
+  return header;
 }

@@ -1,6 +1,7 @@
 // WFDB header files (header(5), https://physionet.org/physiotools/wag/header-5.htm): record
 // line, signal lines or segment lines, comments. Pure text -> data, so dataset adapters can
 // read `#Dx:` / `#Age:` comments without touching signal files.
+import { printable } from '../printable.js';
 import { FormatError } from '../types.js';
 import { formatSpec } from './formats.js';
 
@@ -69,13 +70,18 @@ const RECORD_EXT = /\.(?:hea|mat|dat)$/i;
 class LineError extends Error {}
 
 function num(token: string, what: string): number {
-  if (!NUMBER.test(token)) throw new LineError(`${what} '${token}' is not a number`);
-  return Number(token);
+  if (!NUMBER.test(token)) throw new LineError(`${what} '${printable(token)}' is not a number`);
+  const v = Number(token);
+  // '1e999' matches the pattern but is no usable number (an infinite rate or gain).
+  if (!Number.isFinite(v)) throw new LineError(`${what} '${printable(token)}' is out of range`);
+  return v;
 }
 
 function int(token: string, what: string): number {
-  if (!INTEGER.test(token)) throw new LineError(`${what} '${token}' is not an integer`);
-  return Number(token);
+  if (!INTEGER.test(token)) throw new LineError(`${what} '${printable(token)}' is not an integer`);
+  const v = Number(token);
+  if (!Number.isSafeInteger(v)) throw new LineError(`${what} '${printable(token)}' is out of range`);
+  return v;
 }
 
 /** Parses a header's text. `where` (a path) prefixes error messages. */
@@ -118,7 +124,9 @@ export function parseHeader(text: string, where = 'header'): WfdbHeader {
     const segments: WfdbSegmentSpec[] = [];
     for (const { line, no } of rest.slice(0, rec.nSeg)) {
       const t = line.split(/\s+/);
-      if (t.length < 2) fail(no, `segment line needs a record name and a length: '${line}'`);
+      if (t.length < 2) fail(no, `segment line needs a record name and a length: '${printable(line)}'`);
+      // eslint-disable-next-line no-control-regex
+      if (/[\u0000-\u001f\u007f]/.test(t[0])) fail(no, `segment name '${printable(t[0])}' holds control characters`);
       try {
         segments.push({ name: t[0] === '~' ? null : t[0], length: int(t[1], 'segment length') });
       } catch (err) {
@@ -174,7 +182,7 @@ function parseRecordLine(line: string): RecordLine {
   }
   if (fsField !== undefined) {
     const m = /^([^/(]+)(?:\/([^(]+)(?:\(([^)]*)\))?)?$/.exec(fsField);
-    if (!m) throw new LineError(`sampling frequency '${fsField}' is not a number`);
+    if (!m) throw new LineError(`sampling frequency '${printable(fsField)}' is not a number`);
     out.fs = num(m[1], 'sampling frequency');
     if (!(out.fs > 0)) throw new LineError(`sampling frequency ${m[1]} must be positive`);
     if (m[2] !== undefined) out.counterFreq = num(m[2], 'counter frequency');
@@ -188,7 +196,7 @@ function parseRecordLine(line: string): RecordLine {
   for (const token of when) {
     if (TIME.test(token) && out.baseTime === undefined) out.baseTime = token;
     else if (DATE.test(token) && out.baseDate === undefined) out.baseDate = token;
-    else throw new LineError(`'${token}' is neither a base time (HH:MM:SS) nor a base date (DD/MM/YYYY)`);
+    else throw new LineError(`'${printable(token)}' is neither a base time (HH:MM:SS) nor a base date (DD/MM/YYYY)`);
   }
   return out;
 }
@@ -196,11 +204,13 @@ function parseRecordLine(line: string): RecordLine {
 function parseSignalLine(line: string): WfdbSignalSpec {
   // Eight blank-separated fields, then the description, which may itself contain blanks.
   const m = /^(\S+)(?:\s+(\S+))?(?:\s+(\S+))?(?:\s+(\S+))?(?:\s+(\S+))?(?:\s+(\S+))?(?:\s+(\S+))?(?:\s+(\S+))?(?:\s+(.*))?$/.exec(line);
-  if (!m) throw new LineError(`unreadable signal line '${line}'`);
+  if (!m) throw new LineError(`unreadable signal line '${printable(line)}'`);
   const [, fileName, fmtField, gainField, resField, zeroField, initField, sumField, blockField, descField] = m;
-  if (fmtField === undefined) throw new LineError(`signal line '${line}' has no format field`);
+  if (fmtField === undefined) throw new LineError(`signal line '${printable(line)}' has no format field`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(fileName)) throw new LineError(`signal file name '${printable(fileName)}' holds control characters`);
   const f = FORMAT_FIELD.exec(fmtField);
-  if (!f) throw new LineError(`format field '${fmtField}' is not 'format[xN][:skew][+offset]'`);
+  if (!f) throw new LineError(`format field '${printable(fmtField)}' is not 'format[xN][:skew][+offset]'`);
   const format = Number(f[1]);
   const fs = formatSpec(format);
   if (!fs && format !== 0) throw new LineError(`unknown signal format ${format}`);
@@ -213,7 +223,7 @@ function parseSignalLine(line: string): WfdbSignalSpec {
   let units = DEFAULT_UNITS;
   if (gainField !== undefined) {
     const g = GAIN_FIELD.exec(gainField);
-    if (!g) throw new LineError(`gain field '${gainField}' is not 'gain[(baseline)][/units]'`);
+    if (!g) throw new LineError(`gain field '${printable(gainField)}' is not 'gain[(baseline)][/units]'`);
     const gain = num(g[1], 'ADC gain');
     if (gain === 0) uncalibrated = true;
     else adcGain = gain;

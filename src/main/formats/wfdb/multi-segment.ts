@@ -10,6 +10,9 @@ import type { WfdbHeader } from './header.js';
 import { readHeaderFile } from './header-file.js';
 import { channelInfo, frameRange, readSingle, type RangeOptions, type SegmentSignals } from './single.js';
 
+/** Values (samples x signals) one multi-segment reading may hold: 2 GiB of float64. */
+const MAX_VALUES = 2 ** 28;
+
 export async function readMultiSegment(header: WfdbHeader, dir: string, where: string, opts: RangeOptions): Promise<SegmentSignals> {
   const segments = header.segments ?? [];
   const variable = header.layout === 'variable';
@@ -33,8 +36,16 @@ export async function readMultiSegment(header: WfdbHeader, dir: string, where: s
       }
     });
   }
-  const totalLen = header.sigLen ?? parts.reduce((n, s) => n + s.length, 0);
+  const segmentsLen = parts.reduce((n, s) => n + s.length, 0);
+  if (header.sigLen !== undefined && header.sigLen > segmentsLen) {
+    throw new FormatError('header', `${where}: the header says ${header.sigLen} samples, its segments ${segmentsLen}`);
+  }
+  const totalLen = header.sigLen || segmentsLen;
   const { from, to } = frameRange(totalLen, opts, where);
+  // Null segments ('~') hold no file that bounds their length: a damaged length must not allocate gigabytes.
+  if ((to - from) * layoutChannels.length > MAX_VALUES) {
+    throw new FormatError('too-large', `${where}: ${to - from} samples of ${layoutChannels.length} signals are too many to read at once: read a range (from/to)`);
+  }
   const signals = layoutChannels.map(() => new Float64Array(to - from).fill(NaN));
   const warnings: string[] = [];
   let start = 0;

@@ -59,7 +59,8 @@ async function openRecord(header: WfdbHeader, dir: string, where: string, groups
   try {
     for (const g of groups) opened.push(await openGroup(dir, g));
     const avail = opened.length ? Math.min(...opened.map((o) => o.availFrames)) : 0;
-    const totalLen = header.sigLen ?? avail;
+    // header(5): a length of zero, like a missing one, leaves it unspecified: the files decide.
+    const totalLen = header.sigLen || avail;
     // A .mat that is not the expected MAT v4 matrix says so before any length complaint.
     groups.forEach((g, gi) => {
       if (/\.mat$/i.test(g.fileName) && !g.format.flac) {
