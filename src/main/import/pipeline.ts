@@ -58,6 +58,7 @@ export interface ImportSummary {
   readonly errors: ImportErrorSummary[];
   readonly errors_by_code: Record<string, number>;
   readonly workers: number;
+  /** From the start of the scan (the loading overlaps it) to the last record stored; process start-up and exit not included. */
   readonly seconds: number;
   readonly records_per_s: number;
   readonly MB_per_s: number;
@@ -135,7 +136,7 @@ export async function runImport(options: ImportOptions, events: ImportEvents = {
   try {
     const settings = resolveStoreSettings(catalog, options.store ?? {});
     store = ShardStore.open(join(resolve(options.workspace), 'store'), settings);
-    // Workers load their modules while this thread scans (~0.2 s each, a tenth of a 5,000-record import).
+    // Workers load their modules while this thread opens the store and starts the scan.
     pool = LoaderPool.create(workers, settings);
     // Records the store holds beyond the catalog's last row were never committed (a crash between the two).
     const last = catalog.lastStoreLocation();
