@@ -5,7 +5,7 @@ import { cincAdapter } from './cinc.js';
 import { code15Adapter } from './code15.js';
 import { mimicAdapter } from './mimic.js';
 import { ptbxlAdapter } from './ptbxl.js';
-import { siteAdapter } from './site.js';
+import { lazySiteAdapter } from './site-lazy.js';
 import type { DatasetAdapter } from './types.js';
 import { wfdbAdapter } from './wfdb.js';
 
@@ -13,7 +13,7 @@ export type { Candidate, DatasetAdapter, RecordMeta, ScanReport } from './types.
 export { createPtbxlAdapter } from './ptbxl.js';
 
 /** Most specific first; detection still compares scores, the order only breaks ties. */
-export const ADAPTERS: readonly DatasetAdapter[] = [ptbxlAdapter, code15Adapter, mimicAdapter, cincAdapter, siteAdapter, wfdbAdapter];
+export const ADAPTERS: readonly DatasetAdapter[] = [ptbxlAdapter, code15Adapter, mimicAdapter, cincAdapter, lazySiteAdapter, wfdbAdapter];
 
 export function adapterByName(name: string): DatasetAdapter {
   const adapter = ADAPTERS.find((a) => a.name === name);
@@ -38,6 +38,7 @@ export async function detectAdapter(folder: string): Promise<DatasetAdapter> {
   let best: DatasetAdapter | null = null;
   let bestScore = 0;
   for (const adapter of ADAPTERS) {
+    if (adapter.detectCeiling !== undefined && adapter.detectCeiling <= bestScore) continue;
     const score = await adapter.detect(folder);
     if (score > bestScore) {
       best = adapter;

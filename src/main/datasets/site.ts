@@ -7,17 +7,17 @@
 // offsets there (src/main/import/site-import.ts), where all records of a patient meet.
 import { basename, dirname } from 'node:path';
 import { clinicalKind } from '../formats/clinical/sniff.js';
-import { readRecord } from '../formats/index.js';
 import { isPhilipsFile } from '../formats/philips/read.js';
 import { isScpFile } from '../formats/scp/read.js';
 import { FormatError, type Reading } from '../formats/types.js';
 import { acquisitionSeconds, identifyingFields, identifyingStrings, scrub, scrubFields, siteAge, siteSex } from './site-identity.js';
 import { fileKey, patientKey, workspaceSecret } from './site-secret.js';
+import { SITE_DESCRIPTION, SITE_NAME, SITE_SCORE } from './site-lazy.js';
 import { statementsOf } from './statements.js';
 import type { Candidate, DatasetAdapter, RecordMeta, ScanReport } from './types.js';
 import { walkFiles } from './walk.js';
 
-const NAME = 'site';
+const NAME = SITE_NAME;
 export const SITE_FORMATS = ['dicom', 'aecg', 'scp', 'muse', 'philips', 'edf', 'ishne'] as const;
 export type SiteFormat = (typeof SITE_FORMATS)[number];
 
@@ -98,6 +98,8 @@ export async function* scanSite(folder: string, report: ScanReport, ctx: SiteSca
 
 async function readSiteFile(c: Candidate, h: SiteHints): Promise<Reading> {
   try {
+    // Every clinical reader and its XML/DICOM libraries: loaded by the first site record, not by every import.
+    const { readRecord } = await import('../formats/index.js');
     return await readRecord(c.path);
   } catch (err) {
     // Readers name the file in their messages; the file name may be the patient's name.
@@ -109,11 +111,11 @@ async function readSiteFile(c: Candidate, h: SiteHints): Promise<Reading> {
 
 export const siteAdapter: DatasetAdapter = {
   name: NAME,
-  description: 'a site\'s own clinical ECG files (DICOM, HL7 aECG, SCP-ECG, GE MUSE, Philips XML, EDF, ISHNE), told by content; identity pseudonymised',
+  description: SITE_DESCRIPTION,
 
   async detect(folder: string): Promise<number> {
     // A few files decide: any clinical ECG file among the first ones makes this a site folder.
-    for await (const file of walkFiles(folder, null, { limit: 20, maxDepth: 3, maxDirectories: 50 })) if (siteFormat(file.path)) return 30;
+    for await (const file of walkFiles(folder, null, { limit: 20, maxDepth: 3, maxDirectories: 50 })) if (siteFormat(file.path)) return SITE_SCORE;
     return 0;
   },
 

@@ -70,6 +70,8 @@ export interface DatasetAdapter {
   /** 'cinc' | 'ptbxl' | 'mimic' | 'code15' | 'wfdb' */
   readonly name: string;
   readonly description: string;
+  /** The highest score detect() gives, where it is low: detection skips the adapter once another scored as much (a lazily loaded one then stays unloaded). */
+  readonly detectCeiling?: number;
   /** 0 = not this layout; higher = more specific match. Must be cheap (look at a few files / index CSV names). */
   detect(folder: string): Promise<number>;
   /** Enumerates records; invalid index files are FormatError thrown (fatal for the import); per-record problems go to report.error and the scan goes on. */

@@ -1,7 +1,9 @@
 // The datasets' one door to WFDB records: the reader in formats/wfdb, plus the catalog's names
 // for a record's storage format and signal file.
 import { join, dirname } from 'node:path';
-import { readWfdb, readWfdbFrames, type WfdbFramedReading, type WfdbHeader, type WfdbReading } from '../formats/index.js';
+import type { WfdbHeader } from '../formats/wfdb/header.js';
+import { readWfdb, readWfdbFrames } from '../formats/wfdb/open.js';
+import type { WfdbFramedReading, WfdbReading } from '../formats/wfdb/record.js';
 
 /** Reads a whole WFDB record (path without extension) in physical units, headers as written; the parsed header comes with it. */
 export function readWfdbRecord(path: string): Promise<WfdbReading> {

@@ -5,7 +5,6 @@
 // Registered readers are asked in registration order before the WFDB fallback; a reader gets
 // the path exactly as the caller wrote it (so `file.hdf5#<exam index>` addressing is the
 // reader's own business) and must return the common Reading shape (physical units, NaN invalid).
-import { existsSync } from 'node:fs';
 import { readAecg } from './aecg/read.js';
 import { clinicalKind } from './clinical/sniff.js';
 import { readDicom } from './dicom/read.js';
@@ -15,11 +14,8 @@ import { readIshne } from './ishne/read.js';
 import { readMuse } from './muse/read.js';
 import { isPhilipsFile, readPhilips } from './philips/read.js';
 import { isScpFile, readScp } from './scp/read.js';
-import type { Reading, ReadOptions } from './types.js';
-import { FormatError } from './types.js';
-import { readHeaderFile } from './wfdb/header-file.js';
-import type { WfdbHeader } from './wfdb/header.js';
-import { readWfdbFrames as readWfdbFramesAt, readWfdbRecord, type WfdbFramedReading, type WfdbReadOptions, type WfdbReading } from './wfdb/record.js';
+import { FormatError, type Reading, type ReadOptions } from './types.js';
+import { readWfdb } from './wfdb/open.js';
 
 export type RecordReader = (path: string, opts: ReadOptions) => Promise<Reading>;
 
@@ -49,18 +45,6 @@ registerReader(isPhilipsFile, readPhilips);
 registerReader((path) => clinicalKind(path) === 'edf', readEdf);
 registerReader((path) => clinicalKind(path) === 'ishne', readIshne);
 
-/**
- * The `.hea` a WFDB record path means: the header itself, a record path without extension
- * (`data/100`), or a signal file beside its header (`data/A0001.mat`, `data/100.dat`).
- */
-export function wfdbHeaderPath(path: string): string | undefined {
-  if (/\.hea$/i.test(path)) return path;
-  if (existsSync(`${path}.hea`)) return `${path}.hea`;
-  const base = path.replace(/\.[^./\\]+$/, '');
-  if (base !== path && existsSync(`${base}.hea`)) return `${base}.hea`;
-  return undefined;
-}
-
 /** Reads one record in physical units. WFDB unless a registered reader claims the path. */
 export async function readRecord(path: string, opts: ReadOptions = {}): Promise<Reading> {
   const reader = readers.find((r) => r.test(path));
@@ -74,30 +58,7 @@ function hasSamples(reading: Reading, path: string): Reading {
   return reading;
 }
 
-/** Reads a WFDB record (any of the path forms `wfdbHeaderPath` accepts) with its WFDB details. */
-export async function readWfdb(path: string, opts: WfdbReadOptions = {}): Promise<WfdbReading> {
-  return readWfdbRecord(wfdbHeaderPathOrThrow(path), opts);
-}
-
-function wfdbHeaderPathOrThrow(path: string): string {
-  const header = wfdbHeaderPath(path);
-  if (header) return header;
-  const base = path.replace(/\.[^./\\]+$/, '');
-  const why = existsSync(path) ? 'no reader knows this file and it has no WFDB header' : 'no such record';
-  throw new FormatError('missing', `${path}: ${why} (looked for ${base === path ? `${path}.hea` : `${path}.hea and ${base}.hea`})`);
-}
-
-/** The whole WFDB record as int16 frames where it is one format-16 file, else read as readWfdb does (see readWfdbFrames in wfdb/record.ts). */
-export async function readWfdbFrames(path: string): Promise<WfdbReading | WfdbFramedReading> {
-  return readWfdbFramesAt(wfdbHeaderPathOrThrow(path));
-}
-
-/** Parses a record's header only (cheap: no signal file is opened). */
-export function readWfdbHeaderFile(path: string): WfdbHeader {
-  const header = wfdbHeaderPath(path);
-  if (!header) throw new FormatError('missing', `${path}: no WFDB header found`);
-  return readHeaderFile(header);
-}
+export { readWfdb, readWfdbFrames, readWfdbHeaderFile, wfdbHeaderPath } from './wfdb/open.js';
 
 export { FormatError } from './types.js';
 export type { ChannelInfo, FramedReading, Int16Frames, MedianBeats, PatientIdentity, Reading, ReadOptions, RecordAnnotation } from './types.js';

@@ -82,9 +82,16 @@ export class LoaderPool {
     });
   }
 
+  /**
+   * Ends the workers without waiting for their threads to wind down (~50 ms that bought nothing at
+   * the end of every import); unreferenced, they do not hold the process open meanwhile.
+   */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    for (const s of this.slots) {
+      s.worker.unref();
+      void s.worker.terminate();
+    }
     this.slots.length = 0;
   }
 }

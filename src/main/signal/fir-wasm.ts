@@ -1,8 +1,10 @@
 // The polyphase FIR of resample.ts as a WebAssembly SIMD kernel (fir.wat): the sums of the JS
-// path (fir-js.ts) in f32x4 lanes (within 3e-7 of the signal RMS), ~4x faster. Assembled with wabt and compiled once per
-// process (or worker thread) at first use; where WebAssembly SIMD or wabt is unavailable, or
-// OPENECG_FIR=js, `firKernel()` is null and resample.ts keeps the JS path. The same module holds the
-// import's fused int16 decode (signalWasm(), canonical-frames.ts), so its results need no copy.
+// path (fir-js.ts) in f32x4 lanes (within 3e-7 of the signal RMS), ~4x faster. The build assembles
+// fir.wat into dist/ as fir.wasm (scripts/copy-assets.mjs), so a built process only compiles those
+// bytes at first use; run from src/ (tests) it assembles fir.wat with wabt. Where WebAssembly SIMD
+// or wabt is unavailable, or OPENECG_FIR=js, `firKernel()` is null and resample.ts keeps the JS
+// path. The same module holds the import's fused int16 decode (signalWasm(), canonical-frames.ts),
+// so its results need no copy.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { assembleWat } from './fir-assemble.js';
@@ -55,9 +57,12 @@ const MAX_INPUT = 1 << 24;
 let kernel: FirKernel | null | undefined;
 let instance: SignalWasm | null = null;
 let failure: string | undefined;
-// The assembled fir.wat: assembling costs ~0.1 s of CPU (wabt in a helper thread), so a process
-// does it once and hands the bytes to its worker threads (provideFirBinary).
+// The kernel's binary: fir.wasm from the build, else fir.wat assembled (~0.1 s of CPU: wabt in a
+// helper thread); a process gets it once and hands the bytes to its worker threads (provideFirBinary).
 let binary: Uint8Array | undefined;
+
+/** The wabt features fir.wat needs; the build assembles it with the same ones (scripts/copy-assets.mjs). */
+export const FIR_WAT_FEATURES: Readonly<Record<string, boolean>> = { simd: true };
 
 /** The kernel's WebAssembly binary, for worker threads; null where the kernel cannot run here. */
 export function firBinary(): Uint8Array | null {
@@ -77,7 +82,7 @@ export function firKernel(): FirKernel | null {
     if (process.env.OPENECG_FIR === 'js') failure = 'disabled by OPENECG_FIR=js';
     else if (!wasmApi || !wasmApi.validate(SIMD_PROBE)) failure = 'WebAssembly SIMD is not available';
     else {
-      instance = createInstance((binary ??= assembleWat('fir.wat', watSource(), { simd: true })));
+      instance = createInstance((binary ??= prebuiltBinary() ?? assembleWat('fir.wat', firWatSource(), { ...FIR_WAT_FEATURES })));
       kernel = firOn(instance);
     }
   } catch (err) {
@@ -96,8 +101,14 @@ export function firKernelFailure(): string | undefined {
   return failure;
 }
 
+/** fir.wasm beside this module: the build's assembly of fir.wat (absent in src/, where tests run). */
+function prebuiltBinary(): Uint8Array | undefined {
+  const path = fileURLToPath(new URL('./fir.wasm', import.meta.url));
+  return existsSync(path) ? new Uint8Array(readFileSync(path)) : undefined;
+}
+
 /** fir.wat beside this module (src/, or dist/ where the build copies it), else in src/ of the checkout. */
-function watSource(): string {
+export function firWatSource(): string {
   for (const rel of ['./fir.wat', '../../../src/main/signal/fir.wat']) {
     const path = fileURLToPath(new URL(rel, import.meta.url));
     if (existsSync(path)) return readFileSync(path, 'utf8');

@@ -172,6 +172,8 @@ export class ShardStore {
     if (shard > end.shard || (shard === end.shard && offset > end.offset) || offset < 0 || offset > this.recordsPerShard) {
       throw new StoreError('out-of-range', `cannot truncate to shard ${shard} offset ${offset}: the store ends at shard ${end.shard} offset ${end.offset}`);
     }
+    // Nothing beyond the point (every import starts with this call): no write, so no fsyncs to wait for.
+    if (shard === end.shard && offset === end.offset) return;
     this.closeWriter();
     // Highest shard first, so that a crash half-way still leaves full shards followed by one last shard.
     for (let s = this.counts.length - 1; s > shard; s--) {

@@ -1,7 +1,7 @@
 // WFDB formats 508/516/524: one FLAC stream per signal file, one FLAC channel per signal
-// (at most 8), 8/16/24-bit. Decoded with @wasm-audio-decoders/flac (libFLAC in WebAssembly).
+// (at most 8), 8/16/24-bit. Decoded with @wasm-audio-decoders/flac (libFLAC in WebAssembly),
+// loaded at the first FLAC file: its ~40 modules would otherwise slow every command's start-up.
 import { readFileSync } from 'node:fs';
-import { FLACDecoder } from '@wasm-audio-decoders/flac';
 import { FormatError } from '../types.js';
 
 export interface FlacSamples {
@@ -27,6 +27,7 @@ export async function decodeFlacFile(path: string, channels: number, maxBits: nu
   if (data.length < 4 || data.toString('latin1', 0, 4) !== 'fLaC') {
     throw new FormatError('format', `${path}: not a FLAC file (no 'fLaC' signature)`);
   }
+  const { FLACDecoder } = await import('@wasm-audio-decoders/flac');
   const decoder = new FLACDecoder();
   try {
     await decoder.ready;
