@@ -1,6 +1,6 @@
 // Model cards of foreign models: every validation error of the schema, the class mapping, and the
 // check against ONNX graphs built here with the project's graph writer and run by ONNX Runtime.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkCardAgainstGraph, checkCardFiles, graphSignatureFromProto, readModelCard, rewordOrtError } from '../../src/main/ml/foreign/card.js';
@@ -99,6 +99,14 @@ describe('model card schema', () => {
     ['a missing field', ['licence', DELETE], 'card.licence:'],
   ] as [string, [string, unknown], string][])('refuses %s in one line naming the field', (_what, change, message) => {
     expect(errorOf(edited(change))).toContain(message);
+  });
+
+  it("accepts docs/model-card.md's example as written", () => {
+    const doc = readFileSync(new URL('../../docs/model-card.md', import.meta.url), 'utf8');
+    const example = /```json\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    const card = parseModelCard(JSON.parse(example));
+    expect(card.input).toMatchObject({ rate: 500, samples: 5000, units: 'uV', layout: 'NCL' });
+    expect(mapCardClasses(card).map((m) => m.abbreviation)).toEqual(['AF', 'RBBB', null]);
   });
 
   it('accepts thresholds of any value for raw scores', () => {
