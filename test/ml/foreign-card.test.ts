@@ -148,6 +148,9 @@ describe('model card against the ONNX graph', () => {
     const symbolic = await checkCardAgainstGraph(nlc, graph({ inDims: ['batch', 'time', 12], timeAxis: 1, leads: 12, classes: 3, softmax: true }));
     expect(symbolic.problems).toEqual([]);
     expect(symbolic.notes).toEqual(["input 'ecg' axis 1 is symbolic (time); the card fixes it to 5000"]);
+    const single = await checkCardAgainstGraph(card(), graph({ inDims: [1, 12, 5000], timeAxis: 2, leads: 12, classes: 3, outDims: [1, 3] }));
+    expect(single.problems).toEqual([]); // exported with batch 1: tried with one record
+    expect(single.notes).toEqual(["input 'ecg' has a fixed batch of 1: records go through 1 at a time"]);
   });
 
   it('names a missing input or output and lists the graph names', async () => {

@@ -2,7 +2,7 @@
 // graph: the graph must have the card's input and output, their shapes must agree with the card's
 // layout, leads, samples and classes, every dimension but the batch must be fixed by the graph or by
 // the card, and ONNX Runtime must be able to run the graph (a session is created on the CPU and one
-// batch of two zero records is run through it, which also settles shapes the graph leaves symbolic).
+// batch of zero records is run through it, which also settles shapes the graph leaves symbolic).
 import { readFileSync } from 'node:fs';
 import onnxProto from 'onnx-proto';
 import { ModelCardError, parseModelCard, type ModelCard } from '../../../shared/model-card.js';
@@ -107,7 +107,7 @@ function checkInput(card: ModelCard, v: GraphValue, problems: string[], notes: s
     problems.push(`${at} has shape ${dimText(v.dims)} (rank ${v.dims.length}); layout ${layout} needs rank 3 [batch, ${what.join(', ')}]`);
     return;
   }
-  if (typeof v.dims[0] === 'number' && v.dims[0] !== 1) notes.push(`${at} has a fixed batch of ${v.dims[0]}`);
+  if (typeof v.dims[0] === 'number') notes.push(`${at} has a fixed batch of ${v.dims[0]}: records go through ${v.dims[0]} at a time`);
   want.forEach((n, i) => {
     const d = v.dims?.[i + 1];
     const source = what[i] === 'leads' ? `${leads.length} leads in input.leads` : `input.samples ${samples}`;
@@ -161,25 +161,27 @@ export async function checkCardAgainstGraph(card: ModelCard, bytes: Uint8Array, 
     if (input && others.length > 0) problems.push(`the graph has inputs the card does not feed: ${names(others)}`);
     if (!output) problems.push(`card.output.name '${card.output.name}' is not an output of the graph; its outputs: ${names(graph.outputs)}`);
     else checkOutput(card, output, problems);
-    if (problems.length === 0 && options.trial !== false) await trialRun(ort, session, card, problems);
+    // A graph exported with a fixed batch (often 1) gets that batch; otherwise two records.
+    const batch = typeof input?.dims?.[0] === 'number' && input.dims[0] > 0 ? input.dims[0] : 2;
+    if (problems.length === 0 && options.trial !== false) await trialRun(ort, session, card, batch, problems);
     return { graph, problems, notes };
   } finally {
     await session.release();
   }
 }
 
-/** Two zero records through the graph: the output must come back as [2, classes]. */
-async function trialRun(ort: Ort, session: Session, card: ModelCard, problems: string[]): Promise<void> {
+/** A batch of zero records through the graph: the output must come back as [batch, classes]. */
+async function trialRun(ort: Ort, session: Session, card: ModelCard, batch: number, problems: string[]): Promise<void> {
   const { layout, leads, samples } = card.input;
-  const dims = layout === 'NCL' ? [2, leads.length, samples] : [2, samples, leads.length];
-  const feed = new ort.Tensor('float32', new Float32Array(2 * leads.length * samples), dims);
+  const dims = layout === 'NCL' ? [batch, leads.length, samples] : [batch, samples, leads.length];
+  const feed = new ort.Tensor('float32', new Float32Array(batch * leads.length * samples), dims);
   try {
     const out = (await session.run({ [card.input.name]: feed }, [card.output.name]))[card.output.name];
     const shape = [...out.dims];
     const n = card.output.classes.length;
-    if (shape.length !== 2 || shape[0] !== 2 || shape[1] !== n) problems.push(`a batch of 2 records of ${dimText(dims.slice(1))} gives output '${card.output.name}' of shape [${shape.join(', ')}]; the card needs [2, ${n}]`);
+    if (shape.length !== 2 || shape[0] !== batch || shape[1] !== n) problems.push(`a batch of ${batch} records of ${dimText(dims.slice(1))} gives output '${card.output.name}' of shape [${shape.join(', ')}]; the card needs [${batch}, ${n}]`);
   } catch (err) {
-    problems.push(`the graph does not run on the card's input [2, ${dims.slice(1).join(', ')}]: ${rewordOrtError((err as Error).message).replace(/^ONNX Runtime cannot load the graph: /, '')}`);
+    problems.push(`the graph does not run on the card's input [${dims.join(', ')}]: ${rewordOrtError((err as Error).message).replace(/^ONNX Runtime cannot load the graph: /, '')}`);
   }
 }
 
