@@ -1,10 +1,11 @@
 // Butterworth design and filtering against SciPy on real records (cinc/ at 500 Hz, and the same
 // records brought to 257 Hz by the project's resampler): sections equal butter(..., output='sos'),
-// outputs equal sosfiltfilt / sosfilt to 1e-6 mV.
+// outputs equal sosfiltfilt / sosfilt to 1e-6 mV; and a grid of every order 1-12 of each type at six rates.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readRecord } from '../../src/main/formats/index.js';
 import { butterSos, sosfilt, sosfiltfilt, sosfiltfiltPadlen, type ButterType } from '../../src/main/signal/butterworth.js';
 import { resamplePoly, resampleRatio } from '../../src/main/signal/index.js';
+import { lcgNoise } from './scipy-fixtures.js';
 import { scipyFilter, type FilterCase, type FilterResult } from './scipy-filter.js';
 
 const samples = (path: string) => new URL(`../../../shared/ecg-samples/${path}`, import.meta.url).pathname;
@@ -69,6 +70,29 @@ describe('Butterworth filters equal SciPy on real records', () => {
       worstBa = Math.max(worstBa, dBa);
     });
     console.log(`butterworth: worst output difference from SciPy ${worst.toExponential(2)} mV over ${cases.length} runs (SciPy's own 'ba' form is ${worstBa.toExponential(2)} mV off its 'sos')`);
+  });
+
+  it('designs every order 1-12 of each type at common rates as SciPy does', () => {
+    const grid: FilterCase[] = [];
+    const x = Array.from(lcgNoise(700, 11));
+    for (const rate of [100, 128, 257, 360, 500, 1000]) {
+      for (let order = 1; order <= 12; order++) {
+        grid.push({ order, cutoff: [0.05 * rate, 0.3 * rate], type: 'bandpass', rate, zeroPhase: order % 2 === 0, x });
+        grid.push({ order, cutoff: 0.67, type: 'highpass', rate, zeroPhase: order % 2 === 1, x });
+        grid.push({ order, cutoff: 0.4 * rate, type: 'lowpass', rate, zeroPhase: order % 2 === 0, x });
+      }
+    }
+    const ref = scipyFilter(grid);
+    grid.forEach((c, i) => {
+      const sos = butterSos(c.order, c.cutoff, c.type, c.rate);
+      const label = `${c.type} order ${c.order} at ${c.rate} Hz`;
+      expect(sos.length, label).toBe(ref[i].sos.length);
+      sos.forEach((sec, k) => sec.forEach((v, j) => expect(Math.abs(v - ref[i].sos[k][j]), `${label} section ${k}`).toBeLessThan(1e-9 * Math.max(1, Math.abs(ref[i].sos[k][j])))));
+      const y = c.zeroPhase ? sosfiltfilt(sos, c.x) : sosfilt(sos, c.x);
+      let d = 0;
+      for (let k = 0; k < y.length; k++) d = Math.max(d, Math.abs(y[k] - ref[i].y[k]));
+      expect(d, label).toBeLessThanOrEqual(1e-6);
+    });
   });
 
   it('pads as sosfiltfilt does and refuses signals no longer than the padding', () => {
