@@ -22,13 +22,15 @@ describe('demo workspace', () => {
       const expected = Object.fromEntries(manifest.centers.filter((c) => c.count > 0).map((c) => [c.name, c.count]));
       expect(s.per_center).toEqual(expected);
       expect(summary.centers.every((c) => c.failed === 0)).toBe(true);
-      // Layouts with patient ids (PTB-XL, MIMIC, CODE-15%) keep the generator's patients; CinC and
-      // plain WFDB files carry none, so there each record is its own patient.
+      // Layouts with patient ids (PTB-XL, MIMIC, CODE-15%, WFDB records in PTB's patientNNN/ folders)
+      // keep the generator's patients; CinC and other plain WFDB files carry none, so there each
+      // record is its own patient (docs/wfdb-comments.md).
       const withIds = new Set(['ptbxl', 'mimic', 'code15']);
       let patients = 0;
       for (const c of manifest.centers) {
         const recs = manifest.records.filter((r) => r.center === c.folder);
-        patients += withIds.has(c.adapter) ? new Set(recs.map((r) => r.patient)).size : recs.length;
+        const keyed = withIds.has(c.adapter) || (c.adapter === 'wfdb' && recs.every((r) => /(^|\/)patient\d+\//.test(r.path)));
+        patients += keyed ? new Set(recs.map((r) => r.patient)).size : recs.length;
       }
       expect(s.patients).toBe(patients);
       expect(s.patients).toBeLessThan(s.records);

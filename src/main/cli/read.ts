@@ -3,7 +3,7 @@
 // scripts (checks/read_parity.py reads it).
 import type { Command } from './command.js';
 import { intOption, parseCommandArgs, UsageError } from './command.js';
-import { readRecord, type Reading } from '../formats/index.js';
+import { FormatError, readRecord, readWfdbHeaderFile, type Reading } from '../formats/index.js';
 import { readingJsonBytes } from './reading-json.js';
 import { annotationSummary, annotatorNames, readRecordAnnotations, writeAnnotationFields } from './read-annotations.js';
 
@@ -34,13 +34,24 @@ export const readCommand: Command = {
     const from = intOption(values.from, 'from');
     const to = intOption(values.to, 'to');
     const annotators = annotatorNames(values.annotator);
-    const reading = await readRecord(positionals[0], { from, to });
+    const reading = await readRecord(positionals[0], { from, to }).catch((err: unknown) => {
+      // A WFDB record of annotations alone (a header with no signals, as Holter beat files come): its annotations still read.
+      if (annotators.length && err instanceof FormatError && err.code === 'no-signals') return annotationOnlyReading(positionals[0], err);
+      throw err;
+    });
     const annotations = annotators.length ? await readRecordAnnotations(positionals[0], reading, annotators, from, to) : undefined;
     if (values.json) process.stdout.write(readingJsonBytes(reading, annotations && ((w) => writeAnnotationFields(w, annotations))));
     else process.stdout.write(summary(reading) + (annotations ? annotationSummary(annotations).join('\n') + '\n' : ''));
     return 0;
   },
 };
+
+/** A reading with no signals, from the header alone, for a record whose annotations are asked for. */
+function annotationOnlyReading(path: string, why: FormatError): Reading {
+  const h = readWfdbHeaderFile(path);
+  if (h.segments) throw why;
+  return { record: h.record, fs: h.fs, sigLen: 0, totalLen: h.sigLen ?? 0, channels: [], signals: [], comments: h.comments, warnings: ['the record has no signals: only its annotations are read'], ...(h.baseTime ? { baseTime: h.baseTime } : {}), ...(h.baseDate ? { baseDate: h.baseDate } : {}) };
+}
 
 function summary(r: Reading): string {
   const seconds = r.sigLen / r.fs;

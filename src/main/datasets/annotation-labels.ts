@@ -2,7 +2,7 @@
 // rhythm notes, beat labels and wave delineations mapped to SNOMED-CT codes (those of the 24
 // scored classes where one fits). Every entry names its source; docs/annotations.md has the table.
 // Output no person reviewed (qrs, gqrsh, wqrs, ecgpuwave's pu ...) is never used: a program's guess is no label.
-import { knownAnnotator } from '../formats/index.js';
+import { knownAnnotator } from '../formats/wfdb/annotators.js';
 import type { AnnotationLike, Classified } from './annotation-kinds.js';
 import { rhythmSpans } from './annotation-kinds.js';
 

@@ -5,7 +5,7 @@
 // where the record has none. No extra directory listing, and nothing at all for records (CinC,
 // PTB-XL, MIMIC) with no such sibling file.
 import { open } from 'node:fs/promises';
-import { looksLikeAnnotations, readAnnotations } from '../formats/index.js';
+import { looksLikeAnnotations, readAnnotations } from '../formats/wfdb/annotations.js';
 import { classifyAnnotations, kindsOf } from './annotation-kinds.js';
 import { impliedCodes, type AnnotatorInput } from './annotation-labels.js';
 import type { AnnotatorSummary, Candidate, Loaded } from './types.js';

@@ -1,6 +1,7 @@
 // WFDB annotations for the inspection views: they show the canonical row (what the models saw),
 // so the annotations come on the canonical window's axis; the same list and toggles as the viewer.
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useHiddenSet } from '../viewer/useHiddenSet.js';
 import type { Annotations, ApiClient } from '../../shared/api.js';
 import { AnnotatorList } from '../viewer/AnnotatorList.js';
 
@@ -13,7 +14,7 @@ export interface CanonicalAnnotations {
 /** The record's annotations on its canonical window; null until loaded or when `id` is null. */
 export function useCanonicalAnnotations(client: ApiClient, id: number | null): CanonicalAnnotations {
   const [annotations, setAnnotations] = useState<Annotations | null>(null);
-  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  const [hidden, toggle] = useHiddenSet();
   useEffect(() => {
     setAnnotations(null);
     if (id === null) return;
@@ -27,14 +28,6 @@ export function useCanonicalAnnotations(client: ApiClient, id: number | null): C
       live = false;
     };
   }, [client, id]);
-  const toggle = useCallback((name: string, on: boolean) => {
-    setHidden((h) => {
-      const next = new Set(h);
-      if (on) next.delete(name);
-      else next.add(name);
-      return next;
-    });
-  }, []);
   return { annotations, hidden, toggle };
 }
 

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Annotations, ApiClient, RecordDetail, SignalFilters, Signals } from '../../shared/api.js';
 import { AnnotatorList } from './AnnotatorList.js';
+import { useHiddenSet } from './useHiddenSet.js';
 import { EcgPaper } from './EcgPaper.js';
 import { layoutPaper, type Layout, type PaperSettings } from './paper.js';
 import { RecordInfo } from './RecordInfo.js';
@@ -20,14 +21,14 @@ export function ViewerView({ client, id }: { client: ApiClient; id: number }) {
   const [drawMs, setDrawMs] = useState<number | null>(null);
   const [pxPerMm, setPxPerMm] = useState(4);
   const [annotations, setAnnotations] = useState<Annotations | null>(null);
-  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  const [hidden, toggle, showAll] = useHiddenSet();
   const box = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     setRecord(null);
     setStart(0);
     setAnnotations(null);
-    setHidden(new Set());
+    showAll();
     client.call('record.get', { id }).then(setRecord, (e: Error) => setError(e.message));
   }, [client, id]);
 
@@ -78,14 +79,6 @@ export function ViewerView({ client, id }: { client: ApiClient; id: number }) {
     for (const a of shownAnnotations?.annotations ?? []) if (a.t >= 0 && a.t < shownAnnotations!.seconds) m.set(a.annotator, (m.get(a.annotator) ?? 0) + 1);
     return m;
   }, [shownAnnotations]);
-  const toggle = useCallback((name: string, on: boolean) => {
-    setHidden((h) => {
-      const next = new Set(h);
-      if (on) next.delete(name);
-      else next.add(name);
-      return next;
-    });
-  }, []);
 
   // One object per setting change: the page redraws (and calipers reset) only when a setting changes.
   const settings: PaperSettings = useMemo(() => ({ layout: choice.layout as Layout, speed: choice.speed, gain: choice.gain, seconds: WINDOW_SECONDS }), [choice.layout, choice.speed, choice.gain]);
