@@ -1,7 +1,7 @@
 // The catalog's public surface: everything above this layer imports from here.
 export { Catalog, CATALOG_FILE, CatalogError, type CatalogOpenOptions } from './catalog.js';
 export { SCHEMA_VERSION } from './database.js';
-export { parseFilter, parsePage, recordFilterSchema, pageSchema } from './filter.js';
+export { parseFilter, parsePage } from './filter.js';
 export type { RecordFilter, RecordFilterInput, Page, PageInput } from './filter.js';
 export { COUNT_CAP, type RecordPage } from './query.js';
 export * from './splits.js';
