@@ -1,6 +1,6 @@
 // MATLAB v4 matrix file as the PhysioNet/CinC challenges ship it: one int16 matrix `val`
 // (leads x samples), column-major, after a 20-byte header and the 4-byte name: WFDB's `16+24`.
-import { encodeFormat16 } from './wfdb.js';
+import { encodeFormat16 } from '../../formats/wfdb/write.js';
 
 export const MAT4_DATA_OFFSET = 24;
 
