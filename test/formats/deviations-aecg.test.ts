@@ -1,15 +1,14 @@
 // HL7 aECG deviations real files show (docs/format-deviations.md): each file is written here with
 // the project's aECG writer and its XML then altered to show one deviation; read with the
 // warning (same samples as written), or refused with one clear line.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FormatError, readRecord, type Reading } from '../../src/main/formats/index.js';
 import { writeAecg } from '../../src/main/formats/aecg/write.js';
 import { tempDir } from '../temp.js';
+import { deviationFiles } from './helpers/deviation-file.js';
 import { expectSameAtStep, generatedEcg } from './write-check.js';
 
 const dir = tempDir('dev-aecg');
+const { read, refusal } = deviationFiles(dir);
 const ecg = { ...generatedEcg(47, 2, 2.5), date: '2021-03-04', time: '05:06:07' };
 const xml = (() => {
   const out = writeAecg(ecg);
@@ -17,18 +16,7 @@ const xml = (() => {
   return Buffer.from(out.bytes).toString('utf8');
 })();
 
-async function read(text: string, name: string): Promise<Reading> {
-  const path = join(dir, name);
-  writeFileSync(path, text, 'utf8');
-  return readRecord(path);
-}
 
-async function refusal(text: string, name: string): Promise<FormatError> {
-  const err = await read(text, name).then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(FormatError);
-  expect((err as Error).message).not.toContain('\n');
-  return err as FormatError;
-}
 
 /** Replaces every match, failing when there is none (so a changed writer cannot make a test vacuous). */
 function edit(text: string, pattern: RegExp, by: string | ((m: string, ...g: string[]) => string)): string {

@@ -1,15 +1,14 @@
 // DICOM waveform deviations real files show (docs/format-deviations.md): each file is written
 // here with the project's DICOM writer and then altered in place (same lengths, or with the
 // enclosing lengths fixed) to show one deviation; read with the warning, or refused in one line.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FormatError, readRecord, type Reading } from '../../src/main/formats/index.js';
 import { writeDicom } from '../../src/main/formats/dicom/write.js';
 import { tempDir } from '../temp.js';
+import { deviationFiles } from './helpers/deviation-file.js';
 import { expectSameAtStep, generatedEcg, leadIndex } from './write-check.js';
 
 const dir = tempDir('dev-dicom');
+const { read, refusal } = deviationFiles(dir);
 const ecg = generatedEcg(43, 2, 2.5);
 const N = ecg.signals[0].length;
 
@@ -36,18 +35,7 @@ function drop(b: Buffer, group: number, element: number, vr: string): void {
   for (const i of at(b, group, element, vr)) b.writeUInt16LE(0x02f0 + (element & 0x0f), i + 2);
 }
 
-async function read(b: Buffer, name: string): Promise<Reading> {
-  const path = join(dir, name);
-  writeFileSync(path, b);
-  return readRecord(path);
-}
 
-async function refusal(b: Buffer, name: string): Promise<FormatError> {
-  const err = await read(b, name).then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(FormatError);
-  expect((err as Error).message).not.toContain('\n');
-  return err as FormatError;
-}
 
 describe('DICOM deviations read with a warning', () => {
   it('WaveformBitsAllocated 12 over SS data whose length fits 16-bit samples', async () => {

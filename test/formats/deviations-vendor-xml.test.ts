@@ -1,33 +1,24 @@
 // GE MUSE and Philips XML deviations real exports show (docs/format-deviations.md): the XML is
 // built here (the project writes neither format) with one deviation each; read with the warning
 // and the samples as stored, or refused with one clear line.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { FormatError, readRecord, type Reading } from '../../src/main/formats/index.js';
+import { readRecord, type Reading } from '../../src/main/formats/index.js';
 import { tempDir } from '../temp.js';
+import { deviationFiles } from './helpers/deviation-file.js';
 import { generatedEcg, leadIndex, SAMPLES } from './write-check.js';
 
 const dir = tempDir('dev-vendor');
+const { read, refusal } = deviationFiles(dir, 'latin1');
 const ecg = generatedEcg(53, 2, 5);
 const N = ecg.signals[0].length;
 /** Stored counts of each lead (5 uV per count in the generated record). */
 const COUNTS = new Map(ecg.leads.map((name, k) => [name, Int16Array.from(ecg.signals[k], (v) => Math.round(v * 200))]));
 const EIGHT = ['I', 'II', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'];
 
-async function read(text: string, name: string): Promise<Reading> {
-  const path = join(dir, name);
-  writeFileSync(path, text, 'latin1');
-  return readRecord(path);
-}
 
-async function refusal(text: string, name: string): Promise<FormatError> {
-  const err = await read(text, name).then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(FormatError);
-  expect((err as Error).message).not.toContain('\n');
-  return err as FormatError;
-}
 
 /** Lead `name` of `r` equals `counts` x `perCount` (mV), computed as the readers compute it. */
 function expectCounts(r: Reading, name: string, counts: Int16Array, uvPerCount: number): void {
