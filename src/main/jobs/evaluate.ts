@@ -3,33 +3,25 @@
 // experiments' rule), or, for a hospital site with a model made elsewhere, a local folder imported
 // first (the usual adapters, as `center`) and all its records scored at thresholds 0.5 (no local
 // validation split exists to choose them on; the bundle's own run thresholds are not known here).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// `openecg evaluate` may also give thresholds (a fixed value or one per class) and an output folder.
+// Everything is written to the job's folder (and copied to `out`): see experiments/evaluation-folder.ts.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { CLASSES } from '../../shared/classes.js';
 import { Catalog } from '../catalog/index.js';
 import { runImport } from '../import/pipeline.js';
-import { chooseBackend, classifyBatches, probabilityColumns, type EngineInfo } from '../ml/index.js';
+import { chooseBackend, type EngineInfo } from '../ml/index.js';
 import { ShardStore } from '../signal/store.js';
 import { labelColumns, recordRefs, type RecordRef } from '../experiments/data.js';
+import { asWritten, EVALUATION_FILES, labelsCsv, patientsCsv, recordsCsv, thresholdsCsv, writeEvaluationFolder, type EvaluatedRecord, type EvaluationDocument } from '../experiments/evaluation-folder.js';
 import { chooseThresholds, evaluate } from '../experiments/metrics/index.js';
 import { predictionsCsv } from '../experiments/predictions-csv.js';
-import { writeFileAtomic } from '../experiments/run-folder.js';
-import { experimentCenters, labelledCenters, recordsOf, splitOf } from '../experiments/selection.js';
 import { renderEvaluationReport } from '../experiments/report/index.js';
+import { scoreRecords } from './evaluate-score.js';
+import { selectEvaluation, type EvaluationSelection } from './evaluate-select.js';
 import type { JobContext } from './handlers.js';
 import { PARAMS } from './kinds.js';
-import { jobDir } from './paths.js';
-
-const FIXED_THRESHOLD = 0.5;
-
-/** Every stored record of the centers, ascending id. */
-function allRecords(catalog: Catalog, centers: readonly string[]): number[] {
-  if (!centers.length) return [];
-  return catalog.db
-    .prepare(`SELECT r.id FROM records r JOIN centers c ON c.id = r.center_id WHERE r.shard IS NOT NULL AND c.name IN (${centers.map(() => '?').join(',')}) ORDER BY r.id`)
-    .pluck()
-    .all(...centers) as number[];
-}
+import { jobCheckpoints, jobDir } from './paths.js';
 
 export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promise<unknown> {
   const p = PARAMS.evaluate.parse(rawParams);
@@ -44,73 +36,95 @@ export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promi
     ctx.log(`import ${s.status}: ${s.imported} imported, ${s.skipped} skipped, ${s.failed} failed`);
     if (s.status === 'cancelled' || ctx.signal.aborted) return { status: 'cancelled' };
   }
-  const part = p.part ?? (importing ? 'all' : 'test');
   await chooseBackend({ prefer: p.config.backend });
   const catalog = Catalog.open(ctx.workspace);
-  let centers: string[];
-  let val: RecordRef[] = [];
+  let sel: EvaluationSelection;
+  let val: RecordRef[];
   let test: RecordRef[];
+  let listed: EvaluatedRecord[];
   try {
-    const wanted = importing ? [p.center!] : (p.centers ?? experimentCenters(catalog, p.config));
-    centers = labelledCenters(catalog, wanted);
-    if (!centers.length) throw new Error(`no labelled records in ${wanted.join(', ')}: nothing to score`);
-    if (part === 'all') test = recordRefs(catalog, allRecords(catalog, centers));
-    else {
-      const split = splitOf(catalog, p.config);
-      val = recordRefs(catalog, recordsOf(catalog, split, 'val', centers, p.config.shortRecords));
-      test = recordRefs(catalog, recordsOf(catalog, split, 'test', centers));
-    }
+    sel = selectEvaluation(catalog, p);
+    val = recordRefs(catalog, sel.val);
+    test = recordRefs(catalog, sel.scored);
+    listed = describeRecords(catalog, test);
   } finally {
     catalog.close();
   }
-  if (!test.length) throw new Error(`no ${part === 'test' ? 'test-split ' : ''}records in ${centers.join(', ')}`);
+  const { centers, part } = sel;
+  ctx.log(`scoring ${test.length} records of ${centers.join(', ')} (${part}), thresholds ${sel.thresholds.kind}${val.length ? ` on ${val.length} validation records` : ''}`);
   const base = importing ? 0.4 : 0;
   const store = ShardStore.openReader(join(ctx.workspace, 'store'));
   try {
     const batch = p.config.evaluation.batchSize;
-    const total = Math.ceil(val.length / batch) + Math.ceil(test.length / batch);
-    let done = 0;
-    const tick = () => ctx.progress(base + ((1 - base) * ++done) / Math.max(1, total), `scored ${Math.min(done * batch, val.length + test.length)} records`);
+    const total = val.length + test.length;
+    const tick = (before: number) => (done: number) => ctx.progress(base + ((1 - base) * (before + done)) / Math.max(1, total), `scored ${before + done}/${total} records`);
     let engine: EngineInfo | null = null;
     const onEngine = (info: EngineInfo) => (engine = info);
-    const valScores = val.length ? scoreRecords(p.bundle, val, store, batch, tick, onEngine) : null;
-    const scores = scoreRecords(p.bundle, test, store, batch, tick, onEngine);
-    const thresholds = valScores ? chooseThresholds(labelColumns(val), valScores).map((t) => t.threshold) : CLASSES.map(() => FIXED_THRESHOLD);
+    const checkpoint = (name: string) => join(jobCheckpoints(ctx.workspace, ctx.id), `scores-${name}`);
+    const valScores = val.length ? await scoreRecords(p.bundle, val, store, batch, { signal: ctx.signal, onBatch: tick(0), onEngine, checkpoint: checkpoint('val'), part: 'validation', engine: p.config.engine }) : null;
+    const scores = asWritten(await scoreRecords(p.bundle, test, store, batch, { signal: ctx.signal, onBatch: tick(val.length), onEngine, checkpoint: checkpoint(part), part, engine: p.config.engine }));
     const classes = CLASSES.map((c) => c.abbreviation);
+    const rule = sel.thresholds;
+    const thresholds = rule.kind === 'validation' ? chooseThresholds(labelColumns(val), asWritten(valScores!)).map((t) => t.threshold) : rule.kind === 'fixed' ? classes.map(() => rule.value) : [...rule.values];
+    const thresholdsFrom = rule.kind === 'validation' ? 'validation' : rule.kind === 'fixed' ? `fixed-${rule.value}` : 'file';
     const options = { replicates: p.config.evaluation.bootstrap, seed: p.config.seeds[0] };
-    const score = (refs: RecordRef[], idx: number[]) =>
-      evaluate({ classes, labels: labelColumns(refs), scores: scores.map((s) => Float32Array.from(idx, (i) => s[i])), thresholds, patients: refs.map((r) => String(r.patient)), paddedS: refs.map((r) => r.paddedS) }, options);
-    const centerOf = centerMap(ctx.workspace, test);
+    const score = (idx: number[]) =>
+      evaluate({ classes, labels: labelColumns(idx.map((i) => test[i])), scores: scores.map((s) => Float64Array.from(idx, (i) => s[i])), thresholds, patients: idx.map((i) => String(test[i].patient)), paddedS: idx.map((i) => test[i].paddedS) }, options);
     const perCenter = centers.map((center) => {
-      const idx = test.flatMap((r, i) => (centerOf.get(r.id) === center ? [i] : []));
-      return { center, records: idx.length, evaluation: idx.length ? score(idx.map((i) => test[i]), idx) : null };
+      const idx = listed.flatMap((r, i) => (r.center === center ? [i] : []));
+      return { center, records: idx.length, evaluation: idx.length ? score(idx) : null };
     });
-    const predictions = join(jobDir(ctx.workspace, ctx.id), 'predictions.csv');
-    writeFileAtomic(predictions, predictionsCsv(test, scores, classes));
-    const evaluation = score(test, test.map((_, i) => i));
-    const thresholdsFrom = valScores ? 'validation' : 'fixed-0.5';
+    const evaluation = score(test.map((_, i) => i));
     const used = engine as EngineInfo | null;
-    const report = join(jobDir(ctx.workspace, ctx.id), 'report.html');
-    writeFileAtomic(
-      report,
-      renderEvaluationReport({
-        job: ctx.id,
-        bundle: p.bundle,
-        manifest: readManifest(p.bundle),
-        engine: used ? { engine: used.engine, provider: used.provider, reason: used.reason } : null,
-        centers,
-        part,
-        thresholdsFrom,
-        evaluation,
-        perCenter,
-        classes,
-        labels: labelColumns(test),
-        scores,
-        recordCenters: test.map((r) => centerOf.get(r.id) ?? ''),
-        createdAt: new Date().toISOString(),
-      }),
-    );
-    ctx.log(`report ${report}`);
+    const engineInfo = used ? { engine: used.engine, provider: used.provider, reason: used.reason, ...(used.threads ? { threads: used.threads } : {}) } : null;
+    const manifest = readJsonObject(join(p.bundle, 'bundle.json'));
+    const dir = jobDir(ctx.workspace, ctx.id);
+    const createdAt = new Date().toISOString();
+    const document: EvaluationDocument = {
+      format: 'openecg-evaluation',
+      version: 1,
+      job: ctx.id,
+      workspace: resolve(ctx.workspace),
+      bundle: resolve(p.bundle),
+      model: modelIdentity(p.bundle, manifest),
+      manifest,
+      engine: engineInfo,
+      centers,
+      split: part,
+      thresholds: { source: rule.kind === 'validation' ? 'validation' : rule.kind === 'fixed' ? 'fixed' : 'file', file: rule.kind === 'given' ? rule.file : null, values: Object.fromEntries(classes.map((c, i) => [c, thresholds[i]])) },
+      bootstrap: { replicates: options.replicates, seed: options.seed },
+      classes,
+      records: test.length,
+      short_records: test.filter((r) => r.paddedS > 0).length,
+      evaluation,
+      per_center: perCenter,
+      files: { ...EVALUATION_FILES },
+      created_at: createdAt,
+    };
+    const labels = labelColumns(test);
+    const report = renderEvaluationReport({
+      job: ctx.id,
+      bundle: p.bundle,
+      manifest,
+      card: document.model.card,
+      engine: engineInfo,
+      centers,
+      part,
+      thresholdsFrom,
+      thresholds,
+      evaluation,
+      perCenter,
+      classes,
+      labels,
+      scores,
+      recordCenters: listed.map((r) => r.center),
+      records: listed,
+      createdAt,
+    });
+    const files = { document, predictions: predictionsCsv(test, scores, classes), labels: labelsCsv(test, labels, classes), thresholds: thresholdsCsv(thresholds, classes), patients: patientsCsv(listed), records: recordsCsv(listed), report };
+    writeEvaluationFolder(dir, files);
+    if (p.out) writeEvaluationFolder(p.out, files);
+    ctx.log(`report ${join(dir, EVALUATION_FILES.report)}${p.out ? `; outputs in ${p.out}` : ''}`);
     return {
       bundle: p.bundle,
       centers,
@@ -119,37 +133,39 @@ export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promi
       thresholds,
       evaluation,
       per_center: perCenter,
-      predictions,
-      report,
-      engine: used ? { engine: used.engine, provider: used.provider, reason: used.reason } : null,
+      predictions: join(dir, EVALUATION_FILES.predictions),
+      report: join(dir, EVALUATION_FILES.report),
+      out: p.out ?? null,
+      engine: engineInfo,
     };
   } finally {
     store.close();
   }
 }
 
-/** Probabilities [class][record], as experiments/steps.ts predict() computes them, also telling which engine ran. */
-function scoreRecords(bundle: string, refs: readonly RecordRef[], store: ShardStore, batch: number, onBatch: () => void, onEngine: (info: EngineInfo) => void): Float32Array[] {
-  const logits = classifyBatches(bundle, refs.length, batch, (from, to) => store.readMany(refs.slice(from, to)), { onBatch, onEngine });
-  return probabilityColumns(logits, refs.length, CLASSES.length);
-}
-
-/** The bundle's bundle.json for the report's provenance; null (and a note in the report) if unreadable. */
-function readManifest(bundle: string): Record<string, unknown> | null {
+/** A JSON object file; null (and a note in the report) if unreadable. */
+function readJsonObject(path: string): Record<string, unknown> | null {
   try {
-    const doc: unknown = JSON.parse(readFileSync(join(bundle, 'bundle.json'), 'utf8'));
+    const doc: unknown = JSON.parse(readFileSync(path, 'utf8'));
     return doc && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : null;
   } catch {
     return null;
   }
 }
 
-function centerMap(workspace: string, refs: readonly RecordRef[]): Map<number, string> {
-  const catalog = Catalog.open(workspace, { readonly: true });
-  try {
-    const get = catalog.db.prepare('SELECT c.name FROM records r JOIN centers c ON c.id = r.center_id WHERE r.id = ?').pluck();
-    return new Map(refs.map((r) => [r.id, get.get(r.id) as string]));
-  } finally {
-    catalog.close();
-  }
+/** Name, task and architecture from bundle.json; a foreign model's card (card.json beside it) when there is one. */
+function modelIdentity(bundle: string, manifest: Record<string, unknown> | null): EvaluationDocument['model'] {
+  const card = existsSync(join(bundle, 'card.json')) ? readJsonObject(join(bundle, 'card.json')) : null;
+  const arch = manifest?.architecture as { name?: unknown } | undefined;
+  const cardName = typeof card?.name === 'string' ? card.name : null;
+  return { name: cardName ?? basename(resolve(bundle)), task: typeof manifest?.task === 'string' ? manifest.task : null, architecture: typeof arch?.name === 'string' ? arch.name : null, card };
+}
+
+/** Center, name and padding of each scored record (records.csv, the per-center split). */
+function describeRecords(catalog: Catalog, refs: readonly RecordRef[]): EvaluatedRecord[] {
+  const get = catalog.db.prepare('SELECT c.name AS center, r.record AS name FROM records r JOIN centers c ON c.id = r.center_id WHERE r.id = ?');
+  return refs.map((r) => {
+    const row = get.get(r.id) as { center: string; name: string };
+    return { id: r.id, patient: r.patient, center: row.center, name: row.name, paddedS: r.paddedS };
+  });
 }

@@ -1,6 +1,7 @@
 // What each kind of job takes as parameters (stored as JSON in the job row, checked again when the
 // job process starts, so a resumed job runs with exactly what it was submitted with).
 import { z } from 'zod';
+import { CLASS_COUNT } from '../../shared/classes.js';
 import { experimentConfigSchema } from '../experiments/config.js';
 import { demoModelsParams } from './demo-models.js';
 
@@ -27,6 +28,15 @@ export const evaluateParams = z
     dataset: z.string().optional(),
     center: z.string().optional(),
     part: z.enum(['test', 'all']).optional(),
+    /**
+     * Added for `openecg evaluate` (older jobs lack them): 'from-validation' (the default for the test
+     * part), one fixed threshold for every class (0.5 is the default for all records), or one per class
+     * in CLASSES order (a thresholds CSV read by the CLI, named by thresholds_file for the record).
+     */
+    thresholds: z.union([z.literal('from-validation'), z.number().min(0).max(1), z.array(z.number()).length(CLASS_COUNT)]).optional(),
+    thresholds_file: z.string().optional(),
+    /** A folder the outputs (evaluation.json, predictions/labels/thresholds CSV, report) are copied into. */
+    out: z.string().optional(),
   })
   .strict();
 

@@ -89,6 +89,15 @@ function numberAt(table: Table, row: readonly string[], column: string, what: st
   return value;
 }
 
+/** A thresholds file: the class header and one row of numbers (`openecg score --thresholds`, `openecg evaluate --thresholds`). */
+export function loadThresholds(path: string, classes: readonly string[], warnings: string[] = []): number[] {
+  const t = readTable(path);
+  requireColumns(t, classes);
+  extraColumns(t, classes, warnings);
+  if (t.rows.length !== 1) throw new FormatError('score-row', `${t.path}: expected one row of thresholds, found ${t.rows.length}`);
+  return classes.map((name) => numberAt(t, t.rows[0], name, 'a number', 'line 2'));
+}
+
 export function loadScoreSet(files: ScoreFiles, classes: readonly string[]): LoadedScoreSet {
   const warnings: string[] = [];
   const labelTable = readTable(files.labels);
@@ -119,14 +128,7 @@ export function loadScoreSet(files: ScoreFiles, classes: readonly string[]): Loa
     });
   });
 
-  let thresholds = classes.map(() => DEFAULT_THRESHOLD);
-  if (files.thresholds) {
-    const t = readTable(files.thresholds);
-    requireColumns(t, classes);
-    extraColumns(t, classes, warnings);
-    if (t.rows.length !== 1) throw new FormatError('score-row', `${t.path}: expected one row of thresholds, found ${t.rows.length}`);
-    thresholds = classes.map((name) => numberAt(t, t.rows[0], name, 'a number', 'line 2'));
-  }
+  const thresholds = files.thresholds ? loadThresholds(files.thresholds, classes, warnings) : classes.map(() => DEFAULT_THRESHOLD);
 
   let patients: string[] | undefined;
   if (files.patients) {

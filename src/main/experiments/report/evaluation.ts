@@ -1,8 +1,11 @@
 // The report of an evaluation job (src/main/jobs/evaluate.ts): one offline HTML page with the
 // overall and per-center metrics and their bootstrap intervals, the per-class table, ROC curves per
-// class (overall and per center), the inference engine that scored the records and the model
-// bundle's provenance as its bundle.json records it. Same page shell and SVG kit as the run report.
+// class (overall and per center), precision-recall curves, the thresholds, which records were scored,
+// the inference engine that scored them and the model's identity (bundle.json, a foreign model's
+// card). Same page shell and SVG kit as the run report. `openecg report --evaluation` renders the
+// same page from an evaluation folder (report/evaluation-load.ts).
 import type { Evaluation, PresentClass } from '../metrics/index.js';
+import { cardSection, prPlots, recordsSection, thresholdsRule, thresholdsTable, type ScoredRecordRow } from './evaluation-sections.js';
 import { fixed, html, join, name, page, type Html, type PageSection } from './html.js';
 import { rocCurve } from './roc.js';
 import { color, legend, linePlot, type Series } from './svg.js';
@@ -12,11 +15,17 @@ export interface EvaluationReportModel {
   readonly bundle: string;
   /** bundle.json as read from the bundle folder; null when it could not be read. */
   readonly manifest: Readonly<Record<string, unknown>> | null;
+  /** A foreign model's card (card.json in the bundle), when it has one. */
+  readonly card?: Readonly<Record<string, unknown>> | null;
   /** The engine that computed the scores: 'ort' / 'tfjs', its provider and why it was chosen. */
   readonly engine: { readonly engine: string; readonly provider: string; readonly reason: string } | null;
   readonly centers: readonly string[];
   readonly part: string;
+  /** 'validation', 'fixed-<value>' or 'file'. */
   readonly thresholdsFrom: string;
+  /** The thresholds used, one per class (classes order), and the file they came from. */
+  readonly thresholds?: readonly number[];
+  readonly thresholdsFile?: string | null;
   readonly evaluation: Evaluation;
   readonly perCenter: readonly { readonly center: string; readonly records: number; readonly evaluation: Evaluation | null }[];
   /** Class abbreviations, the order of labels and scores. */
@@ -26,6 +35,8 @@ export interface EvaluationReportModel {
   readonly scores: readonly ArrayLike<number>[];
   /** The center of each scored record. */
   readonly recordCenters: readonly string[];
+  /** The scored records (id, name, center, patient key, zero padding), for the records section. */
+  readonly records?: readonly ScoredRecordRow[];
   readonly createdAt: string;
 }
 
@@ -99,12 +110,15 @@ export function renderEvaluationReport(m: EvaluationReportModel): string {
     {
       id: 'summary',
       title: 'Summary',
-      body: html`<table class="facts"><tr><th>model bundle</th><td>${name(m.bundle)}</td></tr><tr><th>inference engine</th><td>${engine}</td></tr><tr><th>centers</th><td>${join(m.centers.map((c, i) => html`${i ? ', ' : ''}${name(c)}`))}</td></tr><tr><th>records scored</th><td>${m.part === 'all' ? 'all records of the centers' : "the centers' test split"} (${e.records} records, ${e.patients} patients${e.short_records ? `, ${e.short_records} shorter than the window and zero-padded` : ''})</td></tr><tr><th>thresholds</th><td>${m.thresholdsFrom === 'validation' ? "chosen per class on the centers' validation split" : 'fixed at 0.5 (no local validation split to choose them on)'}</td></tr><tr><th>intervals</th><td>95%, ${boot}</td></tr><tr><th>written</th><td>${m.createdAt}</td></tr></table>${macroTable([{ label: 'all', records: e.records, e }])}`,
+      body: html`<table class="facts"><tr><th>model bundle</th><td>${name(m.bundle)}</td></tr><tr><th>inference engine</th><td>${engine}</td></tr><tr><th>centers</th><td>${join(m.centers.map((c, i) => html`${i ? ', ' : ''}${name(c)}`))}</td></tr><tr><th>records scored</th><td>${m.part === 'all' ? 'all records of the centers' : "the centers' test split"} (${e.records} records, ${e.patients} patients${e.short_records ? `, ${e.short_records} shorter than the window and zero-padded` : ''})</td></tr><tr><th>thresholds</th><td>${thresholdsRule(m.thresholdsFrom)}</td></tr><tr><th>intervals</th><td>95%, ${boot}</td></tr><tr><th>written</th><td>${m.createdAt}</td></tr></table>${macroTable([{ label: 'all', records: e.records, e }])}`,
     },
     { id: 'centers', title: 'Per center', body: macroTable(m.perCenter.map((c) => ({ label: c.center, records: c.records, e: c.evaluation }))) },
     { id: 'classes', title: 'Per class', body: html`<p>Over all scored records. A class without positives or negatives has no AUROC; the macro values average the ${e.classes_averaged} classes that have both.</p>${classTable(e)}` },
     { id: 'roc', title: 'ROC curves per class', body: html`<p>From the scores in predictions.csv and the records' labels; dashed lines are the centers' own curves.</p>${rocPlots(m)}` },
-    { id: 'provenance', title: 'Model provenance', body: provenance(m) },
+    { id: 'pr', title: 'Precision-recall curves per class', body: html`<p>The same scores; the area is the class AUPRC (average precision). Dashed lines are the centers' own curves.</p>${prPlots(m.classes, m.labels, m.scores, m.recordCenters)}` },
+    ...(m.thresholds ? [{ id: 'thresholds', title: 'Thresholds', body: thresholdsTable(m.classes, m.thresholds, m.thresholdsFrom, m.thresholdsFile ?? null) }] : []),
+    { id: 'records', title: 'Records scored', body: recordsSection(m.records, e.short_records) },
+    { id: 'provenance', title: 'Model provenance', body: html`${cardSection(m.card)}${provenance(m)}` },
   ];
   return page(`OpenECG evaluation, job ${m.job}`, html`${name(m.bundle)} on ${m.centers.join(', ')}`, null, sections);
 }
