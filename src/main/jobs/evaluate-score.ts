@@ -4,7 +4,8 @@
 // after every batch, so a cancel (SIGTERM) is seen at the next batch, and it keeps the logits
 // scored so far in a checkpoint, so `openecg jobs resume` continues where the job stopped.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { CLASSES } from '../../shared/classes.js';
 import type { RecordRef } from '../experiments/data.js';
 import { writeJsonAtomic } from '../experiments/run-folder.js';
@@ -51,6 +52,7 @@ function readCheckpoint(prefix: string, bundle: string, hash: string): { done: n
 }
 
 function writeCheckpoint(prefix: string, head: CheckpointHead, logits: Float32Array): void {
+  mkdirSync(dirname(prefix), { recursive: true });
   const tmp = `${prefix}.f32.tmp-${process.pid}`;
   writeFileSync(tmp, logits.subarray(0, head.done * head.classes));
   renameSync(tmp, `${prefix}.f32`);
