@@ -182,6 +182,7 @@ interface JobResult {
   readonly evaluation: Evaluation;
   readonly per_center: { center: string; records: number; evaluation: Evaluation | null }[];
   readonly engine: { engine: string; provider: string; reason: string; threads?: number } | null;
+  readonly seconds?: { setup: number; scoring: number; metrics: number; report: number };
 }
 
 const macroOf = (e: Evaluation | null) =>
@@ -239,6 +240,7 @@ export const evaluateCommand: Command = {
         thresholds_from: r.thresholds_from,
         engine: r.engine,
         seconds,
+        job_seconds: r.seconds ?? null,
         overall: macroOf(r.evaluation),
         per_center: r.per_center.map((c) => ({ center: c.center, records: c.records, ...macroOf(c.evaluation) })),
         files: Object.fromEntries(Object.entries(EVALUATION_FILES).map(([k, f]) => [k, join(out, f)])),

@@ -27,6 +27,8 @@ export interface HospitalSiteOptions {
   readonly recordsPerPatient?: number;
   /** Relative shares of the formats (default DICOM 0.4, aECG 0.3, SCP-ECG 0.3). */
   readonly formatShares?: Readonly<Record<SiteFormat, number>>;
+  /** The formats in turn (DICOM, aECG, SCP-ECG, ...): exactly equal parts, as bench/site-flow.mjs writes them. */
+  readonly rotateFormats?: boolean;
 }
 
 export interface SiteIdentity extends SitePatient {
@@ -122,7 +124,9 @@ export function writeHospitalSite(dir: string, options: HospitalSiteOptions): Ho
     const classes = p.files.length === 0 || rng.chance(0.75) ? chronic : drawClasses(rng, PROFILE);
     day += p.files.length === 0 ? 0 : 1 + rng.int(300);
     const when = stamp(BASE + day * 86400000 + rng.int(86400) * 1000);
-    const format = FORMATS[rng.weighted(FORMATS.map((f) => shares[f]))];
+    // Drawn even when rotating, so the rest of the site (patients, classes, signals) stays the same.
+    const drawn = FORMATS[rng.weighted(FORMATS.map((f) => shares[f]))];
+    const format = options.rotateFormats ? FORMATS[k % FORMATS.length] : drawn;
     const statements = [...statementsFor(classes), ...(rng.chance(0.3) ? [rng.pick(UNMAPPED_STATEMENTS)] : [])];
     const { leads } = synthesizeRecord({
       seed: mixSeed(options.seed, k, 0x51e0),

@@ -82,6 +82,8 @@ export const evaluationDocumentSchema = z.object({
   per_center: z.array(z.object({ center: z.string(), records: z.number().int().min(0), evaluation: evaluationSchema.nullable() })),
   files: z.record(z.string(), z.string()),
   created_at: z.string(),
+  /** Wall seconds of the job's stages (selection and engine set-up, scoring, metrics, report). */
+  seconds: z.object({ setup: z.number(), scoring: z.number(), metrics: z.number(), report: z.number() }).optional(),
 });
 export type EvaluationDocument = Omit<z.infer<typeof evaluationDocumentSchema>, 'evaluation' | 'per_center'> & {
   readonly evaluation: Evaluation;

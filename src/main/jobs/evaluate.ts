@@ -36,6 +36,7 @@ export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promi
     ctx.log(`import ${s.status}: ${s.imported} imported, ${s.skipped} skipped, ${s.failed} failed`);
     if (s.status === 'cancelled' || ctx.signal.aborted) return { status: 'cancelled' };
   }
+  const t0 = performance.now();
   await chooseBackend({ prefer: p.config.backend });
   const catalog = Catalog.open(ctx.workspace);
   let sel: EvaluationSelection;
@@ -54,6 +55,7 @@ export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promi
   ctx.log(`scoring ${test.length} records of ${centers.join(', ')} (${part}), thresholds ${sel.thresholds.kind}${val.length ? ` on ${val.length} validation records` : ''}`);
   const base = importing ? 0.4 : 0;
   const store = ShardStore.openReader(join(ctx.workspace, 'store'));
+  const tStart = performance.now();
   try {
     const batch = p.config.evaluation.batchSize;
     const total = val.length + test.length;
@@ -63,6 +65,7 @@ export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promi
     const checkpoint = (name: string) => join(jobCheckpoints(ctx.workspace, ctx.id), `scores-${name}`);
     const valScores = val.length ? await scoreRecords(p.bundle, val, store, batch, { signal: ctx.signal, onBatch: tick(0), onEngine, checkpoint: checkpoint('val'), part: 'validation', engine: p.config.engine }) : null;
     const scores = asWritten(await scoreRecords(p.bundle, test, store, batch, { signal: ctx.signal, onBatch: tick(val.length), onEngine, checkpoint: checkpoint(part), part, engine: p.config.engine }));
+    const tScored = performance.now();
     const classes = CLASSES.map((c) => c.abbreviation);
     const rule = sel.thresholds;
     const thresholds = rule.kind === 'validation' ? chooseThresholds(labelColumns(val), asWritten(valScores!)).map((t) => t.threshold) : rule.kind === 'fixed' ? classes.map(() => rule.value) : [...rule.values];
@@ -75,6 +78,7 @@ export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promi
       return { center, records: idx.length, evaluation: idx.length ? score(idx) : null };
     });
     const evaluation = score(test.map((_, i) => i));
+    const tMetrics = performance.now();
     const used = engine as EngineInfo | null;
     const engineInfo = used ? { engine: used.engine, provider: used.provider, reason: used.reason, ...(used.threads ? { threads: used.threads } : {}) } : null;
     const manifest = readJsonObject(join(p.bundle, 'bundle.json'));
@@ -121,7 +125,10 @@ export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promi
       records: listed,
       createdAt,
     });
-    const files = { document, predictions: predictionsCsv(test, scores, classes), labels: labelsCsv(test, labels, classes), thresholds: thresholdsCsv(thresholds, classes), patients: patientsCsv(listed), records: recordsCsv(listed), report };
+    const tReport = performance.now();
+    const seconds = { setup: s1(tStart - t0), scoring: s1(tScored - tStart), metrics: s1(tMetrics - tScored), report: s1(tReport - tMetrics) };
+    ctx.log(`scored ${total} records in ${seconds.scoring} s (${(total / Math.max(1e-3, seconds.scoring)).toFixed(1)} records/s, batch ${batch}); set-up ${seconds.setup} s, metrics ${seconds.metrics} s, report ${seconds.report} s`);
+    const files = { document: { ...document, seconds }, predictions: predictionsCsv(test, scores, classes), labels: labelsCsv(test, labels, classes), thresholds: thresholdsCsv(thresholds, classes), patients: patientsCsv(listed), records: recordsCsv(listed), report };
     writeEvaluationFolder(dir, files);
     if (p.out) writeEvaluationFolder(p.out, files);
     ctx.log(`report ${join(dir, EVALUATION_FILES.report)}${p.out ? `; outputs in ${p.out}` : ''}`);
@@ -137,11 +144,14 @@ export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promi
       report: join(dir, EVALUATION_FILES.report),
       out: p.out ?? null,
       engine: engineInfo,
+      seconds,
     };
   } finally {
     store.close();
   }
 }
+
+const s1 = (ms: number) => Math.round(ms / 100) / 10;
 
 /** A JSON object file; null (and a note in the report) if unreadable. */
 function readJsonObject(path: string): Record<string, unknown> | null {

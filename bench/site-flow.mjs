@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// The hospital-site flow from vendor files to the evaluation report (issue 18, item 4), timed as a
+// site runs it: N ECGs written as DICOM, HL7 aECG and SCP-ECG (equal shares, fake identities) by
+// the project's own writers from synthetic demo records (demo/hospital-site.ts); then each stage a
+// whole `openecg` process, start-up and exit included:
+//   import    openecg import <files> --dataset site --site-key K   (pseudonymised)
+//   evaluate  openecg evaluate --bundle <full-size resnet50_1d> --split all --out DIR
+//   foreign   openecg evaluate --bundle <--foreign BUNDLE> ...      (only when given)
+//   report    openecg report --evaluation DIR --out report.html
+// The classifier is resnet50_1d at full width and depth with random weights (this measures
+// inference speed, not accuracy). Writing the files and the bundle is set-up, timed but outside the
+// total. Prints each stage's seconds and records/s, the total against the 5-minute target for
+// N = 10,000, and (for another N) the total projected to 10,000 records by each stage's rate.
+//
+//   node bench/site-flow.mjs [--records 10000] [--foreign BUNDLE] [--batch B] [--dir DIR] [--keep]
+// Needs: npm run build.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'bin', 'openecg.js');
+const dist = (p) => pathToFileURL(join(root, 'dist', 'main', p)).href;
+const { values } = parseArgs({
+  options: { records: { type: 'string', default: '10000' }, foreign: { type: 'string' }, batch: { type: 'string' }, dir: { type: 'string' }, keep: { type: 'boolean', default: false } },
+});
+const count = Number(values.records);
+if (!Number.isInteger(count) || count < 3) throw new Error(`--records must be an integer >= 3, got '${values.records}'`);
+if (!existsSync(join(root, 'dist', 'main', 'cli.js'))) throw new Error('dist/ is missing: npm run build');
+const TARGET_RECORDS = 10000;
+const TARGET_S = 300;
+
+const work = values.dir ? resolve(values.dir) : mkdtempSync(join(tmpdir(), 'openecg-site-flow-'));
+mkdirSync(work, { recursive: true });
+const files = join(work, 'site-files');
+const ws = join(work, 'ws');
+const bundle = join(work, 'resnet50_1d');
+const out = join(work, 'evaluation');
+const load = () => loadavg().map((v) => v.toFixed(2)).join(' ');
+const loadBefore = load();
+
+/** A whole process, its wall time from spawn to exit. */
+function timed(args, what) {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
+  const seconds = Number(process.hrtime.bigint() - t) / 1e9;
+  if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status}): ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+  return { seconds, stdout: r.stdout };
+}
+
+function setup() {
+  const t0 = performance.now();
+  const marker = join(files, `.complete-${count}`);
+  let written = null;
+  if (!existsSync(marker)) {
+    rmSync(files, { recursive: true, force: true });
+    // In a child process, like the stages, so this process stays small.
+    const script = `const { writeHospitalSite } = await import(${JSON.stringify(dist('demo/hospital-site.js'))});
+const s = writeHospitalSite(${JSON.stringify(files)}, { records: ${count}, seed: 18, rotateFormats: true });
+const by = {}; for (const r of s.records) by[r.format] = (by[r.format] ?? 0) + 1;
+(await import('node:fs')).writeFileSync(${JSON.stringify(marker)}, JSON.stringify({ formats: by, patients: s.identities.length }));`;
+    timed(['--input-type=module', '-e', script], 'writing the vendor files');
+    written = (performance.now() - t0) / 1000;
+  }
+  const site = JSON.parse(readFileSync(marker, 'utf8'));
+  const t1 = performance.now();
+  if (!existsSync(join(bundle, 'bundle.json'))) {
+    const script = `const { chooseBackend } = await import(${JSON.stringify(dist('ml/backend.js'))});
+const { saveBenchClassifier } = await import(${JSON.stringify(dist('ml/bench.js'))});
+await chooseBackend({ prefer: 'auto' });
+saveBenchClassifier(${JSON.stringify(bundle)}, 'resnet50_1d', { width: 1, depth: 1, seed: 18 });`;
+    timed(['--input-type=module', '-e', script], 'making the resnet50_1d bundle');
+  }
+  return { site, writeS: written, bundleS: (performance.now() - t1) / 1000 };
+}
+
+const s = setup();
+rmSync(ws, { recursive: true, force: true });
+rmSync(out, { recursive: true, force: true });
+const stages = [];
+const imp = timed([cli, 'import', files, '--workspace', ws, '--dataset', 'site', '--site-key', join(work, 'site.key'), '--json'], 'openecg import');
+const imported = JSON.parse(imp.stdout);
+stages.push({ stage: 'import (site adapter, pseudonymised)', seconds: imp.seconds, inner: imported.seconds, records: imported.imported, note: `${imported.failed} failed, ${imported.workers} workers; inside: ${imported.seconds} s, ${imported.records_per_s} records/s` });
+
+const batch = values.batch ? ['--batch', values.batch] : [];
+const ev = timed([cli, 'evaluate', '--bundle', bundle, '--workspace', ws, '--split', 'all', '--out', out, ...batch, '--json'], 'openecg evaluate');
+const evaluated = JSON.parse(ev.stdout);
+const engine = evaluated.engine ? `${evaluated.engine.engine} (${evaluated.engine.provider}${evaluated.engine.threads ? `, ${evaluated.engine.threads} threads` : ''})` : 'engine not recorded';
+const js = evaluated.job_seconds;
+const inside = (j) => (j ? `; inside the job: set-up ${j.setup} s, scoring ${j.scoring} s (${(evaluated.overall.records / j.scoring).toFixed(1)} records/s), metrics ${j.metrics} s, report ${j.report} s` : '');
+stages.push({ stage: 'evaluate resnet50_1d (full size)', seconds: ev.seconds, inner: js ? js.scoring + js.metrics + js.report : undefined, records: evaluated.overall.records, note: `${engine}, batch ${values.batch ?? 'config'}${inside(js)}; macro AUROC ${evaluated.overall.macro_auroc?.toFixed(3) ?? 'n/a'} (random weights)` });
+
+let foreignNote = null;
+if (!values.foreign) foreignNote = 'foreign ONNX model: skipped (no --foreign BUNDLE given; `openecg model import --onnx ... --card ...` makes one)';
+else if (!existsSync(join(values.foreign, 'bundle.json')) && !existsSync(join(values.foreign, 'card.json'))) foreignNote = `foreign ONNX model: skipped (no bundle at ${values.foreign})`;
+else {
+  const fout = join(work, 'evaluation-foreign');
+  rmSync(fout, { recursive: true, force: true });
+  const fe = timed([cli, 'evaluate', '--bundle', resolve(values.foreign), '--workspace', ws, '--split', 'all', '--out', fout, ...batch, '--json'], 'openecg evaluate (foreign)');
+  const fj = JSON.parse(fe.stdout);
+  const fs = fj.job_seconds;
+  stages.push({ stage: 'evaluate foreign ONNX model', seconds: fe.seconds, inner: fs ? fs.scoring + fs.metrics + fs.report : undefined, records: fj.overall.records, note: `${fj.engine ? `${fj.engine.engine} (${fj.engine.provider})` : ''}${fs ? `; scoring ${fs.scoring} s` : ''}` });
+}
+
+const html = join(work, 'report.html');
+const rep = timed([cli, 'report', '--evaluation', out, '--out', html, '--json'], 'openecg report');
+stages.push({ stage: 'report --evaluation', seconds: rep.seconds, records: evaluated.overall.records, note: `${Math.round(statSync(html).size / 1024)} KiB` });
+
+const total = stages.reduce((a, x) => a + x.seconds, 0);
+const rate = (x) => (x.records / x.seconds).toFixed(1);
+const lines = [
+  `site flow, ${count} ECGs written (${Object.entries(s.site.formats).map(([f, n]) => `${f} ${n}`).join(', ')}; ${s.site.patients} patients) in ${work}`,
+  `set-up (outside the total): vendor files ${s.writeS === null ? 'reused' : `${s.writeS.toFixed(1)} s`}, resnet50_1d bundle ${s.bundleS.toFixed(1)} s`,
+  `${'stage'.padEnd(40)} ${'seconds'.padStart(8)} ${'records'.padStart(8)} ${'records/s'.padStart(10)}  notes`,
+  ...stages.map((x) => `${x.stage.padEnd(40)} ${x.seconds.toFixed(1).padStart(8)} ${String(x.records).padStart(8)} ${rate(x).padStart(10)}  ${x.note}`),
+  `${'total, vendor files to report'.padEnd(40)} ${total.toFixed(1).padStart(8)} ${String(count).padStart(8)} ${(count / total).toFixed(1).padStart(10)}  target <= ${TARGET_S} s for ${TARGET_RECORDS} records`,
+];
+if (foreignNote) lines.push(foreignNote);
+if (count !== TARGET_RECORDS) {
+  // Each stage's fixed part (whole process minus the work it reports inside) kept, its work scaled
+  // to 10,000 records; a stage without an inside figure is scaled whole (errs high).
+  const projected = stages.reduce((a, x) => a + (x.inner === undefined ? x.seconds * (TARGET_RECORDS / x.records) : x.seconds - x.inner + x.inner * (TARGET_RECORDS / x.records)), 0);
+  lines.push(`projected to ${TARGET_RECORDS} records: ${projected.toFixed(0)} s (${(projected / 60).toFixed(1)} min): each stage's start-up as measured, its work scaled by records at the measured rate`);
+}
+lines.push(`load average (1, 5, 15 min) before: ${loadBefore}; after: ${load()} on ${(await import('node:os')).availableParallelism()} cores`);
+process.stdout.write(lines.join('\n') + '\n');
+if (!values.keep && !values.dir) rmSync(work, { recursive: true, force: true });
+else process.stdout.write(`kept: ${work} (report ${html})\n`);
