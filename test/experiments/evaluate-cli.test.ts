@@ -252,6 +252,24 @@ describe('the evaluate job: cancel and resume', () => {
   }, 300_000);
 });
 
+describe('the evaluate job: engines', () => {
+  it('falls back to TensorFlow.js when ONNX Runtime cannot start, and says so', async () => {
+    const smallCpu = JSON.parse(readFileSync(fileURLToPath(new URL('../../resources/experiments/small-cpu.json', import.meta.url)), 'utf8'));
+    const params = { config: parseExperimentConfig({ ...smallCpu, backend: 'wasm', evaluation: { bootstrap: 0, batchSize: 16 } }), bundle, part: 'all' as const, centers: ['Meridian'], thresholds: 0.5 };
+    const before = process.env.OPENECG_ORT;
+    process.env.OPENECG_ORT = 'off';
+    try {
+      const r = (await runEvaluateJob(params, { workspace: ws, id: submitJob(ws, 'evaluate', params), signal: new AbortController().signal, progress: () => {}, log: () => {} })) as { engine: { engine: string; reason: string }; evaluation: { records: number } };
+      expect(r.engine.engine).toBe('tfjs');
+      expect(r.engine.reason).toMatch(/^ONNX Runtime unavailable \(.*OPENECG_ORT=off.*\); TensorFlow\.js fallback$/);
+      expect(r.evaluation.records).toBeGreaterThan(0);
+    } finally {
+      if (before === undefined) delete process.env.OPENECG_ORT;
+      else process.env.OPENECG_ORT = before;
+    }
+  }, 300_000);
+});
+
 describe('precision-recall curves', () => {
   it('end at recall 1 and have the metrics\' average precision as their area, ties moved together', () => {
     const labels = [1, 0, 1, 1, 0, 0, 1, 0, 0, 1];

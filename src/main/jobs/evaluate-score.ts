@@ -10,7 +10,8 @@ import { CLASSES } from '../../shared/classes.js';
 import type { RecordRef } from '../experiments/data.js';
 import { writeJsonAtomic } from '../experiments/run-folder.js';
 import { StepCancelled } from '../experiments/steps.js';
-import { normalizeBatch, openSyncClassifier, probabilityColumns, type EngineInfo, type EnginePreference } from '../ml/index.js';
+import { chooseBackend, normalizeBatch, openSyncClassifier, probabilityColumns, type BackendRequest, type EngineInfo, type EnginePreference, type SyncClassifier } from '../ml/index.js';
+import { resolvePreference } from '../ml/infer/index.js';
 import type { ShardStore } from '../signal/store.js';
 
 export interface ScoreOptions {
@@ -22,8 +23,27 @@ export interface ScoreOptions {
   readonly checkpoint?: string;
   /** Shown in the cancel message. */
   readonly part: string;
-  /** The config's engine preference (OPENECG_ENGINE wins). */
-  readonly engine?: EnginePreference;
+}
+
+/**
+ * The classifier on the preferred engine. TensorFlow.js's backend is chosen only when TensorFlow.js
+ * computes: choosing it compiles the WASM backend (seconds), which ONNX Runtime never needs.
+ */
+export async function openClassifier(bundle: string, engine: EnginePreference = 'auto', backend: BackendRequest = 'auto'): Promise<SyncClassifier> {
+  const { preference } = resolvePreference({ engine });
+  if (preference === 'tfjs') {
+    await chooseBackend({ prefer: backend });
+    return openSyncClassifier(bundle, { engine });
+  }
+  try {
+    return openSyncClassifier(bundle, { engine: 'ort' });
+  } catch (err) {
+    if (preference === 'ort') throw err;
+    await chooseBackend({ prefer: backend });
+    const c = openSyncClassifier(bundle, { engine: 'tfjs' });
+    const why = (err as Error).message.replace(/^inference engine 'ort' [^,]*, but ONNX Runtime failed: /, '').split('\n')[0].slice(0, 300);
+    return { ...c, info: { ...c.info, reason: `ONNX Runtime unavailable (${why}); TensorFlow.js fallback` } };
+  }
 }
 
 /** Seconds between checkpoint writes (and always when stopped). */
@@ -59,50 +79,45 @@ function writeCheckpoint(prefix: string, head: CheckpointHead, logits: Float32Ar
   writeJsonAtomic(`${prefix}.json`, head);
 }
 
-/** Probabilities [class][record] of the records, in refs order. */
-export async function scoreRecords(bundle: string, refs: readonly RecordRef[], store: ShardStore, batch: number, o: ScoreOptions): Promise<Float32Array[]> {
+/** Probabilities [class][record] of the records, in refs order, by the classifier opened on `bundle`. */
+export async function scoreRecords(c: SyncClassifier, bundle: string, refs: readonly RecordRef[], store: ShardStore, batch: number, o: ScoreOptions): Promise<Float32Array[]> {
   const count = refs.length;
-  const c = openSyncClassifier(bundle, o.engine ? { engine: o.engine } : {});
-  try {
-    o.onEngine(c.info);
-    const k = c.classes;
-    const hash = recordsHash(refs);
-    const logits = new Float32Array(count * k);
-    const resumed = o.checkpoint ? readCheckpoint(o.checkpoint, bundle, hash) : null;
-    let start = 0;
-    if (resumed && resumed.logits.length <= logits.length) {
-      logits.set(resumed.logits);
-      start = resumed.done;
-    }
-    const size = Math.max(1, batch);
-    const load = (from: number) => {
-      const to = Math.min(count, from + size);
-      return normalizeBatch(store.readMany(refs.slice(from, to)), to - from, c.leads, c.normalisation).data;
-    };
-    let saved = performance.now();
-    const save = (done: number) => {
-      if (!o.checkpoint) return;
-      writeCheckpoint(o.checkpoint, { bundle, records: hash, classes: k, done }, logits);
-      saved = performance.now();
-    };
-    let next = start < count ? load(start) : undefined;
-    for (let from = start; from < count; from += size) {
-      const n = Math.min(size, count - from);
-      c.submit(next!, n);
-      next = from + size < count ? load(from + size) : undefined;
-      logits.set(c.collect(), from * k);
-      const done = from + n;
-      o.onBatch(done);
-      // Let a stop request (a signal handler) run between batches.
-      await new Promise((r) => setImmediate(r));
-      if (o.signal.aborted) {
-        save(done);
-        throw new StepCancelled(`scoring the ${o.part} records (${done} of ${count} scored and kept)`);
-      }
-      if (done < count && (performance.now() - saved) / 1000 >= CHECKPOINT_EVERY_S) save(done);
-    }
-    return probabilityColumns(logits, count, CLASSES.length);
-  } finally {
-    c.dispose();
+  o.onEngine(c.info);
+  const k = c.classes;
+  const hash = recordsHash(refs);
+  const logits = new Float32Array(count * k);
+  const resumed = o.checkpoint ? readCheckpoint(o.checkpoint, bundle, hash) : null;
+  let start = 0;
+  if (resumed && resumed.logits.length <= logits.length) {
+    logits.set(resumed.logits);
+    start = resumed.done;
   }
+  const size = Math.max(1, batch);
+  const load = (from: number) => {
+    const to = Math.min(count, from + size);
+    return normalizeBatch(store.readMany(refs.slice(from, to)), to - from, c.leads, c.normalisation).data;
+  };
+  let saved = performance.now();
+  const save = (done: number) => {
+    if (!o.checkpoint) return;
+    writeCheckpoint(o.checkpoint, { bundle, records: hash, classes: k, done }, logits);
+    saved = performance.now();
+  };
+  let next = start < count ? load(start) : undefined;
+  for (let from = start; from < count; from += size) {
+    const n = Math.min(size, count - from);
+    c.submit(next!, n);
+    next = from + size < count ? load(from + size) : undefined;
+    logits.set(c.collect(), from * k);
+    const done = from + n;
+    o.onBatch(done);
+    // Let a stop request (a signal handler) run between batches.
+    await new Promise((r) => setImmediate(r));
+    if (o.signal.aborted) {
+      save(done);
+      throw new StepCancelled(`scoring the ${o.part} records (${done} of ${count} scored and kept)`);
+    }
+    if (done < count && (performance.now() - saved) / 1000 >= CHECKPOINT_EVERY_S) save(done);
+  }
+  return probabilityColumns(logits, count, CLASSES.length);
 }

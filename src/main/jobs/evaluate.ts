@@ -10,14 +10,14 @@ import { basename, join, resolve } from 'node:path';
 import { CLASSES } from '../../shared/classes.js';
 import { Catalog } from '../catalog/index.js';
 import { runImport } from '../import/pipeline.js';
-import { chooseBackend, type EngineInfo } from '../ml/index.js';
+import type { EngineInfo } from '../ml/index.js';
 import { ShardStore } from '../signal/store.js';
 import { labelColumns, recordRefs, type RecordRef } from '../experiments/data.js';
 import { asWritten, EVALUATION_FILES, labelsCsv, patientsCsv, recordsCsv, thresholdsCsv, writeEvaluationFolder, type EvaluatedRecord, type EvaluationDocument } from '../experiments/evaluation-folder.js';
 import { chooseThresholds, evaluate } from '../experiments/metrics/index.js';
 import { predictionsCsv } from '../experiments/predictions-csv.js';
 import { renderEvaluationReport } from '../experiments/report/index.js';
-import { scoreRecords } from './evaluate-score.js';
+import { openClassifier, scoreRecords } from './evaluate-score.js';
 import { selectEvaluation, type EvaluationSelection } from './evaluate-select.js';
 import type { JobContext } from './handlers.js';
 import { PARAMS } from './kinds.js';
@@ -37,7 +37,6 @@ export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promi
     if (s.status === 'cancelled' || ctx.signal.aborted) return { status: 'cancelled' };
   }
   const t0 = performance.now();
-  await chooseBackend({ prefer: p.config.backend });
   const catalog = Catalog.open(ctx.workspace);
   let sel: EvaluationSelection;
   let val: RecordRef[];
@@ -63,8 +62,16 @@ export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promi
     let engine: EngineInfo | null = null;
     const onEngine = (info: EngineInfo) => (engine = info);
     const checkpoint = (name: string) => join(jobCheckpoints(ctx.workspace, ctx.id), `scores-${name}`);
-    const valScores = val.length ? await scoreRecords(p.bundle, val, store, batch, { signal: ctx.signal, onBatch: tick(0), onEngine, checkpoint: checkpoint('val'), part: 'validation', engine: p.config.engine }) : null;
-    const scores = asWritten(await scoreRecords(p.bundle, test, store, batch, { signal: ctx.signal, onBatch: tick(val.length), onEngine, checkpoint: checkpoint(part), part, engine: p.config.engine }));
+    // One classifier (one engine session) for both parts.
+    const classifier = await openClassifier(p.bundle, p.config.engine, p.config.backend);
+    let valScores: Float32Array[] | null;
+    let scores: Float64Array[];
+    try {
+      valScores = val.length ? await scoreRecords(classifier, p.bundle, val, store, batch, { signal: ctx.signal, onBatch: tick(0), onEngine, checkpoint: checkpoint('val'), part: 'validation' }) : null;
+      scores = asWritten(await scoreRecords(classifier, p.bundle, test, store, batch, { signal: ctx.signal, onBatch: tick(val.length), onEngine, checkpoint: checkpoint(part), part }));
+    } finally {
+      classifier.dispose();
+    }
     const tScored = performance.now();
     const classes = CLASSES.map((c) => c.abbreviation);
     const rule = sel.thresholds;
