@@ -80,4 +80,10 @@ describe('hospital site', () => {
     });
     expect(twin.identities.map((p) => p.id)).toEqual(site.identities.slice(0, twin.identities.length).map((p) => p.id));
   });
+
+  it('writes the formats in turn when asked (bench/site-flow.mjs), the same patients and classes otherwise', () => {
+    const turn = writeHospitalSite(tempDir('hospital-site-turn'), { records: 6, seed: 7, rotateFormats: true });
+    expect(turn.records.map((r) => r.format)).toEqual(['dicom', 'aecg', 'scp', 'dicom', 'aecg', 'scp']);
+    expect(turn.records.map((r) => [r.patientId, r.classes.join('+')])).toEqual(site.records.slice(0, 6).map((r) => [r.patientId, r.classes.join('+')]));
+  });
 });
