@@ -42,13 +42,18 @@ const out = join(work, 'evaluation');
 const load = () => loadavg().map((v) => v.toFixed(2)).join(' ');
 const loadBefore = load();
 
-/** A whole process, its wall time from spawn to exit. */
+/**
+ * A whole process: its wall time from spawn to exit, and the CPU seconds (user + system) of it and
+ * every process it waited for (the job process, worker threads included), from bash's `time`. On a
+ * machine shared with other work the CPU seconds move much less than the wall time.
+ */
 function timed(args, what) {
   const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync('bash', ['-c', 'TIMEFORMAT="site-flow-cpu %U %S"; time "$@"', 'bash', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
   const seconds = Number(process.hrtime.bigint() - t) / 1e9;
   if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status}): ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
-  return { seconds, stdout: r.stdout };
+  const cpu = /site-flow-cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+  return { seconds, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : null, stdout: r.stdout };
 }
 
 function setup() {
@@ -83,7 +88,7 @@ rmSync(out, { recursive: true, force: true });
 const stages = [];
 const imp = timed([cli, 'import', files, '--workspace', ws, '--dataset', 'site', '--site-key', join(work, 'site.key'), '--json'], 'openecg import');
 const imported = JSON.parse(imp.stdout);
-stages.push({ stage: 'import (site adapter, pseudonymised)', seconds: imp.seconds, inner: imported.seconds, records: imported.imported, note: `${imported.failed} failed, ${imported.workers} workers; inside: ${imported.seconds} s, ${imported.records_per_s} records/s` });
+stages.push({ stage: 'import (site adapter, pseudonymised)', seconds: imp.seconds, cpu: imp.cpu, inner: imported.seconds, records: imported.imported, note: `${imported.failed} failed, ${imported.workers} workers; inside: ${imported.seconds} s, ${imported.records_per_s} records/s` });
 
 const batch = values.batch ? ['--batch', values.batch] : [];
 const ev = timed([cli, 'evaluate', '--bundle', bundle, '--workspace', ws, '--split', 'all', '--out', out, ...batch, '--json'], 'openecg evaluate');
@@ -91,7 +96,7 @@ const evaluated = JSON.parse(ev.stdout);
 const engine = evaluated.engine ? `${evaluated.engine.engine} (${evaluated.engine.provider}${evaluated.engine.threads ? `, ${evaluated.engine.threads} threads` : ''})` : 'engine not recorded';
 const js = evaluated.job_seconds;
 const inside = (j) => (j ? `; inside the job: set-up ${j.setup} s, scoring ${j.scoring} s (${(evaluated.overall.records / j.scoring).toFixed(1)} records/s), metrics ${j.metrics} s, report ${j.report} s` : '');
-stages.push({ stage: 'evaluate resnet50_1d (full size)', seconds: ev.seconds, inner: js ? js.scoring + js.metrics + js.report : undefined, records: evaluated.overall.records, note: `${engine}, batch ${values.batch ?? 'config'}${inside(js)}; macro AUROC ${evaluated.overall.macro_auroc?.toFixed(3) ?? 'n/a'} (random weights)` });
+stages.push({ stage: 'evaluate resnet50_1d (full size)', seconds: ev.seconds, cpu: ev.cpu, inner: js ? js.scoring + js.metrics + js.report : undefined, records: evaluated.overall.records, note: `${engine}, batch ${values.batch ?? 'config'}${inside(js)}; macro AUROC ${evaluated.overall.macro_auroc?.toFixed(3) ?? 'n/a'} (random weights)` });
 
 let foreignNote = null;
 if (!values.foreign) foreignNote = 'foreign ONNX model: skipped (no --foreign BUNDLE given; `openecg model import --onnx ... --card ...` makes one)';
@@ -102,22 +107,30 @@ else {
   const fe = timed([cli, 'evaluate', '--bundle', resolve(values.foreign), '--workspace', ws, '--split', 'all', '--out', fout, ...batch, '--json'], 'openecg evaluate (foreign)');
   const fj = JSON.parse(fe.stdout);
   const fs = fj.job_seconds;
-  stages.push({ stage: 'evaluate foreign ONNX model', seconds: fe.seconds, inner: fs ? fs.scoring + fs.metrics + fs.report : undefined, records: fj.overall.records, note: `${fj.engine ? `${fj.engine.engine} (${fj.engine.provider})` : ''}${fs ? `; scoring ${fs.scoring} s` : ''}` });
+  stages.push({ stage: 'evaluate foreign ONNX model', seconds: fe.seconds, cpu: fe.cpu, inner: fs ? fs.scoring + fs.metrics + fs.report : undefined, records: fj.overall.records, note: `${fj.engine ? `${fj.engine.engine} (${fj.engine.provider})` : ''}${fs ? `; scoring ${fs.scoring} s` : ''}` });
 }
 
 const html = join(work, 'report.html');
 const rep = timed([cli, 'report', '--evaluation', out, '--out', html, '--json'], 'openecg report');
-stages.push({ stage: 'report --evaluation', seconds: rep.seconds, records: evaluated.overall.records, note: `${Math.round(statSync(html).size / 1024)} KiB` });
+stages.push({ stage: 'report --evaluation', seconds: rep.seconds, cpu: rep.cpu, records: evaluated.overall.records, note: `${Math.round(statSync(html).size / 1024)} KiB` });
 
 const total = stages.reduce((a, x) => a + x.seconds, 0);
+const cpuTotal = stages.every((x) => x.cpu !== null) ? stages.reduce((a, x) => a + x.cpu, 0) : null;
+const cores = (await import('node:os')).availableParallelism();
 const rate = (x) => (x.records / x.seconds).toFixed(1);
 const lines = [
   `site flow, ${count} ECGs written (${Object.entries(s.site.formats).map(([f, n]) => `${f} ${n}`).join(', ')}; ${s.site.patients} patients) in ${work}`,
   `set-up (outside the total): vendor files ${s.writeS === null ? 'reused' : `${s.writeS.toFixed(1)} s`}, resnet50_1d bundle ${s.bundleS.toFixed(1)} s`,
-  `${'stage'.padEnd(40)} ${'seconds'.padStart(8)} ${'records'.padStart(8)} ${'records/s'.padStart(10)}  notes`,
-  ...stages.map((x) => `${x.stage.padEnd(40)} ${x.seconds.toFixed(1).padStart(8)} ${String(x.records).padStart(8)} ${rate(x).padStart(10)}  ${x.note}`),
-  `${'total, vendor files to report'.padEnd(40)} ${total.toFixed(1).padStart(8)} ${String(count).padStart(8)} ${(count / total).toFixed(1).padStart(10)}  target <= ${TARGET_S} s for ${TARGET_RECORDS} records`,
+  `${'stage'.padEnd(40)} ${'seconds'.padStart(8)} ${'CPU s'.padStart(8)} ${'records'.padStart(8)} ${'records/s'.padStart(10)}  notes`,
+  ...stages.map((x) => `${x.stage.padEnd(40)} ${x.seconds.toFixed(1).padStart(8)} ${(x.cpu === null ? '-' : x.cpu.toFixed(1)).padStart(8)} ${String(x.records).padStart(8)} ${rate(x).padStart(10)}  ${x.note}`),
+  `${'total, vendor files to report'.padEnd(40)} ${total.toFixed(1).padStart(8)} ${(cpuTotal === null ? '-' : cpuTotal.toFixed(1)).padStart(8)} ${String(count).padStart(8)} ${(count / total).toFixed(1).padStart(10)}  target <= ${TARGET_S} s for ${TARGET_RECORDS} records`,
 ];
+if (cpuTotal !== null) {
+  // What the same work would take on this machine with nothing else running: every stage keeps both
+  // cores busy (two import workers, two ONNX Runtime threads), so wall ~ CPU / cores. A rough floor.
+  const idle = (cpuTotal / cores) * (TARGET_RECORDS / count);
+  lines.push(`idle-machine estimate for ${TARGET_RECORDS} records: CPU ${cpuTotal.toFixed(0)} s x ${TARGET_RECORDS / count} / ${cores} cores = ${idle.toFixed(0)} s (${(idle / 60).toFixed(1)} min; assumes every stage keeps all cores busy and start-up scales, so rough)`);
+}
 if (foreignNote) lines.push(foreignNote);
 if (count !== TARGET_RECORDS) {
   // Each stage's fixed part (whole process minus the work it reports inside) kept, its work scaled
@@ -125,7 +138,7 @@ if (count !== TARGET_RECORDS) {
   const projected = stages.reduce((a, x) => a + (x.inner === undefined ? x.seconds * (TARGET_RECORDS / x.records) : x.seconds - x.inner + x.inner * (TARGET_RECORDS / x.records)), 0);
   lines.push(`projected to ${TARGET_RECORDS} records: ${projected.toFixed(0)} s (${(projected / 60).toFixed(1)} min): each stage's start-up as measured, its work scaled by records at the measured rate`);
 }
-lines.push(`load average (1, 5, 15 min) before: ${loadBefore}; after: ${load()} on ${(await import('node:os')).availableParallelism()} cores`);
+lines.push(`load average (1, 5, 15 min) before: ${loadBefore}; after: ${load()} on ${cores} cores`);
 process.stdout.write(lines.join('\n') + '\n');
 if (!values.keep && !values.dir) rmSync(work, { recursive: true, force: true });
 else process.stdout.write(`kept: ${work} (report ${html})\n`);
