@@ -77,7 +77,9 @@ async function main(): Promise<void> {
   await app.whenReady();
   // The keychain opens the site keys it protected and protects new ones (<id>.safe); the import and
   // job processes, which have no safeStorage, get the key over their IPC channel (site-key-handover.ts).
-  setKeyProtector(safeStorageProtector(electron.safeStorage), true);
+  const keychain = safeStorageProtector(electron.safeStorage);
+  setKeyProtector(keychain, true);
+  if (!keychain) process.stderr.write('OpenECG Workstation: no OS keychain for Electron safeStorage here; new site keys are plain 0600 files (docs/site-data.md)\n');
 
   const rendererDir = defaultRendererDir();
   const ses = session.defaultSession;

@@ -132,9 +132,11 @@ describe("the app's main process with safeStorage", () => {
     expect(patientKeys(old)).toEqual([HAVERBECK.id, VEXMOOR.id].map((id) => patientKey(Buffer.from(before.trim(), 'hex'), id)).sort());
   });
 
-  it('is not used where the OS has no keychain (safeStorage unavailable): keys stay plain', () => {
+  it("is not used where the OS has no keychain (safeStorage unavailable, or Linux's hard-coded 'basic_text' store): keys stay plain", () => {
     expect(safeStorageProtector(safeStorageDouble(false))).toBeNull();
     expect(safeStorageProtector(undefined)).toBeNull();
+    expect(safeStorageProtector({ ...safeStorageDouble(), getSelectedStorageBackend: () => 'basic_text' })).toBeNull();
+    expect(safeStorageProtector({ ...safeStorageDouble(), getSelectedStorageBackend: () => 'gnome_libsecret' })?.name).toBe('Electron safeStorage');
   });
 });
 

@@ -71,6 +71,7 @@ function handedFor(workspace: string, env: NodeJS.ProcessEnv): HandedKey | null 
       return null; // The keychain cannot open it (another user or machine): the child says so.
     }
     if (key.length !== KEY_BYTES) key = Buffer.from(key.toString('latin1').trim(), 'hex');
+    if (key.length !== KEY_BYTES) return null; // Damaged: the child says so.
     const handed = { key, sealed: Buffer.from(sealed) };
     opened.set(workspace, handed);
     return handed;
