@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createWorkstationApi } from '../../src/main/api/index.js';
 import type { ImportJob } from '../../src/shared/api.js';
 import { Catalog } from '../../src/main/catalog/catalog.js';
-import { SiteKeyMessage } from '../../src/main/datasets/site-key-handover.js';
+import { siteKeyMessage, SiteKeyMessage } from '../../src/main/datasets/site-key-handover.js';
 import { exportSiteKey } from '../../src/main/datasets/site-key-export.js';
 import { setKeyProtector } from '../../src/main/datasets/site-key-store.js';
 import { patientKey, siteKeyStatus, workspaceSecret } from '../../src/main/datasets/site-secret.js';
@@ -26,8 +26,8 @@ const BIN = join(REPO, 'bin', 'openecg.js');
 const HOME = process.env.OPENECG_CONFIG_HOME!;
 
 /** Stands in for Electron's safeStorage (its API, not ours): AES-256-GCM under a fixed key, as the OS keychain's. */
-function safeStorageDouble(available = true): SafeStorage {
-  const master = Buffer.alloc(32, 0x42);
+function safeStorageDouble(available = true, masterByte = 0x42): SafeStorage {
+  const master = Buffer.alloc(32, masterByte);
   return {
     isEncryptionAvailable: () => available,
     encryptString(plain) {
@@ -205,12 +205,50 @@ describe('the import child and the job runner get the key over IPC', () => {
     expect(filesHolding(key, ws, HOME)).toEqual([]);
   });
 
+  it('hands over only what a child cannot read itself; children started together get one new key', async () => {
+    const ws = tempDir('safe-what');
+    expect(siteKeyMessage(ws), 'no keychain (CLI, browser mode)').toBeNull();
+    asTheApp();
+    const first = siteKeyMessage(ws);
+    expect(first).toMatchObject({ type: 'site-key', key: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(siteKeyMessage(ws)).toEqual(first);
+    expect(siteKeyMessage(ws, { ...process.env, OPENECG_SITE_KEY_FILE: join(ws, 'shared.key') }), 'a site key file named by the environment').toBeNull();
+    setKeyProtector(null);
+    const plain = tempDir('safe-what-plain');
+    await runImport({ folder: siteFolder('safe-what-src'), workspace: plain, dataset: 'site', workers: 0 });
+    asTheApp();
+    expect(siteKeyMessage(plain), 'a plain <id>.key').toBeNull();
+  });
+
+  it("a child of an app whose keychain cannot open <id>.safe (another user or machine) says so when it needs the key", async () => {
+    asTheApp();
+    const ws = tempDir('safe-other');
+    await runImport({ folder: siteFolder('safe-other-src'), workspace: ws, dataset: 'site', workers: 0 });
+    setKeyProtector(safeStorageProtector(safeStorageDouble(true, 0x17)), true);
+    const api = createWorkstationApi({ workspace: ws, importWorkers: 0 });
+    try {
+      const started = await api.call('import.start', { folder: siteFolder('safe-other-src2', [VEXMOOR]), dataset: 'site' });
+      let job = await api.call('import.status', { id: started.id });
+      for (let i = 0; i < 1200 && !['done', 'failed', 'cancelled'].includes(job.state); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        job = await api.call('import.status', { id: started.id });
+      }
+      expect(job.state).toBe('failed');
+      expect(job.message).toMatch(/the OS keychain \(Electron safeStorage\) cannot open the site key .*\.safe.*opens only for the user and machine that made it/);
+    } finally {
+      api.close();
+    }
+    expect(patientKeys(ws)).toHaveLength(1);
+  });
+
   it('a child refuses a malformed key message (checked with zod)', () => {
     const good = { type: 'site-key', key: 'ab'.repeat(32), sealed: Buffer.from('x').toString('base64') };
     expect(SiteKeyMessage.safeParse(good).success).toBe(true);
     expect(SiteKeyMessage.safeParse({ ...good, key: 'ab'.repeat(31) }).success).toBe(false);
     expect(SiteKeyMessage.safeParse({ ...good, sealed: 'not base64!' }).success).toBe(false);
     expect(SiteKeyMessage.safeParse({ ...good, extra: 1 }).success).toBe(false);
+    expect(SiteKeyMessage.safeParse({ type: 'site-key', refused: 'no keychain' }).success).toBe(true);
+    expect(SiteKeyMessage.safeParse({ type: 'site-key', refused: '' }).success).toBe(false);
   });
 });
 

@@ -17,29 +17,35 @@ import {
   PROTECTED_MAGIC,
   protectedKeyPath,
   readMarker,
+  refuseProtectedKeys,
   setHandedKey,
   SITE_KEY_FILE_ENV,
   type HandedKey,
+  type KeyProtector,
 } from './site-key-store.js';
 
 /** Tells a child that a site-key message follows on its IPC channel (a flag, never the key). */
 export const HANDOVER_FLAG = '--site-key-over-ipc';
 
-export const SiteKeyMessage = z
-  .object({
-    type: z.literal('site-key'),
-    /** The key, 64 hexadecimal digits. */
-    key: z.string().regex(new RegExp(`^[0-9a-f]{${KEY_BYTES * 2}}$`)),
-    /** The protected form (base64): the content of <id>.safe after its first line. */
-    sealed: z.string().min(1).max(16_384).regex(/^[A-Za-z0-9+/]+={0,2}$/),
-  })
-  .strict();
+export const SiteKeyMessage = z.union([
+  z
+    .object({
+      type: z.literal('site-key'),
+      /** The key, 64 hexadecimal digits. */
+      key: z.string().regex(new RegExp(`^[0-9a-f]{${KEY_BYTES * 2}}$`)),
+      /** The protected form (base64): the content of <id>.safe after its first line. */
+      sealed: z.string().min(1).max(16_384).regex(/^[A-Za-z0-9+/]+={0,2}$/),
+    })
+    .strict(),
+  // The app's keychain could not open <id>.safe: the child says why if (and only if) it needs the key.
+  z.object({ type: z.literal('site-key'), refused: z.string().min(1).max(2000) }).strict(),
+]);
 export type SiteKeyMessage = z.infer<typeof SiteKeyMessage>;
 
-/** Keys this process opened or made, by workspace: decrypted once, and one new key per workspace even for children started together. */
-const opened = new Map<string, HandedKey>();
+/** Keys this process opened or made, per keychain and workspace: decrypted once, and one new key per workspace even for children started together. */
+const openedBy = new WeakMap<KeyProtector, Map<string, HandedKey>>();
 
-function handedFor(workspace: string, env: NodeJS.ProcessEnv): HandedKey | null {
+function handedFor(workspace: string, env: NodeJS.ProcessEnv): HandedKey | { refused: string } | null {
   const keychain = keyProtector();
   // Only the app's main process (a keychain that protects new keys) has something to hand over;
   // a site key file named by the environment is plain, and the child reads it itself.
@@ -51,6 +57,8 @@ function handedFor(workspace: string, env: NodeJS.ProcessEnv): HandedKey | null 
     return null; // A damaged marker: the child reports it.
   }
   if (marker && existsSync(defaultKeyPath(marker, env))) return null; // A plain key: the child reads it.
+  const opened = openedBy.get(keychain.protector) ?? new Map<string, HandedKey>();
+  openedBy.set(keychain.protector, opened);
   const known = opened.get(workspace);
   let data: Buffer | null = null;
   if (marker) {
@@ -64,14 +72,15 @@ function handedFor(workspace: string, env: NodeJS.ProcessEnv): HandedKey | null 
     if (!data.subarray(0, PROTECTED_MAGIC.length).equals(PROTECTED_MAGIC)) return null; // Damaged: the child says so.
     const sealed = data.subarray(PROTECTED_MAGIC.length);
     if (known?.sealed.equals(sealed)) return known;
+    const path = protectedKeyPath(marker!, env);
     let key: Buffer;
     try {
       key = keychain.protector.unprotect(sealed);
-    } catch {
-      return null; // The keychain cannot open it (another user or machine): the child says so.
+    } catch (err) {
+      return { refused: `the OS keychain (${keychain.protector.name}) cannot open the site key ${path}: ${(err as Error).message} (a .safe key opens only for the user and machine that made it)` };
     }
     if (key.length !== KEY_BYTES) key = Buffer.from(key.toString('latin1').trim(), 'hex');
-    if (key.length !== KEY_BYTES) return null; // Damaged: the child says so.
+    if (key.length !== KEY_BYTES) return { refused: `the site key ${path} is damaged: the OS keychain opened it, but it holds no 32-byte key` };
     const handed = { key, sealed: Buffer.from(sealed) };
     opened.set(workspace, handed);
     return handed;
@@ -88,7 +97,9 @@ function handedFor(workspace: string, env: NodeJS.ProcessEnv): HandedKey | null 
 /** The message for a child working on `workspace`, or null when this process has no keychain-protected key to hand over. */
 export function siteKeyMessage(workspace: string, env: NodeJS.ProcessEnv = process.env): SiteKeyMessage | null {
   const handed = handedFor(resolve(workspace), env);
-  return handed && { type: 'site-key', key: handed.key.toString('hex'), sealed: handed.sealed.toString('base64') };
+  if (!handed) return null;
+  if ('refused' in handed) return { type: 'site-key', refused: handed.refused };
+  return { type: 'site-key', key: handed.key.toString('hex'), sealed: handed.sealed.toString('base64') };
 }
 
 /** What the child sends when it listens: a message sent before its modules loaded could go unheard. */
@@ -134,7 +145,9 @@ export function receiveSiteKey(timeoutMs = 30_000): Promise<void> {
       if ((msg as { type?: unknown } | null)?.type !== 'site-key') return;
       const parsed = SiteKeyMessage.safeParse(msg);
       if (!parsed.success) return finish(new Error(`the desktop app sent a malformed site key message: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`));
-      setHandedKey({ key: Buffer.from(parsed.data.key, 'hex'), sealed: Buffer.from(parsed.data.sealed, 'base64') });
+      const m = parsed.data;
+      if ('refused' in m) refuseProtectedKeys(m.refused);
+      else setHandedKey({ key: Buffer.from(m.key, 'hex'), sealed: Buffer.from(m.sealed, 'base64') });
       finish();
     };
     const onGone = () => finish(new Error('the desktop app closed the channel before it sent the site key'));

@@ -68,6 +68,14 @@ export function setKeyProtector(p: KeyProtector | null, protectNew = false): voi
   handed = null;
 }
 
+/** In a child of the desktop app whose keychain could not open the workspace's <id>.safe: that reason, when a protected key is opened. */
+export function refuseProtectedKeys(reason: string): void {
+  const refuse = (): never => {
+    throw new SiteKeyError('site-key-unreadable', reason);
+  };
+  setKeyProtector({ name: 'the desktop app (key refused)', protect: refuse, unprotect: refuse }, true);
+}
+
 /** The registered keychain, and whether new keys are protected (the desktop app's main process). */
 export function keyProtector(): { readonly protector: KeyProtector; readonly protectNew: boolean } | null {
   return protector ? { protector, protectNew: protectNewKeys } : null;
