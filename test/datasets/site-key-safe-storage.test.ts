@@ -218,6 +218,15 @@ describe('the import child and the job runner get the key over IPC', () => {
     await runImport({ folder: siteFolder('safe-what-src'), workspace: plain, dataset: 'site', workers: 0 });
     asTheApp();
     expect(siteKeyMessage(plain), 'a plain <id>.key').toBeNull();
+    // A locked keychain: the child is told why, and says it only if it must make a key.
+    const locked: SafeStorage = {
+      ...safeStorageDouble(),
+      encryptString: () => {
+        throw new Error('keychain locked');
+      },
+    };
+    setKeyProtector(safeStorageProtector(locked), true);
+    expect(siteKeyMessage(tempDir('safe-what-locked'))).toEqual({ type: 'site-key', refused: expect.stringMatching(/cannot protect a new site key: keychain locked/) });
   });
 
   it("a child of an app whose keychain cannot open <id>.safe (another user or machine) says so when it needs the key", async () => {

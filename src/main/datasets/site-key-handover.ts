@@ -89,7 +89,14 @@ function handedFor(workspace: string, env: NodeJS.ProcessEnv): HandedKey | { ref
   if (marker?.fingerprint) return null;
   if (known) return known;
   const key = newKey();
-  const made = { key, sealed: keychain.protector.protect(key) };
+  let sealed: Buffer;
+  try {
+    sealed = keychain.protector.protect(key);
+  } catch (err) {
+    // A locked or broken keychain: an import that needs a new key says why; other imports run.
+    return { refused: `the OS keychain (${keychain.protector.name}) cannot protect a new site key: ${(err as Error).message}; give a plain site key file with OPENECG_SITE_KEY_FILE (docs/site-data.md)` };
+  }
+  const made = { key, sealed };
   opened.set(workspace, made);
   return made;
 }
