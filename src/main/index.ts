@@ -11,7 +11,7 @@ import type { BrowserWindow, ElectronMain, WebContents } from './electron/electr
 import { APP_ENTRY, APP_SCHEME, checkIpcCall, ipcReply, trustedUrl } from './electron/ipc-guard.js';
 import { loadWindowState, saveWindowState } from './electron/window-state.js';
 import { safeStorageProtector } from './electron/key-protector.js';
-import { setKeyProtector } from './datasets/site-key-store.js';
+import { setKeyProtector, SiteKeyError } from './datasets/site-key-store.js';
 import { exportSiteKey } from './datasets/site-key-export.js';
 import { CONTENT_SECURITY_POLICY } from './server/guard.js';
 import { defaultRendererDir } from './server/static.js';
@@ -53,12 +53,15 @@ function argValue(argv: readonly string[], name: string): string | undefined {
  */
 async function exportKeyAndQuit(electron: ElectronMain, dest: string): Promise<void> {
   await electron.app.whenReady();
-  setKeyProtector(safeStorageProtector(electron.safeStorage), false);
+  const keychain = safeStorageProtector(electron.safeStorage);
+  setKeyProtector(keychain, false);
   try {
     process.stdout.write(`${JSON.stringify(exportSiteKey(workspaceArg(process.argv), dest))}\n`);
     electron.app.exit(0);
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
+    // A .safe key with no keychain in this session: say that, not "use the app".
+    const noKeychain = !keychain && err instanceof SiteKeyError && err.code === 'site-key-protected';
+    process.stderr.write(`${noKeychain ? 'the desktop app has no OS keychain in this session (Electron safeStorage unavailable, or only its basic_text fallback): a .safe key opens only in the desktop session of the user who made it' : (err as Error).message}\n`);
     electron.app.exit(1);
   }
 }
