@@ -11,7 +11,8 @@ import type { BrowserWindow, ElectronMain, WebContents } from './electron/electr
 import { APP_ENTRY, APP_SCHEME, checkIpcCall, ipcReply, trustedUrl } from './electron/ipc-guard.js';
 import { loadWindowState, saveWindowState } from './electron/window-state.js';
 import { safeStorageProtector } from './electron/key-protector.js';
-import { setKeyProtector } from './datasets/site-key-store.js';
+import { setKeyProtector, SiteKeyError } from './datasets/site-key-store.js';
+import { exportSiteKey } from './datasets/site-key-export.js';
 import { CONTENT_SECURITY_POLICY } from './server/guard.js';
 import { defaultRendererDir } from './server/static.js';
 import { demoWorkspaceDir } from './workspace/paths.js';
@@ -19,8 +20,7 @@ import { demoWorkspaceDir } from './workspace/paths.js';
 const PRELOAD = fileURLToPath(new URL('../preload/index.js', import.meta.url));
 
 function workspaceArg(argv: readonly string[]): string {
-  const at = argv.indexOf('--workspace');
-  return at >= 0 && argv[at + 1] ? argv[at + 1] : demoWorkspaceDir();
+  return argValue(argv, '--workspace') ?? demoWorkspaceDir();
 }
 
 /** The view the window opens on (`--view inspect`: the demo's first start), as the renderer's URL hash. */
@@ -42,19 +42,47 @@ function lockDown(contents: WebContents): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }
 
+function argValue(argv: readonly string[], name: string): string | undefined {
+  const at = argv.indexOf(name);
+  return at >= 0 && argv[at + 1] ? argv[at + 1] : undefined;
+}
+
+/**
+ * `--export-site-key FILE` (started by `openecg site key --export`): no window; the keychain opens
+ * the workspace's protected key, a plain copy is written, one JSON line says where, and the app quits.
+ */
+async function exportKeyAndQuit(electron: ElectronMain, dest: string): Promise<void> {
+  await electron.app.whenReady();
+  const keychain = safeStorageProtector(electron.safeStorage);
+  setKeyProtector(keychain, false);
+  try {
+    process.stdout.write(`${JSON.stringify(exportSiteKey(workspaceArg(process.argv), dest))}\n`);
+    electron.app.exit(0);
+  } catch (err) {
+    // A .safe key with no keychain in this session: say that, not "use the app".
+    const noKeychain = !keychain && err instanceof SiteKeyError && err.code === 'site-key-protected';
+    process.stderr.write(`${noKeychain ? 'the desktop app has no OS keychain in this session (Electron safeStorage unavailable, or only its basic_text fallback): a .safe key opens only in the desktop session of the user who made it' : (err as Error).message}\n`);
+    electron.app.exit(1);
+  }
+}
+
 async function main(): Promise<void> {
   // A variable specifier: TypeScript must not look for electron's own types (often not installed).
   const specifier = 'electron';
   const electron = (await import(specifier)) as ElectronMain;
   const { app, BrowserWindow, ipcMain, dialog, protocol, session, screen } = electron;
+  const exportTo = argValue(process.argv, '--export-site-key');
+  if (exportTo) return exportKeyAndQuit(electron, exportTo);
   if (!app.requestSingleInstanceLock()) return app.quit();
   // Must precede 'ready': app:// behaves like https (secure context, fetch, module scripts).
   protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
   app.on('web-contents-created', (_event, contents) => lockDown(contents));
   await app.whenReady();
-  // The keychain opens site keys it protected. New keys stay plain files (0600) for now: imports run
-  // in child Node processes, which have no safeStorage and would not be able to read them.
-  setKeyProtector(safeStorageProtector(electron.safeStorage), false);
+  // The keychain opens the site keys it protected and protects new ones (<id>.safe); the import and
+  // job processes, which have no safeStorage, get the key over their IPC channel (site-key-handover.ts).
+  const keychain = safeStorageProtector(electron.safeStorage);
+  setKeyProtector(keychain, true);
+  if (!keychain) process.stderr.write('OpenECG Workstation: no OS keychain for Electron safeStorage here; new site keys are plain 0600 files (docs/site-data.md)\n');
 
   const rendererDir = defaultRendererDir();
   const ses = session.defaultSession;

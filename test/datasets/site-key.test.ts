@@ -247,11 +247,12 @@ describe('a keychain-protected key file', () => {
   // Stands in for Electron's safeStorage, which only exists inside the Electron main process.
   const xor: KeyProtector = { name: 'test keychain', protect: (b) => Buffer.from(b.map((x) => x ^ 0x5a)), unprotect: (b) => Buffer.from(b.map((x) => x ^ 0x5a)) };
 
-  it('is written encrypted when asked, read back through the keychain, and refused clearly without it', async () => {
+  it('is written encrypted when asked (<id>.safe), read back through the keychain, and refused clearly without it', async () => {
     setKeyProtector(xor, true);
     const ws = tempDir('key-protected');
     await runImport({ folder: siteFolder('key-prot-src'), workspace: ws, dataset: 'site', workers: 0 });
-    const file = join(HOME, 'keys', `${marker(ws).workspace_id}.key`);
+    const file = join(HOME, 'keys', `${marker(ws).workspace_id}.safe`);
+    expect(existsSync(join(HOME, 'keys', `${marker(ws).workspace_id}.key`))).toBe(false);
     const content = readFileSync(file);
     expect(content.toString('latin1')).toMatch(/^openecg-site-key protected v1\n/);
     expect(content.toString('latin1')).not.toMatch(/[0-9a-f]{64}/);
@@ -260,6 +261,6 @@ describe('a keychain-protected key file', () => {
     setKeyProtector(null);
     const r = openecg({}, 'site', 'key', '--workspace', ws);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/encrypted with the desktop app's keychain \(Electron safeStorage\)/);
+    expect(r.stdout).toMatch(/^site key: protected; .*protected by the desktop app's OS keychain \(Electron safeStorage\)/s);
   });
 });

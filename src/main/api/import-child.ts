@@ -1,8 +1,10 @@
 // The child process an import started from the UI runs in (forked by import-jobs.ts): the import
 // reads and resamples for minutes, and must not share an event loop with the HTTP server or the
-// Electron main process. Options come as one JSON argument; progress goes back over the IPC channel.
+// Electron main process. Options come as one JSON argument; progress goes back over the IPC channel,
+// and the desktop app's site key comes over it (site-key-handover.ts) when argv has the flag.
 import { runImport } from '../import/pipeline.js';
 import { ImportArgumentError } from '../import/errors.js';
+import { HANDOVER_FLAG, receiveSiteKey } from '../datasets/site-key-handover.js';
 
 export interface ChildOptions {
   readonly folder: string;
@@ -34,6 +36,8 @@ async function main(): Promise<void> {
   process.once('disconnect', () => abort.abort());
   let last = 0;
   try {
+    // Started by the desktop app: its keychain-protected site key comes over the IPC channel first.
+    if (process.argv.includes(HANDOVER_FLAG)) await receiveSiteKey();
     const summary = await runImport(
       { folder: options.folder, workspace: options.workspace, dataset: options.dataset, workers: options.workers, signal: abort.signal },
       {

@@ -8,6 +8,7 @@ import { ApiError, type ImportJob } from '../../shared/api.js';
 import type { ChildMessage, ChildOptions } from './import-child.js';
 import { compiledScript } from '../platform/app-paths.js';
 import { forkScript } from '../platform/processes.js';
+import { handOverSiteKey, HANDOVER_FLAG, siteKeyMessage } from '../datasets/site-key-handover.js';
 
 /** What the jobs need from the workspace's catalog (read-only; absent until a first import makes it). */
 export interface ImportCatalogView {
@@ -67,7 +68,10 @@ export class ImportJobs {
       state: { id, folder, dataset: dataset ?? null, state: 'starting', run: null, done: 0, total: 0, failed: 0, rate: 0, etaS: null, elapsedS: 0, imported: 0, skipped: 0, errors: [], message: null },
     };
     const options: ChildOptions = { folder, workspace: this.workspace(), dataset, workers: this.workers };
-    const child = forkScript(childScript(), [JSON.stringify(options)], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+    // In the desktop app the keychain-protected site key goes over the IPC channel, never in argv or the environment.
+    const handover = siteKeyMessage(options.workspace);
+    const child = forkScript(childScript(), [JSON.stringify(options), ...(handover ? [HANDOVER_FLAG] : [])], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+    if (handover) handOverSiteKey(child, handover);
     job.child = child;
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => {

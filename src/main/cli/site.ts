@@ -3,6 +3,7 @@
 import { classByAbbreviation, CLASSES } from '../../shared/classes.js';
 import { applyStatementCodes, Catalog, unmappedStatements } from '../catalog/index.js';
 import { siteKeyStatus } from '../datasets/site-secret.js';
+import { exportKey } from './site-key-export.js';
 import { normalizeStatement, saveStatementMapping, workspaceMapPath } from '../datasets/statements.js';
 import { SITE_SETTINGS } from '../import/site-import.js';
 import { parseCommandArgs, printJson, UsageError, type Command } from './command.js';
@@ -18,10 +19,12 @@ const USAGE = `usage: openecg site <map|unmapped|config|key> --workspace <dir> [
       covers, with record counts
   config [--keep-times on|off] [--keep-paths on|off]
       the workspace's defaults for site imports (an import's --keep-times/--keep-paths wins)
-  key [--site-key <file>]
+  key [--site-key <file>] [--export <file>]
       where the workspace's pseudonymisation key is looked for (the user's configuration folder,
       $OPENECG_SITE_KEY_FILE or --site-key), its fingerprint, and whether the key found is the one
-      the workspace was pseudonymised with (exit 1 when it is missing or wrong); never the key
+      the workspace was pseudonymised with (exit 1 when it is missing, wrong or protected); never
+      the key. --export writes a plain copy (0600, never over a file) for a shared site key file;
+      a key the desktop app protected (<id>.safe) is exported by the desktop app, started for it
 options: --json  one JSON document on stdout
 classes: ${CLASSES.map((c) => c.abbreviation).join(' ')}
 See docs/site-data.md and docs/wfdb-comments.md.`;
@@ -60,6 +63,7 @@ export const siteCommand: Command = {
       'keep-times': { type: 'string' },
       'keep-paths': { type: 'string' },
       'site-key': { type: 'string' },
+      export: { type: 'string' },
       json: { type: 'boolean', default: false },
     });
     const action = positionals[0];
@@ -67,8 +71,16 @@ export const siteCommand: Command = {
     if (!values.workspace) throw new UsageError('--workspace <dir> is required');
     const workspace = values.workspace;
     if (values['site-key'] !== undefined && action !== 'key') throw new UsageError('--site-key goes with the key action (and with openecg import)');
+    if (values.export !== undefined && action !== 'key') throw new UsageError('--export goes with the key action');
     if (action === 'key') {
       if (values['site-key'] !== undefined && !values['site-key'].trim()) throw new UsageError('--site-key wants the path of a key file');
+      if (values.export !== undefined) {
+        if (!values.export.trim()) throw new UsageError('--export wants the path of the plain key file to write');
+        const done = exportKey(workspace, values.export, values['site-key']);
+        if (values.json) printJson(done);
+        else process.stdout.write(`wrote a plain copy of the site key to ${done.file} (mode 0600, fingerprint ${done.fingerprint}); give it with --site-key or OPENECG_SITE_KEY_FILE, and keep it as safe as the patient ids\n`);
+        return 0;
+      }
       const doc = siteKeyStatus(workspace, { keyFile: values['site-key'] });
       if (values.json) printJson(doc);
       else {

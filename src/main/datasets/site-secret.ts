@@ -10,6 +10,7 @@ import {
   defaultKeyPath,
   ensureMarker,
   fingerprintOf,
+  isProtectedPath,
   KEY_BYTES,
   keyLocation,
   keysDir,
@@ -68,7 +69,7 @@ export function withdrawWorkspaceSecret(workspace: string): void {
 
 function fixes(marker: KeyMarker, loc: KeyLocation, env: NodeJS.ProcessEnv): string {
   const own = defaultKeyPath(marker, env);
-  return `give the site key file with --site-key FILE (or ${SITE_KEY_FILE_ENV}=FILE), or copy ${marker.workspace_id}.key from the configuration folder of the machine the workspace came from (its keys/ folder) to ${loc.origin === 'config' ? loc.path : own}`;
+  return `give the site key file with --site-key FILE (or ${SITE_KEY_FILE_ENV}=FILE), or copy ${marker.workspace_id}.key from the configuration folder of the machine the workspace came from (its keys/ folder; where it is ${marker.workspace_id}.safe, export it there with \`openecg site key --export FILE\`) to ${loc.origin === 'config' && !isProtectedPath(loc.path) ? loc.path : own}`;
 }
 
 /**
@@ -88,7 +89,8 @@ export function migrateOldSecret(workspace: string, env: NodeJS.ProcessEnv = pro
   let there = readKeyFile(dest);
   if (!there) {
     try {
-      writeKeyFile(dest, key, true);
+      // Plain, as the old secret was: only keys made new are protected.
+      writeKeyFile(dest, key, false);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
@@ -125,7 +127,7 @@ export function workspaceSecret(workspace: string, create = false, options: Site
   const loc = keyLocation(marker, options.keyFile, env);
   const cacheKey = `${ws}\0${loc.path}`;
   // The file is read once per process; the fingerprint is checked (and bound) on every call, since the workspace's marker may change.
-  let key = cache.get(cacheKey) ?? readKeyFile(loc.path);
+  let key = cache.get(cacheKey) ?? readKeyFile(loc.path, ws);
   if (!key) {
     if (marker.fingerprint) {
       throw new SiteKeyError(
@@ -135,13 +137,18 @@ export function workspaceSecret(workspace: string, create = false, options: Site
       );
     }
     if (!create) throw new SiteKeyError('site-key-missing', `this workspace has no site key yet (it is made by the first site import; looked for ${loc.path})`);
+    // Only a configuration folder's <id>.safe is protected: a site key file given by path is the site's to protect.
+    const protect = loc.origin === 'config' && isProtectedPath(loc.path);
     try {
-      writeKeyFile(loc.path, newKey(), loc.origin === 'config');
-      notice(`made a new pseudonymisation key for this workspace: ${loc.path} (mode 0600). Keep it: without it new patients cannot get the same pseudonyms${loc.origin === 'config' ? '; to share pseudonyms between workstations of a site, give them one site key file with --site-key' : ''}.`);
+      writeKeyFile(loc.path, newKey(protect), protect);
+      notice(
+        `made a new pseudonymisation key for this workspace: ${loc.path} (mode 0600${protect ? ", encrypted by the OS keychain: only the desktop app of this user on this machine opens it; `openecg site key --export FILE` writes a plain copy" : ''}). ` +
+          `Keep it: without it new patients cannot get the same pseudonyms${loc.origin === 'config' ? '; to share pseudonyms between workstations of a site, give them one site key file with --site-key' : ''}.`,
+      );
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    key = readKeyFile(loc.path);
+    key = readKeyFile(loc.path, ws);
     if (!key) throw new SiteKeyError('site-key-unreadable', `the site key ${loc.path} vanished while it was being made`);
   }
   try {
@@ -170,7 +177,8 @@ export interface SiteKeyStatus {
   readonly fingerprint: string | null;
   readonly key_file: string | null;
   readonly origin: KeyLocation['origin'] | null;
-  readonly status: 'ok' | 'none-yet' | 'missing' | 'wrong' | 'unreadable';
+  /** protected: a <id>.safe key that only the desktop app (its OS keychain) opens. */
+  readonly status: 'ok' | 'none-yet' | 'missing' | 'wrong' | 'unreadable' | 'protected';
   readonly message: string | null;
   readonly keys_folder: string;
 }
@@ -189,7 +197,7 @@ export function siteKeyStatus(workspace: string, options: SiteKeyOptions = {}): 
       return { ...head, status: marker.fingerprint ? 'ok' : 'none-yet', message: null };
     } catch (err) {
       if (!(err instanceof SiteKeyError)) throw err;
-      const status = err.code === 'site-key-wrong' ? 'wrong' : err.code === 'site-key-missing' ? (marker.fingerprint ? 'missing' : 'none-yet') : 'unreadable';
+      const status = err.code === 'site-key-wrong' ? 'wrong' : err.code === 'site-key-missing' ? (marker.fingerprint ? 'missing' : 'none-yet') : err.code === 'site-key-protected' ? 'protected' : 'unreadable';
       return { ...head, status, message: err.message };
     }
   } catch (err) {

@@ -99,6 +99,8 @@ export interface ElectronMain {
     whenReady(): Promise<void>;
     getPath(name: 'userData'): string;
     quit(): void;
+    /** Ends at once with this exit code (no 'before-quit'): the `--export-site-key` run. */
+    exit(code?: number): void;
     on(event: 'window-all-closed', listener: () => void): void;
     on(event: 'web-contents-created', listener: (event: ElectronEvent, contents: WebContents) => void): void;
     on(event: 'activate', listener: () => void): void;

@@ -7,6 +7,11 @@ import { Catalog, finishJob, getJob, insertJob, listJobs, markInterrupted, RESUM
 import { PARAMS } from './kinds.js';
 import { experimentRunDir, jobCheckpoints, jobDir, jobLog, runnerScript } from './paths.js';
 import { forkScript } from '../platform/processes.js';
+import { handOverSiteKey, HANDOVER_FLAG, siteKeyMessage } from '../datasets/site-key-handover.js';
+import { keyProtector } from '../datasets/site-key-store.js';
+
+/** Job kinds that may pseudonymise site data (they import): only they get the desktop app's site key. */
+const KEYED_KINDS: readonly JobKind[] = ['import', 'evaluate'];
 
 export class JobError extends Error {
   constructor(message: string) {
@@ -54,13 +59,21 @@ export function submitJob(workspace: string, kind: JobKind, params: Record<strin
   });
 }
 
-/** Forks the job process. detached: it outlives this process (the UI may quit while training). */
+/**
+ * Forks the job process. detached: it outlives this process (the UI may quit while training); its
+ * IPC channel is closed at once, or, in the desktop app, once the site key went over it.
+ */
 export function startJob(workspace: string, id: number, options: { detached?: boolean } = {}): ChildProcess {
-  const child = forkScript(runnerScript(), [resolve(workspace), String(id)], { detached: options.detached ?? false, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  if (options.detached) {
-    child.disconnect();
-    child.unref();
-  }
+  // The catalog is read for the kind only where a keychain has a key to hand over (the desktop app).
+  const keyed = keyProtector()?.protectNew && KEYED_KINDS.includes(withCatalog(workspace, (c) => getJob(c, id)?.kind) as JobKind);
+  const handover = keyed ? siteKeyMessage(workspace) : null;
+  const child = forkScript(runnerScript(), [resolve(workspace), String(id), ...(handover ? [HANDOVER_FLAG] : [])], { detached: options.detached ?? false, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const letGo = () => {
+    if (child.connected) child.disconnect();
+  };
+  if (handover) handOverSiteKey(child, handover, options.detached ? letGo : undefined);
+  else if (options.detached) letGo();
+  if (options.detached) child.unref();
   return child;
 }
 

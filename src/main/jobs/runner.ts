@@ -1,4 +1,5 @@
-// The job process: `node dist/main/jobs/runner.js <workspace> <job id>`, forked by control.ts.
+// The job process: `node dist/main/jobs/runner.js <workspace> <job id> [--site-key-over-ipc]`, forked
+// by control.ts (with the flag, the desktop app's site key comes over the IPC channel first).
 // It takes the job row (only one process can), runs the work, and records the outcome. SIGTERM or
 // SIGINT asks the work to stop at its next step boundary: it writes a checkpoint and the job ends
 // 'cancelled', ready to resume.
@@ -6,12 +7,14 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Catalog, claimJob, finishJob, getJob, updateJobProgress } from '../catalog/index.js';
 import { StepCancelled } from '../experiments/steps.js';
+import { HANDOVER_FLAG, receiveSiteKey } from '../datasets/site-key-handover.js';
 import { runJob } from './handlers.js';
 import { jobLog } from './paths.js';
 import { ThrottledProgress } from './progress.js';
 
 async function main(argv: string[]): Promise<number> {
-  const [workspace, idText] = argv;
+  const handover = argv.includes(HANDOVER_FLAG);
+  const [workspace, idText] = argv.filter((a) => a !== HANDOVER_FLAG);
   const id = Number(idText);
   if (!workspace || !Number.isInteger(id)) {
     process.stderr.write('usage: runner.js <workspace> <job id>\n');
@@ -28,6 +31,17 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  if (handover) {
+    // Started by the desktop app: its keychain-protected site key comes over the IPC channel. Without
+    // it the job still runs; an import that needs the key then says what to do.
+    try {
+      await receiveSiteKey();
+    } catch (err) {
+      log(`site key not received: ${(err as Error).message}`);
+    }
+    // The channel has done its work: it must not keep the job process alive.
+    process.channel?.unref();
+  }
   try {
     if (!claimJob(catalog, id, process.pid)) {
       const row = getJob(catalog, id);
