@@ -9,6 +9,22 @@ const recordId = z.number().int().positive();
 /** A model bundle folder: absolute, or relative to the workspace. */
 export const bundlePathSchema = z.string().min(1).max(4096).refine((p) => !p.includes('\0'), { message: 'NUL in path' });
 
+/** A model made elsewhere (ONNX + model card, docs/model-card.md): what the card says, for lists and labels. */
+export const foreignModelSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  source: z.string(),
+  licence: z.string(),
+  rate: z.number().positive(),
+  samples: z.number().int().positive(),
+  leads: z.array(z.string()),
+  layout: z.enum(['NCL', 'NLC']),
+  units: z.enum(['mV', 'uV']),
+  activation: z.enum(['sigmoid', 'softmax', 'none']),
+  /** The model's outputs in its order: its own name, our class where it maps to one, its SNOMED-CT code. */
+  classes: z.array(z.object({ name: z.string(), abbreviation: z.string().nullable(), snomed: z.string().nullable() })),
+});
+
 export const modelInfoSchema = z.object({
   path: z.string(),
   task: z.string(),
@@ -23,6 +39,8 @@ export const modelInfoSchema = z.object({
   target: z.string().nullable(),
   arm: z.string().nullable(),
   createdAt: z.string(),
+  /** Set for a foreign bundle (`openecg model import --onnx --card`); absent or null for ours. */
+  foreign: foreignModelSchema.nullable().optional(),
 });
 
 export const modelsListSchema = z.object({ models: z.array(modelInfoSchema) });
@@ -155,6 +173,7 @@ export const errorsSchema = z.object({
 });
 
 export type ModelInfo = z.output<typeof modelInfoSchema>;
+export type ForeignModelInfo = z.output<typeof foreignModelSchema>;
 export type ReconstructionResult = z.output<typeof reconstructionSchema>;
 export type PredictionResult = z.output<typeof predictionSchema>;
 export type ErrorReview = z.output<typeof errorsSchema>;
