@@ -1,17 +1,17 @@
 // Scores of a foreign model (docs/model-card.md) on catalog records: each record is read from its
-// SOURCE file (the catalog's source path; the canonical store holds 100 Hz x 10 s, not the
-// model's rate and length), brought to the card's input spec by prepareModelInput (lead mapping,
+// SOURCE file (source.ts; the canonical store holds 100 Hz x 10 s, not the model's rate and length), brought to the card's input spec by prepareModelInput (lead mapping,
 // units, anti-aliased resampling, filter, normalisation, the window rule, zero padding at the
 // end), and run through ONNX Runtime in batches; while one batch runs, the next is read and prepared.
 // A record that cannot be brought to the spec (unreadable, too short for the zero-phase filter, none
 // of the model's leads) is skipped with its reason: counted and returned, never dropped silently.
 import { mapCardClasses, type CardClassMapping } from '../../../shared/model-card.js';
 import type { Catalog } from '../../catalog/index.js';
-import { readRecord } from '../../formats/index.js';
+import { dirname } from 'node:path';
 import { prepareModelInput, type ModelInput } from '../../signal/model-input.js';
 import type { WindowRule } from '../../signal/window.js';
 import type { EngineInfo } from '../infer/engine.js';
 import { openForeignSession, type ForeignSession } from './session.js';
+import { SourceReader } from './source.js';
 
 /** One output of the model: its own name, and our class or a SNOMED-CT code where the card gives one. */
 export interface ForeignColumn {
@@ -32,7 +32,7 @@ export interface ForeignScores {
   readonly ids: number[];
   /** Per scored record: seconds of zero padding at the end of the model's input (0: all signal). */
   readonly paddedS: number[];
-  readonly skipped: { id: number; reason: string }[];
+  readonly skipped: { id: number; record: string; reason: string }[];
   readonly engine: EngineInfo;
   readonly activation: 'sigmoid' | 'softmax' | 'none';
 }
@@ -46,6 +46,7 @@ export interface ForeignScoreOptions {
   readonly window?: WindowRule;
   /** An open session to use (kept open); else the bundle's is opened and closed. */
   readonly session?: ForeignSession;
+  readonly source?: SourceReader;
 }
 
 export function foreignColumns(mapping: readonly CardClassMapping[]): ForeignColumn[] {
@@ -58,14 +59,13 @@ export function foreignColumns(mapping: readonly CardClassMapping[]): ForeignCol
 }
 
 /** One record from its source file, at the card's spec; a string is why it cannot be. */
-export async function foreignInput(catalog: Catalog, session: ForeignSession, id: number, window?: WindowRule): Promise<ModelInput | string> {
+export async function foreignInput(catalog: Catalog, source: SourceReader, session: ForeignSession, id: number, window?: WindowRule): Promise<ModelInput | { record: string; reason: string }> {
   const detail = catalog.getRecord(id);
-  if (!detail) return 'not in the catalog';
+  if (!detail) return { record: String(id), reason: 'not in the catalog' };
   try {
-    const reading = await readRecord(detail.sourcePath);
-    return prepareModelInput(reading, session.card.input, { window });
+    return prepareModelInput(await source.read(detail), session.card.input, { window });
   } catch (err) {
-    return `${detail.record}: ${(err as Error).message.split('\n')[0]}`;
+    return { record: detail.record, reason: (err as Error).message.split('\n')[0] };
   }
 }
 
@@ -73,17 +73,18 @@ export async function scoreForeign(bundleDir: string, catalog: Catalog, recordId
   const session = options.session ?? (await openForeignSession(bundleDir));
   try {
     const { card, size, classes } = session;
+    const source = options.source ?? new SourceReader(dirname(catalog.file), catalog);
     const batch = Math.max(1, options.batch ?? 32);
     const rows: Float32Array[] = [];
     const ids: number[] = [];
     const paddedS: number[] = [];
-    const skipped: { id: number; reason: string }[] = [];
+    const skipped: { id: number; record: string; reason: string }[] = [];
     let done = 0;
     const prepare = async (from: number) => {
       const part: { id: number; input: ModelInput }[] = [];
       for (const id of recordIds.slice(from, from + batch)) {
-        const r = await foreignInput(catalog, session, id, options.window);
-        if (typeof r === 'string') skipped.push({ id, reason: r });
+        const r = await foreignInput(catalog, source, session, id, options.window);
+        if ('reason' in r) skipped.push({ id, ...r });
         else part.push({ id, input: r });
       }
       return { part, count: Math.min(batch, recordIds.length - from) };
