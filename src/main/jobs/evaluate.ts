@@ -16,6 +16,7 @@ import { predictionsCsv } from '../experiments/predictions-csv.js';
 import { writeFileAtomic } from '../experiments/run-folder.js';
 import { experimentCenters, labelledCenters, recordsOf, splitOf } from '../experiments/selection.js';
 import { renderEvaluationReport } from '../experiments/report/index.js';
+import { foreignBundleOf, runEvaluateForeignJob } from './evaluate-foreign.js';
 import type { JobContext } from './handlers.js';
 import { PARAMS } from './kinds.js';
 import { jobDir } from './paths.js';
@@ -32,6 +33,8 @@ function allRecords(catalog: Catalog, centers: readonly string[]): number[] {
 }
 
 export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promise<unknown> {
+  // A model made elsewhere (ONNX + card) reads records from their source files: evaluate-foreign.ts.
+  if (foreignBundleOf(ctx.workspace, (rawParams as { bundle?: unknown } | null)?.bundle)) return runEvaluateForeignJob(rawParams, ctx);
   const p = PARAMS.evaluate.parse(rawParams);
   const importing = p.folder !== undefined;
   if (importing) {
