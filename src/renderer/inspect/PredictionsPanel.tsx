@@ -87,7 +87,7 @@ export function PredictionsPanel({ client, target, onTarget, models }: { client:
           stride <input type="number" min={1} max={1000} value={stride} onChange={(e) => setStride(Math.max(1, Number(e.target.value) || 25))} style={{ width: 60 }} />
         </label>
         <label>
-          baseline <input type="number" step={0.1} value={baseline} onChange={(e) => setBaseline(Number(e.target.value) || 0)} style={{ width: 60 }} /> mV
+          baseline <input type="number" step={0.1} value={baseline} onChange={(e) => setBaseline(Number(e.target.value) || 0)} style={{ width: 60 }} /> {foreignNames ? "in the model's input units" : 'mV'}
         </label>
         <LayoutSelect value={layout} onChange={setLayout} />
         {busy && <span className="muted" data-testid="predict-busy">scoring…</span>}
