@@ -120,6 +120,9 @@ describe('openecg model import --onnx --card', () => {
       expect(r.status, argv.join(' ')).toBe(2);
       expect(r.err.split('\n')[0], argv.join(' ')).toMatch(message);
     }
+    const help = await cli(['model', 'import', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.out).toMatch(/^usage: openecg model import --onnx <model\.onnx> --card <card\.json>/);
   });
 
   it('refuses every bad card or graph in one line, exit 1, writing nothing', async () => {
