@@ -190,6 +190,10 @@ export const errorsSchema = z.object({
   classIndex: count,
   /** The class's name: our abbreviation, or a foreign model's output name. */
   className: z.string().optional(),
+  /** An evaluate job's classes by index (a foreign model's outputs by card name), for choosing another. */
+  classes: z.array(z.string()).optional(),
+  /** Why the lists are empty when it is not the model's merit (a foreign output without labels). */
+  note: z.string().optional(),
   threshold: z.number(),
   centers: z.array(z.string()),
   /** Predicted positive, not labelled: most confident first. */

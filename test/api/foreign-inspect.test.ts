@@ -130,7 +130,11 @@ describe.skipIf(torchMissing !== null)('foreign models in the inspection views',
       for (const e of r.falsePositives) expect(e.probability).toBeGreaterThanOrEqual(r.threshold);
       for (const e of r.falseNegatives) expect(e.probability).toBeLessThan(r.threshold);
     }
-    await expect(api.call('inspect.errors', { job, classIndex: 3 })).rejects.toThrow(/'ST elevation' has no labels/);
+    const none = await api.call('inspect.errors', { job, classIndex: 3 });
+    expect(none.note).toMatch(/'ST elevation' has no labels/);
+    expect(none.classes).toEqual(['AFIB', 'normal', 'myocardial infarction', 'ST elevation']);
+    expect(none.falsePositives.length + none.falseNegatives.length + none.counts.tp + none.counts.tn).toBe(0);
+    await expect(api.call('inspect.errors', { job, classIndex: 4 })).rejects.toThrow(/the evaluation has 4 classes/);
     await expect(api.call('inspect.errors', { job, run: 'job-1', step: 'x', classIndex: 0 } as never)).rejects.toThrow();
   });
 });

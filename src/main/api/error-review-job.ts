@@ -1,7 +1,8 @@
 // `inspect.errors` for an evaluate job (jobs/evaluate.ts, jobs/evaluate-foreign.ts): the false
 // positives and negatives of one class (ours) or one output (a foreign model's, under its card
 // name) from the job's predictions.csv, at the job's threshold. A foreign output is labelled as the
-// evaluation scored it: by our class, or by its SNOMED-CT code; an output without labels is refused.
+// evaluation scored it: by our class, or by its SNOMED-CT code; an output without labels gets empty
+// lists and a note saying so.
 import { existsSync, readFileSync } from 'node:fs';
 import { CLASSES } from '../../shared/classes.js';
 import { ApiError, type ApiParsedInput, type ErrorReview } from '../../shared/api.js';
@@ -30,7 +31,6 @@ export function errorReviewOfJob(workspace: string, catalog: Catalog, input: Api
   const columns = r.foreign?.columns ?? CLASSES.map((k) => ({ key: k.abbreviation, classIndex: k.index, labels: 'class' as const }));
   const column = columns[c];
   if (!column) throw new ApiError('invalid-input', `classIndex ${c}: the evaluation has ${columns.length} classes`);
-  if (column.labels === 'none') throw new ApiError('invalid-input', `'${column.key}' has no labels in this workspace: no errors to review`);
   const [head, ...lines] = readFileSync(r.predictions, 'utf8').trim().split('\n');
   const at = head.split(',').length - columns.length + c;
   const ids = lines.map((l) => Number(l.split(',')[0]));
@@ -39,6 +39,10 @@ export function errorReviewOfJob(workspace: string, catalog: Catalog, input: Api
   const hasCode = catalog.db.prepare('SELECT 1 FROM labels WHERE record_id = ? AND code = ?').pluck();
   const labelOf = (id: number, classes: number) => (column.labels === 'class' ? ((classes >>> column.classIndex!) & 1) === 1 : hasCode.get(id, column.snomed) !== undefined);
   const threshold = r.thresholds?.[c] ?? 0.5;
+  if (column.labels === 'none') {
+    const none = { run: `job-${input.job}`, step: 'evaluate', bundle: r.bundle ?? '', classIndex: c, className: column.key, classes: columns.map((k) => k.key), threshold, centers: [], falsePositives: [], falseNegatives: [], counts: { tp: 0, fp: 0, fn: 0, tn: 0 } };
+    return { ...none, note: `'${column.key}' has no labels in this workspace: no errors to review` };
+  }
   const fp: ErrorReview['falsePositives'] = [];
   const fn: ErrorReview['falseNegatives'] = [];
   const counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
@@ -68,6 +72,7 @@ export function errorReviewOfJob(workspace: string, catalog: Catalog, input: Api
     bundle: r.bundle ?? '',
     classIndex: c,
     className: column.key,
+    classes: columns.map((k) => k.key),
     threshold,
     centers: [...centers].sort(),
     falsePositives: fp.slice(0, input.limit),
