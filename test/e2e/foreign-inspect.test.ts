@@ -1,12 +1,17 @@
 // A foreign model in the inspection view, end to end in Debian's Chromium (browser mode): a
 // torch.onnx model imported with its card into a workspace of real CinC records; the predictions
 // view lists the card's outputs under their own names (from the API answer, not the 24 classes),
-// offers them as saliency classes, and draws a saliency of one at the model's rate.
+// offers them as saliency classes, and draws a saliency of one at the model's rate; the error review
+// lists an evaluation of it and names its outputs from the API answer.
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/main/cli.js';
+import { Catalog, finishJob } from '../../src/main/catalog/index.js';
+import { runEvaluateJob } from '../../src/main/jobs/evaluate.js';
+import { submitJob } from '../../src/main/jobs/index.js';
 import { startServer, type RunningServer } from '../../src/main/server/server.js';
+import { inspectConfig } from '../api/model-fixtures.js';
 import { torchMissing } from '../cluster/python.js';
 import { cardA, writeForeignModel } from '../ml/foreign-models.js';
 import { foreignWorkspace } from '../ml/foreign-workspace.js';
@@ -18,6 +23,7 @@ let server: RunningServer;
 let browser: BrowserContext;
 let page: Page;
 let bundle: string;
+let job: number;
 const problems: string[] = [];
 
 beforeAll(async () => {
@@ -27,6 +33,13 @@ beforeAll(async () => {
   const m = writeForeignModel(root, cardA(), 'a');
   expect(await main(['model', 'import', '--onnx', m.onnx, '--card', m.card, '--workspace', workspace])).toBe(0);
   bundle = join('models', m.parsed.name);
+  // an evaluation of it, as the job runner leaves it
+  const params = { config: inspectConfig(), bundle, centers: ['CPSC', 'Chapman-Shaoxing', 'Georgia', 'PTB-XL', 'PTB'], part: 'all' as const };
+  job = submitJob(workspace, 'evaluate', params);
+  const result = await runEvaluateJob(params, { workspace, id: job, signal: new AbortController().signal, progress: () => {}, log: () => {} });
+  const catalog = Catalog.open(workspace);
+  finishJob(catalog, job, { state: 'done', result });
+  catalog.close();
   await ensureRenderer();
   server = await startServer({ workspace, rendererDir: RENDERER });
   ({ browser, page } = await launchChromium(join(root, 'chromium'), { width: 1600, height: 1100 }));
@@ -63,4 +76,17 @@ describe.skipIf(torchMissing !== null)('a foreign model in the inspection view',
     await screenshot(page, 'inspect-foreign');
     expect(problems).toEqual([]);
   }, 240_000);
+
+  it("reviews the errors of an evaluation per output, named by the card", async () => {
+    await page.click('[data-testid=tab-errors]');
+    await page.selectOption('[data-testid=errors-run]', `job:${job}`);
+    await expect.poll(() => page.$$eval('[data-testid=errors-class] option', (os) => os.map((o) => o.textContent))).toEqual(['AFIB', 'normal', 'myocardial infarction', 'ST elevation']);
+    await page.selectOption('[data-testid=errors-class]', '2');
+    const api = await server.api.call('inspect.errors', { job, classIndex: 2 });
+    await expect.poll(() => page.textContent('[data-testid=errors-summary]')).toContain(`TP ${api.counts.tp} · FP ${api.counts.fp} · FN ${api.counts.fn} · TN ${api.counts.tn}`);
+    await page.selectOption('[data-testid=errors-class]', '3');
+    await expect.poll(() => page.textContent('[data-testid=errors-note]')).toContain("'ST elevation' has no labels");
+    await screenshot(page, 'inspect-foreign-errors');
+    expect(problems).toEqual([]);
+  }, 120_000);
 });
