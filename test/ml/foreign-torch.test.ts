@@ -1,8 +1,7 @@
 // Foreign models made with PyTorch and exported by torch.onnx (Debian's python3-torch): their cards
 // pass the graph check, real records brought to their spec by prepareModelInput and run by ONNX
 // Runtime give PyTorch's own scores on the same tensors (tolerance 1e-5 absolute on probabilities).
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readRecord } from '../../src/main/formats/index.js';
@@ -11,57 +10,12 @@ import { checkCardAgainstGraph } from '../../src/main/ml/foreign/card.js';
 import { loadOrt } from '../../src/main/ml/infer/ort.js';
 import { prepareModelInput } from '../../src/main/signal/model-input.js';
 import { mapCardClasses, parseModelCard, type ModelCard } from '../../src/shared/model-card.js';
-import { PYTHON, torchMissing } from '../cluster/python.js';
+import { torchMissing } from '../cluster/python.js';
 import { tempDir } from '../temp.js';
+import { exportNet, netOf, torchScores, type NetSpec } from './foreign-models.js';
 
 const samples = (path: string) => new URL(`../../../shared/ecg-samples/${path}`, import.meta.url).pathname;
 const RECORDS = ['cinc/cpsc/A0005', 'cinc/chapman/JS00001', 'cinc/ptbxl/HR00599', 'cinc/georgia/E00793'];
-
-// Two small networks: [batch, leads, samples] with sigmoid outputs, and [batch, samples, leads] with softmax.
-const SCRIPT = `
-import inspect, json, sys, torch
-torch.manual_seed(7)
-mode, path = sys.argv[1], sys.argv[2]
-class Ncl(torch.nn.Module):
-    def __init__(s, leads, classes, nlc, act):
-        super().__init__()
-        s.nlc, s.act = nlc, act
-        s.conv = torch.nn.Conv1d(leads, 8, 15, stride=4)
-        s.fc = torch.nn.Linear(8, classes)
-    def forward(s, x):
-        if s.nlc: x = x.permute(0, 2, 1)
-        h = torch.relu(s.conv(x)).mean(dim=2)
-        y = s.fc(h)
-        return torch.sigmoid(y) if s.act == 'sigmoid' else torch.softmax(y, dim=1)
-def model(spec):
-    m = Ncl(spec['leads'], spec['classes'], spec['nlc'], spec['act'])
-    m.eval()
-    return m
-if mode == 'export':
-    spec = json.loads(sys.argv[3])
-    m = model(spec)
-    shape = (1, spec['samples'], spec['leads']) if spec['nlc'] else (1, spec['leads'], spec['samples'])
-    # the TorchScript exporter: newer torch defaults to dynamo (needs onnxscript), older has no such switch
-    extra = {'dynamo': False} if 'dynamo' in inspect.signature(torch.onnx.export).parameters else {}
-    torch.onnx.export(m, torch.zeros(shape), path, input_names=[spec['input']], output_names=[spec['output']], dynamic_axes={spec['input']: {0: 'batch'}, spec['output']: {0: 'batch'}}, opset_version=17, **extra)
-else:
-    job = json.load(open(path))
-    spec = job['spec']
-    m = model(spec)
-    x = torch.tensor(job['x'], dtype=torch.float32).reshape(job['shape'])
-    with torch.no_grad():
-        print(json.dumps(m(x).reshape(-1).tolist()))
-`;
-
-interface NetSpec {
-  readonly leads: number;
-  readonly classes: number;
-  readonly nlc: boolean;
-  readonly act: 'sigmoid' | 'softmax';
-  readonly samples: number;
-  readonly input: string;
-  readonly output: string;
-}
 
 const CARDS: { card: ModelCard; net: NetSpec }[] = [];
 const readings: Reading[] = [];
@@ -83,9 +37,7 @@ beforeAll(async () => {
     { name: 'x', layout: 'NLC', rate: 400, samples: 4096, leads: ['I', 'II', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'], units: 'mV', filter: { type: 'highpass', design: 'butterworth', order: 2, low: 0.5, zeroPhase: false }, normalization: 'global-zscore' },
     { name: 'y', activation: 'softmax', classes: [{ name: 'normal', snomed: '426783006' }, { name: 'AF', class: 'af' }, { name: 'other' }, { name: 'noise' }] },
   );
-  for (const card of [a, b]) {
-    CARDS.push({ card, net: { leads: card.input.leads.length, classes: card.output.classes.length, nlc: card.input.layout === 'NLC', act: card.output.activation as 'sigmoid' | 'softmax', samples: card.input.samples, input: card.input.name, output: card.output.name } });
-  }
+  for (const card of [a, b]) CARDS.push({ card, net: netOf(card) });
 });
 
 describe.skipIf(torchMissing !== null)('foreign models exported by torch.onnx', () => {
@@ -94,7 +46,7 @@ describe.skipIf(torchMissing !== null)('foreign models exported by torch.onnx', 
     const ort = await loadOrt();
     for (const [k, { card, net }] of CARDS.entries()) {
       const file = join(dir, `model-${k}.onnx`);
-      execFileSync(PYTHON, ['-c', SCRIPT, 'export', file, JSON.stringify(net)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+      exportNet(file, net);
       const bytes = new Uint8Array(readFileSync(file));
       const check = await checkCardAgainstGraph(card, bytes);
       expect(check.problems, `card ${k}`).toEqual([]);
@@ -106,9 +58,7 @@ describe.skipIf(torchMissing !== null)('foreign models exported by torch.onnx', 
       const session = await ort.InferenceSession.create(bytes);
       const got = (await session.run({ [card.input.name]: new ort.Tensor('float32', batch, shape) }))[card.output.name].data as Float32Array;
       await session.release();
-      const job = join(dir, `job-${k}.json`);
-      writeFileSync(job, JSON.stringify({ spec: net, shape, x: Array.from(batch) }));
-      const ref = JSON.parse(execFileSync(PYTHON, ['-c', SCRIPT, 'run', job], { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, OMP_NUM_THREADS: '1' } })) as number[];
+      const ref = Array.from(torchScores(dir, net, batch, inputs.length));
       expect(got.length).toBe(ref.length);
       let worst = 0;
       ref.forEach((v, i) => (worst = Math.max(worst, Math.abs(got[i] - v))));

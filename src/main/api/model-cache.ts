@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chooseBackend } from '../ml/backend.js';
 import { openEngine, type InferenceEngine } from '../ml/infer/index.js';
+import { openForeignSession, type ForeignSession } from '../ml/foreign/session.js';
 
 interface Slot {
   key: string;
@@ -18,6 +19,19 @@ const stamp = (dir: string) => `${dir}#${statSync(join(dir, 'bundle.json')).mtim
 export class ModelCache {
   private readonly slots = new Map<'classifier' | 'mae', Slot>();
   private backend: Promise<unknown> | null = null;
+  private foreignSlot: { key: string; session: Promise<ForeignSession> } | null = null;
+
+  /** A foreign bundle's ONNX Runtime session (one kept open, like each role's engine). */
+  async foreign(dir: string): Promise<ForeignSession> {
+    const key = stamp(dir);
+    const slot = this.foreignSlot;
+    if (slot?.key === key) return slot.session;
+    if (slot) void slot.session.then((s) => s.dispose(), () => undefined);
+    const session = openForeignSession(dir);
+    this.foreignSlot = { key, session };
+    session.catch(() => this.foreignSlot?.session === session && (this.foreignSlot = null));
+    return session;
+  }
 
   /** The open engine of a bundle folder for one role (opened on first use). */
   async engineOf(dir: string, role: 'classifier' | 'mae'): Promise<InferenceEngine> {
@@ -38,5 +52,7 @@ export class ModelCache {
   close(): void {
     for (const s of this.slots.values()) void s.engine.then((e) => e.dispose(), () => undefined);
     this.slots.clear();
+    if (this.foreignSlot) void this.foreignSlot.session.then((s) => s.dispose(), () => undefined);
+    this.foreignSlot = null;
   }
 }

@@ -1,12 +1,18 @@
 // The model bundles a workspace offers for inspection: every bundle an experiment run's steps
 // wrote (runs/<run>/steps/*.json) and every single job's (jobs/<id>/bundle), with what the run
-// records about it: the pre-training pool's centers, the LODO target and arm, the thresholds.
+// records about it: the pre-training pool's centers, the LODO target and arm, the thresholds; and
+// the bundles under models/ (foreign ones from `openecg model import`, or ours copied there).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ApiError, type ModelInfo } from '../../shared/api.js';
 import type { DownstreamRecord, PretrainRecord, StepRecord } from '../experiments/records.js';
 import { bundleSchema, type BundleJson } from '../ml/bundle-format.js';
 import { DEMO_MODELS_FILE, type DemoModelEntry } from '../jobs/demo-models.js';
+import { isForeignBundle, readForeignBundle, type ForeignBundle } from '../ml/foreign/bundle.js';
+import { mapCardClasses } from '../../shared/model-card.js';
+
+/** Where `openecg model import --workspace` puts bundles, and where the workstation looks for bundles made elsewhere. */
+export const MODELS_DIR = 'models';
 
 export interface KnownModel {
   readonly info: ModelInfo;
@@ -95,7 +101,62 @@ function demoModels(workspace: string, id: string): KnownModel[] {
   return out;
 }
 
-/** Every bundle of the workspace's runs and jobs, runs first (newest run first). */
+/** A foreign bundle's entry: the card's name, classes and thresholds. */
+export function foreignModel(workspace: string, b: ForeignBundle, from: Partial<ModelInfo> = {}): KnownModel {
+  const rel = relative(workspace, b.dir);
+  const { card } = b;
+  return {
+    info: {
+      path: rel.startsWith('..') || isAbsolute(rel) ? b.dir : rel,
+      task: 'classifier',
+      architecture: 'onnx',
+      source: null,
+      step: null,
+      method: null,
+      pool: null,
+      target: null,
+      arm: null,
+      createdAt: b.json.imported.created_at,
+      foreign: {
+        name: card.name,
+        version: card.version,
+        source: card.source,
+        licence: card.licence,
+        rate: card.input.rate,
+        samples: card.input.samples,
+        leads: [...card.input.leads],
+        layout: card.input.layout,
+        units: card.input.units,
+        activation: card.output.activation,
+        classes: mapCardClasses(card).map((m) => ({ name: m.name, abbreviation: m.abbreviation, snomed: m.snomed })),
+      },
+      ...from,
+    },
+    thresholds: card.output.thresholds ? [...card.output.thresholds] : null,
+    record: null,
+  };
+}
+
+/** The bundles under models/: foreign ones, and ours placed there by hand. */
+function modelsFolder(workspace: string): KnownModel[] {
+  const out: KnownModel[] = [];
+  for (const name of dirs(join(workspace, MODELS_DIR))) {
+    const dir = join(workspace, MODELS_DIR, name);
+    if (isForeignBundle(dir)) {
+      try {
+        out.push(foreignModel(workspace, readForeignBundle(dir), { source: MODELS_DIR }));
+      } catch {
+        // A damaged foreign bundle is left out of the list; using it by path says what is wrong.
+      }
+      continue;
+    }
+    const json = readBundleJson(dir);
+    if (json) out.push({ info: info(workspace, dir, json, { source: MODELS_DIR }), thresholds: null, record: null });
+  }
+  return out;
+}
+
+/** Every bundle of the workspace's runs and jobs, runs first (newest run first), then models/. */
 export function knownModels(workspace: string): KnownModel[] {
   const out: KnownModel[] = [];
   for (const run of dirs(join(workspace, 'runs')).reverse()) {
@@ -132,6 +193,7 @@ export function knownModels(workspace: string): KnownModel[] {
     if (json) out.push({ info: info(workspace, dir, json, { source: `jobs/${id}` }), thresholds: null, record: null });
     out.push(...demoModels(workspace, id));
   }
+  out.push(...modelsFolder(workspace));
   return out;
 }
 
@@ -140,6 +202,13 @@ export function describeModel(workspace: string, path: string): KnownModel {
   const dir = resolveBundle(workspace, path);
   const known = knownModels(workspace).find((m) => resolve(workspace, m.info.path) === dir);
   if (known) return known;
+  if (isForeignBundle(dir)) {
+    try {
+      return foreignModel(workspace, readForeignBundle(dir));
+    } catch (err) {
+      throw new ApiError('invalid-input', (err as Error).message);
+    }
+  }
   const json = readBundleJson(dir);
   if (!json) throw new ApiError('invalid-input', `${dir}: bundle.json is not a valid model bundle description`);
   return { info: info(workspace, dir, json, {}), thresholds: null, record: null };

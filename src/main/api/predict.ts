@@ -12,6 +12,7 @@ import { normalizeBatch } from '../ml/normalize.js';
 import { occlusionSaliency, type ForwardFn } from '../ml/saliency.js';
 import { canonicalRecord, rounded, type InspectContext } from './inspect-context.js';
 import { describeModel, resolveBundle } from './models.js';
+import { predictForeign } from './predict-foreign.js';
 
 
 export const DEFAULT_THRESHOLD = 0.5;
@@ -20,6 +21,8 @@ export async function predictRecord(ctx: InspectContext, input: ApiParsedInput<'
   const t0 = performance.now();
   const detail = ctx.record(input.id);
   const known = describeModel(ctx.workspace, input.bundle);
+  if (known.info.foreign) return predictForeign(ctx, input, known);
+  if (input.saliency && input.saliency.classIndex >= CLASSES.length) throw new ApiError('invalid-input', `saliency.classIndex ${input.saliency.classIndex}: the model has ${CLASSES.length} classes`);
   if (known.info.task !== 'classifier' && known.info.task !== 'probe') throw new ApiError('invalid-input', `${known.info.path} is a ${known.info.task} bundle; predictions need a classifier or probe bundle`);
   const engine = await ctx.models.engineOf(resolveBundle(ctx.workspace, input.bundle), 'classifier');
   const { data, samples, fs } = canonicalRecord(ctx, detail);

@@ -26,5 +26,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'cluster', summary: 'plan a PyTorch DDP run on a GPU cluster (torchrun, Slurm) from an experiment config', load: async () => (await import('./cluster.js')).clusterCommand },
   { name: 'serve', summary: 'serve the workstation to a local browser (127.0.0.1, per-start token)', load: async () => (await import('./serve.js')).serveCommand },
   { name: 'bench', summary: 'time a training step or an inference of a network (ms/step, samples/s)', load: async () => (await import('./bench.js')).benchCommand },
+  { name: 'model', summary: 'import a model made elsewhere: an ONNX graph with its model card (docs/model-card.md)', load: async () => (await import('./model.js')).modelCommand },
   { name: 'bundle', summary: 'model bundle tools: write ONNX graphs into a bundle; import/export PyTorch weights', load: async () => (await import('./bundle.js')).bundleCommand },
 ];

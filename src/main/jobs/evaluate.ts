@@ -19,11 +19,14 @@ import { predictionsCsv } from '../experiments/predictions-csv.js';
 import { renderEvaluationReport } from '../experiments/report/index.js';
 import { openClassifier, scoreRecords } from './evaluate-score.js';
 import { selectEvaluation, type EvaluationSelection } from './evaluate-select.js';
+import { foreignBundleOf, runEvaluateForeignJob } from './evaluate-foreign.js';
 import type { JobContext } from './handlers.js';
 import { PARAMS } from './kinds.js';
 import { jobCheckpoints, jobDir } from './paths.js';
 
 export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promise<unknown> {
+  // A model made elsewhere (ONNX + card) reads records from their source files: evaluate-foreign.ts.
+  if (foreignBundleOf(ctx.workspace, (rawParams as { bundle?: unknown } | null)?.bundle)) return runEvaluateForeignJob(rawParams, ctx);
   const p = PARAMS.evaluate.parse(rawParams);
   const importing = p.folder !== undefined;
   if (importing) {

@@ -282,7 +282,8 @@ export function readBundleJson(dir: string): BundleJson {
   } catch (err) {
     throw new BundleError('corrupt', `${jsonPath}: not valid JSON (${(err as Error).message})`);
   }
-  const head = raw as { format?: unknown; version?: unknown };
+  const head = raw as { format?: unknown; version?: unknown; kind?: unknown };
+  if (head?.kind === 'foreign') throw new BundleError('mismatch', `${dir} is a foreign model bundle (ONNX graph + model card, docs/model-card.md), not one of our networks' bundles`);
   if (head && head.format === BUNDLE_FORMAT && typeof head.version === 'number' && head.version !== BUNDLE_VERSION) {
     throw new BundleError('mismatch', `${jsonPath}: bundle format version ${head.version}, this program reads version ${BUNDLE_VERSION}`);
   }

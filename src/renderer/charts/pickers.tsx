@@ -3,15 +3,17 @@ import { CLASSES } from '../../shared/classes.js';
 import type { Layout } from '../viewer/paper.js';
 
 /** One of the 24 classes by index; with `none`, an empty choice (null) comes first. */
-export function ClassSelect({ label, value, onChange, testId, none }: { label: string; value: number | null; onChange: (index: number | null) => void; testId: string; none?: string }) {
+/** `names`: a foreign model's outputs (card names, by output index) instead of our 24 classes. */
+export function ClassSelect({ label, value, onChange, testId, none, names }: { label: string; value: number | null; onChange: (index: number | null) => void; testId: string; none?: string; names?: readonly string[] | null }) {
+  const options = names ? names.map((name, index) => ({ index, name })) : CLASSES.map((c) => ({ index: c.index, name: c.abbreviation }));
   return (
     <label>
       {label}{' '}
       <select value={value ?? ''} onChange={(e) => onChange(e.target.value === '' ? null : Number(e.target.value))} data-testid={testId}>
         {none !== undefined && <option value="">{none}</option>}
-        {CLASSES.map((c) => (
+        {options.map((c) => (
           <option key={c.index} value={c.index}>
-            {c.abbreviation}
+            {c.name}
           </option>
         ))}
       </select>

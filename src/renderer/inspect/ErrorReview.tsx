@@ -1,6 +1,7 @@
-// Error review: for a run's downstream step, a class and optionally a center, the false positives
-// (most confident first) and false negatives (least probable first) of its stored test
-// predictions; each opens the record in the predictions view with that class's saliency.
+// Error review: for a run's downstream step (or a finished evaluate job, also of a foreign model),
+// a class and optionally a center, the false positives (most confident first) and false negatives
+// (least probable first) of its stored predictions; each opens the record in the predictions view
+// with that class's saliency. A job's class names come from the API answer (a foreign model's outputs).
 import { useEffect, useState } from 'react';
 import { ClassSelect, StepSelect } from '../charts/pickers.js';
 import type { ApiClient, ErrorReview as Review, RunDetail, RunSummary } from '../../shared/api.js';
@@ -14,7 +15,16 @@ export function ErrorReview({ client, onOpen }: { client: ApiClient; onOpen: (re
   const [center, setCenter] = useState('');
   const [review, setReview] = useState<Review | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [evaluations, setEvaluations] = useState<number[]>([]);
+  // 'job:<id>' picks an evaluate job instead of a run.
+  const job = run.startsWith('job:') ? Number(run.slice(4)) : null;
 
+  useEffect(() => {
+    client.call('jobs.list', {}).then(
+      (r) => setEvaluations(r.jobs.filter((j) => j.kind === 'evaluate' && j.state === 'done').map((j) => j.id)),
+      () => undefined,
+    );
+  }, [client]);
   useEffect(() => {
     client.call('results.runs', {}).then(
       (r) => {
@@ -25,7 +35,7 @@ export function ErrorReview({ client, onOpen }: { client: ApiClient; onOpen: (re
     );
   }, [client]);
   useEffect(() => {
-    if (!run) return;
+    if (!run || run.startsWith('job:')) return;
     client.call('results.run', { run }).then(
       (d) => {
         setDetail(d);
@@ -35,10 +45,16 @@ export function ErrorReview({ client, onOpen }: { client: ApiClient; onOpen: (re
     );
   }, [client, run]);
   useEffect(() => {
-    if (!run || !step) return;
+    if (job === null && (!run || !step)) return;
     setError(null);
-    client.call('inspect.errors', { run, step, classIndex, ...(center ? { center } : {}) }).then(setReview, (e: Error) => setError(e.message));
-  }, [client, run, step, classIndex, center]);
+    const source = job !== null ? { job } : { run, step };
+    client.call('inspect.errors', { ...source, classIndex, ...(center ? { center } : {}) }).then(setReview, (e: Error) => setError(e.message));
+  }, [client, run, step, job, classIndex, center]);
+  const choose = (value: string) => {
+    setRun(value);
+    setReview(null);
+    setClass(value.startsWith('job:') ? 0 : 20);
+  };
 
   const downstream = detail?.steps.filter((s) => s.kind === 'downstream') ?? [];
   const list = (title: string, items: Review['falsePositives'], kind: 'fp' | 'fn') => (
@@ -66,16 +82,21 @@ export function ErrorReview({ client, onOpen }: { client: ApiClient; onOpen: (re
       <div className="toolbar">
         <label>
           Run{' '}
-          <select value={run} onChange={(e) => setRun(e.target.value)} data-testid="errors-run">
+          <select value={run} onChange={(e) => choose(e.target.value)} data-testid="errors-run">
             {runs.map((r) => (
               <option key={r.run} value={r.run}>
                 {r.run} · {r.kind} · {r.configName}
               </option>
             ))}
+            {evaluations.map((id) => (
+              <option key={`job:${id}`} value={`job:${id}`}>
+                evaluation job {id}
+              </option>
+            ))}
           </select>
         </label>
-        <StepSelect steps={downstream} value={step} onChange={setStep} testId="errors-step" />
-        <ClassSelect label="Class" value={classIndex} onChange={(i) => setClass(i ?? 0)} testId="errors-class" />
+        {job === null && <StepSelect steps={downstream} value={step} onChange={setStep} testId="errors-step" />}
+        <ClassSelect label="Class" value={classIndex} onChange={(i) => setClass(i ?? 0)} testId="errors-class" names={job !== null ? (review?.classes ?? null) : null} />
         <label>
           Center{' '}
           <select value={center} onChange={(e) => setCenter(e.target.value)} data-testid="errors-center">
@@ -89,9 +110,14 @@ export function ErrorReview({ client, onOpen }: { client: ApiClient; onOpen: (re
         </label>
       </div>
       {error && <div className="error">{error}</div>}
-      {runs.length === 0 && <p className="muted">No experiment runs in this workspace yet: start one under Train &amp; jobs.</p>}
+      {runs.length === 0 && evaluations.length === 0 && <p className="muted">No experiment runs or evaluations in this workspace yet: start one under Train &amp; jobs.</p>}
       {review && (
         <>
+          {review.note && (
+            <p className="muted" data-testid="errors-note">
+              {review.note}
+            </p>
+          )}
           <p className="muted" data-testid="errors-summary">
             threshold {review.threshold.toFixed(3)} · TP {review.counts.tp} · FP {review.counts.fp} · FN {review.counts.fn} · TN {review.counts.tn}. Click a record to open it with its saliency.
           </p>

@@ -4,6 +4,8 @@ import { useEffect, useState } from 'react';
 import type { ApiClient, ModelInfo } from '../../shared/api.js';
 
 export function describe(m: ModelInfo): string {
+  // A model made elsewhere: its card's name, and the input it takes.
+  if (m.foreign) return `${m.foreign.name} ${m.foreign.version} · ONNX ${m.foreign.rate} Hz × ${m.foreign.samples} · ${m.path}`;
   const where = m.step ? `${m.source}/${m.step}` : (m.source ?? m.path);
   return `${m.task} · ${where}`;
 }

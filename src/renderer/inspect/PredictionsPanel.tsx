@@ -64,6 +64,10 @@ export function PredictionsPanel({ client, target, onTarget, models }: { client:
     [s, result],
   );
   const leads = useMemo(() => result?.leads.map((l) => l.samples) ?? [], [result]);
+  // A foreign model (ONNX + card) names its own outputs: they come from the API, not from our 24.
+  const model = models?.find((m) => m.path === bundle) ?? null;
+  const foreignNames = result?.foreign && result.model.path === model?.path ? result.classes.map((c) => c.abbreviation) : (model?.foreign?.classes.map((c) => c.name) ?? null);
+  const className = (i: number) => (result?.foreign ? (result.classes[i]?.abbreviation ?? String(i)) : (CLASSES[i]?.abbreviation ?? String(i)));
 
   return (
     <section data-testid="predictions-view">
@@ -72,18 +76,18 @@ export function PredictionsPanel({ client, target, onTarget, models }: { client:
         <ModelPicker client={client} tasks={['probe', 'classifier']} value={bundle} onChange={(b) => onTarget({ ...target, bundle: b })} testId="classifier-model" known={models} />
       </div>
       <div className="toolbar">
-        <ClassSelect label="Saliency class" value={classIndex} onChange={(i) => onTarget({ ...target, classIndex: i })} testId="saliency-class" none="none" />
+        <ClassSelect label="Saliency class" value={classIndex} onChange={(i) => onTarget({ ...target, classIndex: i })} testId="saliency-class" none="none" names={foreignNames} />
         <span className="muted" title="Occlusion: each lead's window is set to the baseline value and the record scored again; a sample's value is the mean probability drop of the windows covering it.">
           occlusion:
         </span>
         <label>
-          window <input type="number" min={2} max={1000} value={window_} onChange={(e) => setWindow(Math.max(2, Number(e.target.value) || 50))} style={{ width: 60 }} data-testid="saliency-window" /> samples
+          window <input type="number" min={2} max={1000} value={window_} onChange={(e) => setWindow(Math.max(2, Number(e.target.value) || 50))} style={{ width: 60 }} data-testid="saliency-window" /> {foreignNames ? '× 10 ms (scaled to the model rate)' : 'samples'}
         </label>
         <label>
           stride <input type="number" min={1} max={1000} value={stride} onChange={(e) => setStride(Math.max(1, Number(e.target.value) || 25))} style={{ width: 60 }} />
         </label>
         <label>
-          baseline <input type="number" step={0.1} value={baseline} onChange={(e) => setBaseline(Number(e.target.value) || 0)} style={{ width: 60 }} /> mV
+          baseline <input type="number" step={0.1} value={baseline} onChange={(e) => setBaseline(Number(e.target.value) || 0)} style={{ width: 60 }} /> {foreignNames ? "in the model's input units" : 'mV'}
         </label>
         <LayoutSelect value={layout} onChange={setLayout} />
         {busy && <span className="muted" data-testid="predict-busy">scoring…</span>}
@@ -95,10 +99,16 @@ export function PredictionsPanel({ client, target, onTarget, models }: { client:
             <span>
               record #{result.id} · center {result.center}
             </span>
-            <span data-testid="thresholds-from">thresholds: {result.thresholdsFrom === 'run' ? "the run step's (chosen on validation)" : '0.5 (model not from a run here)'}</span>
+            <span data-testid="thresholds-from">thresholds: {result.thresholdsFrom === 'run' ? "the run step's (chosen on validation)" : result.thresholdsFrom === 'card' ? "the model card's" : '0.5 (model not from a run here)'}</span>
+            {result.foreign && (
+              <span data-testid="foreign-input" data-model={result.foreign.name}>
+                {result.foreign.name} {result.foreign.version}: the record's file at {result.foreign.rate} Hz × {result.foreign.samples} samples ({result.foreign.leads.length} leads){result.foreign.paddedSamples > 0 ? `, last ${result.foreign.paddedSamples} samples zero padding` : ''}
+                {result.foreign.warnings.length > 0 ? ` · ${result.foreign.warnings.join('; ')}` : ''}
+              </span>
+            )}
             {s && (
-              <span data-testid="saliency-status" data-class={CLASSES[s.classIndex].abbreviation}>
-                saliency of {CLASSES[s.classIndex].abbreviation}: {s.forwards} forward passes in {s.ms.toFixed(0)} ms (red: evidence for, blue: against)
+              <span data-testid="saliency-status" data-class={className(s.classIndex)}>
+                saliency of {className(s.classIndex)}: {s.forwards} forward passes in {s.ms.toFixed(0)} ms (red: evidence for, blue: against)
               </span>
             )}
             {timing && (

@@ -1,5 +1,5 @@
-// The 24 class probabilities of one record beside its labels and the thresholds in use; a row's
-// button chooses the class whose saliency is shown.
+// The 24 class probabilities of one record (a foreign model: its own outputs, by card name) beside
+// its labels and the thresholds in use; a row's button chooses the class whose saliency is shown.
 import type { PredictionResult } from '../../shared/api.js';
 
 /** Without onChoose (a summary beside another view) the saliency column is left out. */
@@ -19,7 +19,8 @@ export function ProbabilityTable({ result, chosen, onChoose }: { result: Predict
       <tbody>
         {result.classes.map((c) => {
           const positive = c.probability >= c.threshold;
-          const outcome = positive ? (c.label ? 'tp' : 'fp') : c.label ? 'fn' : 'tn';
+          // A foreign model's output without labels in the catalog: only the call is known.
+          const outcome = c.label === null ? (positive ? 'pos' : 'neg') : positive ? (c.label ? 'tp' : 'fp') : c.label ? 'fn' : 'tn';
           return (
             <tr key={c.index} className={`${outcome}${chosen === c.index ? ' chosen' : ''}`} data-testid="probability-row" data-class={c.abbreviation} data-probability={c.probability} data-outcome={outcome} title={c.name}>
               <td>{c.abbreviation}</td>
@@ -31,7 +32,7 @@ export function ProbabilityTable({ result, chosen, onChoose }: { result: Predict
                 <span data-testid="probability">{c.probability.toFixed(3)}</span>
               </td>
               <td>{c.threshold.toFixed(3)}</td>
-              <td>{c.label ? '✓' : ''}</td>
+              <td title={c.label === null ? 'no labels for this output in the catalog' : undefined}>{c.label === null ? '?' : c.label ? '✓' : ''}</td>
               <td>{outcome.toUpperCase()}</td>
               {onChoose && (
                 <td>

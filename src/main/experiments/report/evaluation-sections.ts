@@ -36,6 +36,7 @@ export function prPlots(classes: readonly string[], labels: readonly ArrayLike<n
 export function thresholdsRule(from: string): string {
   if (from === 'validation') return "chosen per class on the centers' validation split (the threshold maximising F1)";
   if (from === 'file') return 'given per class in a thresholds file';
+  if (from === 'card') return "the model card's (docs/model-card.md)";
   const fixedAt = /^fixed-(.+)$/.exec(from);
   return fixedAt ? `fixed at ${fixedAt[1]} for every class${fixedAt[1] === '0.5' ? ' (no local validation split to choose them on)' : ''}` : from;
 }
