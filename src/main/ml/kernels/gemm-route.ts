@@ -50,7 +50,7 @@ export function gemmRoute(): GemmRoute {
 }
 
 /**
- * 'per shape by measured cost: 12 shapes on onnxruntime-gemm (2 threads), 31 on xnnpack',
+ * 'the route measured per shape: 12 shapes on onnxruntime-gemm (2 threads), 31 on xnnpack',
  * 'onnxruntime-gemm (forced, 2 threads)', 'xnnpack (why)'; `threadsPerWorker` for data-parallel replicas.
  */
 export function describeGemmRoute(threadsPerWorker?: number): string {
@@ -59,6 +59,6 @@ export function describeGemmRoute(threadsPerWorker?: number): string {
   const threads = threadsPerWorker !== undefined ? `${threadsPerWorker} threads per worker` : `${r.threads} threads`;
   if (r.route === 'onnxruntime-gemm') return `onnxruntime-gemm (forced, ${threads})`;
   const { gemm, xnnpack } = routeCounts();
-  if (gemm + xnnpack === 0) return `per shape by measured cost: onnxruntime-gemm (${threads}) or xnnpack`;
-  return `per shape by measured cost: ${gemm} shapes on onnxruntime-gemm (${threads}), ${xnnpack} on xnnpack`;
+  if (gemm + xnnpack === 0) return `the route measured per shape: onnxruntime-gemm (${threads}) or xnnpack`;
+  return `the route measured per shape: ${gemm} shapes on onnxruntime-gemm (${threads}), ${xnnpack} on xnnpack`;
 }

@@ -82,12 +82,12 @@ export function clearRouteDecisions(): void {
   reported.clear();
 }
 
-/** Shapes on each route: this thread's decisions, or the workers' when this thread made none. */
+/** Shapes on each route, over this thread's decisions and those workers reported (this thread's first). */
 export function routeCounts(): { gemm: number; xnnpack: number } {
-  const from = decisions.size > 0 ? decisions : reported;
+  const all = new Map([...reported, ...decisions]);
   let gemm = 0;
-  for (const d of from.values()) if (d.route === 'gemm') gemm++;
-  return { gemm, xnnpack: from.size - gemm };
+  for (const d of all.values()) if (d.route === 'gemm') gemm++;
+  return { gemm, xnnpack: all.size - gemm };
 }
 
 export interface RoutedOp {
