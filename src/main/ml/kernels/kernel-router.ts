@@ -113,7 +113,12 @@ export function runMeasured(op: RoutedOp): TensorInfo {
   if (known) return known.route === 'gemm' ? op.gemm() : xnnpackOnly(op);
   const free = (t: TensorInfo) => op.backend.disposeData(t.dataId);
   // First calls set up (the GEMM session is built and loaded, XNNPACK creates its operator): untimed.
-  free(op.gemm());
+  try {
+    free(op.gemm());
+  } catch {
+    // A shape ONNX Runtime refuses stays on XNNPACK, which computes every shape.
+    return decide(op, { route: 'xnnpack', gemmMs: Infinity, xnnpackMs: 0 }, xnnpackOnly(op));
+  }
   free(xnnpackOnly(op));
   let gemmMs = Infinity;
   let xnnpackMs = Infinity;
@@ -131,15 +136,21 @@ export function runMeasured(op: RoutedOp): TensorInfo {
     const fast = Math.min(gemmMs, xnnpackMs);
     if (fast > LONG_MS && Math.max(gemmMs, xnnpackMs) > CLEAR_RATIO * fast) break;
   }
-  const route: Route = gemmMs * GEMM_MARGIN < xnnpackMs ? 'gemm' : 'xnnpack';
-  const decision = { route, gemmMs: Math.round(gemmMs * 1000) / 1000, xnnpackMs: Math.round(xnnpackMs * 1000) / 1000 };
-  decisions.set(op.key, decision);
-  broadcast(op.key, decision);
+  const round = (ms: number) => Math.round(ms * 1000) / 1000;
+  const costs = { gemmMs: round(gemmMs), xnnpackMs: round(xnnpackMs) };
+  const route: Route = costs.gemmMs * GEMM_MARGIN < costs.xnnpackMs ? 'gemm' : 'xnnpack';
   if (route === 'gemm') {
     free(xnnOut!);
-    return gemmOut!;
+    return decide(op, { route, ...costs }, gemmOut!);
   }
   free(gemmOut!);
-  op.dropGemm();
-  return xnnOut!;
+  return decide(op, { route, ...costs }, xnnOut!);
+}
+
+/** Records the decision (and tells the main thread); a shape XNNPACK won keeps no session. */
+function decide(op: RoutedOp, decision: RouteDecision, out: TensorInfo): TensorInfo {
+  decisions.set(op.key, decision);
+  broadcast(op.key, decision);
+  if (decision.route === 'xnnpack') op.dropGemm();
+  return out;
 }
