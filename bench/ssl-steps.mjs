@@ -6,7 +6,7 @@
 // route and ONNX Runtime thread settings (docs/kernels.md).
 // Usage: npm run build && node bench/ssl-steps.mjs [--steps 40] [--method simclr|byol|mae] [--json]
 //   OPENECG_ORT=off / OPENECG_CONV=xnnpack|gemm force a kernel route.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 
@@ -30,8 +30,24 @@ const m = small.methods.find((x) => x.method === values.method);
 if (!m) throw new Error(`small-cpu.json has no method '${values.method}'`);
 
 const threads = () => Number(/^Threads:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? NaN);
+/** Threads of this process in state R (running or runnable) now. */
+const runnable = () => {
+  let n = 0;
+  for (const t of readdirSync('/proc/self/task')) {
+    try {
+      if (/^\d+ \(.*\) R/.test(readFileSync(`/proc/self/task/${t}/stat`, 'utf8'))) n++;
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return n;
+};
 let maxThreads = threads();
-const sampler = setInterval(() => (maxThreads = Math.max(maxThreads, threads())), 100);
+const runnableSamples = [];
+const sample = () => {
+  maxThreads = Math.max(maxThreads, threads());
+  runnableSamples.push(runnable());
+};
 
 const backend = await chooseBackend({ prefer: 'auto' });
 const count = Number(values.records);
@@ -47,10 +63,15 @@ let stepThreads = 0;
 const run = await trainSsl(
   { method: m.method, model: m.backbone, modelOptions: { width: m.width, depth: m.depth }, ...m.options, steps, batchSize: small.pretrain.batchSize, learningRate: m.learningRate, schedule: 'cosine', seed: 1 },
   arraySource(records, count, 1),
-  { onProgress: () => (stepThreads = Math.max(stepThreads, threads())) },
+  {
+    // Sampled between steps (the kernels run synchronously on this thread, so a timer would not fire during a step).
+    onProgress: () => {
+      stepThreads = Math.max(stepThreads, threads());
+      sample();
+    },
+  },
 );
 const seconds = (performance.now() - t0) / 1000;
-clearInterval(sampler);
 run.method.dispose?.();
 const result = {
   method: m.method,
@@ -66,9 +87,11 @@ const result = {
   startupSeconds: Math.round((t0 - started) / 10) / 100,
   threadsMax: Math.max(maxThreads, stepThreads),
   threadsEnd: threads(),
+  runnableMean: Math.round((runnableSamples.reduce((a, b) => a + b, 0) / Math.max(1, runnableSamples.length)) * 10) / 10,
+  runnableMax: Math.max(0, ...runnableSamples),
   loadavg: loadavg().map((l) => Math.round(l * 100) / 100),
   finalLoss: run.losses.at(-1),
 };
 if (values.json) console.log(JSON.stringify(result));
-else console.log(`${result.method} ${result.backbone} w=${result.width} d=${result.depth} batch ${result.batch}: ${steps} steps in ${result.seconds} s (${result.msPerStep} ms/step) on ${result.backend}${result.gemm ? ` [${result.gemm}]` : ''}; threads max ${result.threadsMax}, at end ${result.threadsEnd}; load ${result.loadavg.join(' ')}`);
+else console.log(`${result.method} ${result.backbone} w=${result.width} d=${result.depth} batch ${result.batch}: ${steps} steps in ${result.seconds} s (${result.msPerStep} ms/step) on ${result.backend}${result.gemm ? ` [${result.gemm}]` : ''}; threads max ${result.threadsMax}, at end ${result.threadsEnd}, runnable between steps mean ${result.runnableMean} max ${result.runnableMax}; load ${result.loadavg.join(' ')}`);
 process.exit(0);
