@@ -1,12 +1,12 @@
-// The WASM convolutions and their gradients, on both routes (ONNX Runtime GEMM over im2col, and
-// XNNPACK forward convolutions), against the CPU backend's reference loops, for every stride,
+// The WASM convolutions and their gradients, on both routes forced (ONNX Runtime GEMM over im2col,
+// and XNNPACK forward convolutions) and on the default one measured per shape, against the CPU backend's reference loops, for every stride,
 // padding and kernel size the ResNets use, plus odd lengths (strided convolutions that leave input
 // samples unread), a dilated one and a 2-D case (which always takes the XNNPACK route).
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { chooseBackend } from '../../src/main/ml/backend.js';
-import { gemmRoute, useGemmKernels } from '../../src/main/ml/kernels/gemm-route.js';
+import { gemmRoute, setKernelRoute } from '../../src/main/ml/kernels/gemm-route.js';
 import { relError } from './rel-error.js';
 
 interface Case {
@@ -52,15 +52,15 @@ describe('WASM convolution gradients', () => {
     expect(choice.name).toBe('wasm');
   });
 
-  it('routes height-1 convolutions to ONNX Runtime where it loads', () => {
-    expect(gemmRoute().route).toBe('onnxruntime-gemm');
+  it('routes height-1 convolutions per shape by measured cost where ONNX Runtime loads', () => {
+    expect(gemmRoute().route).toBe('measured');
   });
 
-  for (const route of ['onnxruntime-gemm', 'xnnpack'] as const) {
+  for (const route of ['gemm', 'xnnpack', 'measured'] as const) {
     for (const [i, c] of cases.entries()) {
       it(`${route}, ${c.name}: output, input and filter gradients equal the CPU backend's`, () => {
         const want = gradients('cpu', c, 10 * i + 1); // seed 0 would mean 'unseeded'
-        useGemmKernels(route === 'onnxruntime-gemm');
+        setKernelRoute(route === 'measured' ? undefined : route);
         try {
           const got = gradients('wasm', c, 10 * i + 1);
           expect(got.length).toBe(want.length);
@@ -69,7 +69,7 @@ describe('WASM convolution gradients', () => {
             expect(relError(got[k], want[k])).toBeLessThan(1e-4);
           }
         } finally {
-          useGemmKernels(true);
+          setKernelRoute(undefined);
         }
       });
     }

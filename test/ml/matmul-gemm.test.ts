@@ -1,11 +1,11 @@
 // Batched matrix products on WASM through ONNX Runtime (matmul-gemm.ts) against the CPU backend:
 // every transpose combination, a shared matrix broadcast over a batch, gradients, and a product
 // too small to route (which stays on XNNPACK) — all within 1e-4 relative.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { chooseBackend } from '../../src/main/ml/backend.js';
-import { useGemmKernels } from '../../src/main/ml/kernels/gemm-route.js';
+import { setKernelRoute } from '../../src/main/ml/kernels/gemm-route.js';
 import { MIN_GEMM_MACS } from '../../src/main/ml/kernels/matmul-gemm.js';
 import { relError } from './rel-error.js';
 
@@ -46,7 +46,9 @@ function run(backend: string, c: Case, seed: number): Float32Array[] {
 describe('batched matrix products on ONNX Runtime', () => {
   beforeAll(async () => {
     expect((await chooseBackend({ prefer: 'wasm', env: {} })).name).toBe('wasm');
+    setKernelRoute('gemm'); // the GEMM route itself (the measured choice is kernel-router.test.ts's)
   });
+  afterAll(() => setKernelRoute(undefined));
 
   for (const [i, c] of cases.entries()) {
     it(`${c.name}: product${c.forwardOnly ? '' : ' and both gradients'} equal the CPU backend's`, () => {
@@ -63,12 +65,12 @@ describe('batched matrix products on ONNX Runtime', () => {
   it('gives the XNNPACK result (to float rounding) on products large enough to route, and keeps small ones there', () => {
     const c = cases[1];
     const routed = run('wasm', c, 7);
-    useGemmKernels(false);
+    setKernelRoute('xnnpack');
     try {
       const stock = run('wasm', c, 7);
       routed.forEach((r, k) => expect(relError(r, stock[k])).toBeLessThan(1e-5));
     } finally {
-      useGemmKernels(true);
+      setKernelRoute('gemm');
     }
     expect(4 * 64 * 64 * 48).toBeGreaterThanOrEqual(MIN_GEMM_MACS);
     const small = run('wasm', { name: 'small', a: [2, 8, 8], b: [2, 8, 8], ta: false, tb: false }, 3);

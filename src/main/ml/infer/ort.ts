@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BundleError, readOnnxGraph, type LoadedBundle } from '../bundle.js';
 import { exportOnnx, type OnnxRole } from '../onnx/export.js';
+import { NO_SPINNING } from '../kernels/ort-native.js';
 import { checkBatch, type EngineInfo, type InferenceEngine } from './engine.js';
 import type { PatchMask } from '../ssl/mae.js';
 
@@ -68,10 +69,11 @@ export function candidateProviders(ort: Ort): string[] {
 /**
  * A session on the first provider that accepts the graph, with one intra-op thread per core by
  * default and every graph optimisation (ONNX Runtime fuses GELU, LayerNorm, attention and
- * Conv+Add+ReLU chains).
+ * Conv+Add+ReLU chains). Pool threads sleep between runs instead of spinning: on a shared machine
+ * spinning threads only take cores from the other work (reading the next batch, other jobs).
  */
 export async function createSession(ort: Ort, bytes: Uint8Array, options: { threads?: number; providers?: readonly string[] } = {}): Promise<{ session: Session; provider: string; tried: string[] }> {
-  const base = { intraOpNumThreads: options.threads ?? availableParallelism(), interOpNumThreads: 1, graphOptimizationLevel: 'all' as const, executionMode: 'sequential' as const };
+  const base = { intraOpNumThreads: options.threads ?? availableParallelism(), interOpNumThreads: 1, graphOptimizationLevel: 'all' as const, executionMode: 'sequential' as const, extra: NO_SPINNING };
   const tried: string[] = [];
   for (const p of options.providers ?? candidateProviders(ort)) {
     try {

@@ -3,7 +3,8 @@
 // AVX-512 and all cores where the WASM build has 128-bit SIMD on one core: forward, filter and
 // input gradient each become one GEMM over an im2col matrix (conv-gemm-graph.ts). TensorFlow.js
 // keeps the model, autodiff and every other op; only these kernels change. Anything else (2-D
-// kernels, groups, no onnxruntime-node) goes to the XNNPACK kernels as before.
+// kernels, groups, no onnxruntime-node) goes to the XNNPACK kernels as before. Each shape takes
+// the route measured cheaper (kernel-router.ts) unless one is forced (gemm-route.ts).
 import {
   backend_util,
   Conv2D,
@@ -18,7 +19,8 @@ import {
 } from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterWasm, conv2DBackpropInputWasm } from './conv-backprop.js';
 import { convGemmGraph, convGemmKey, type Conv1dGeometry, type ConvGemmKind } from './conv-gemm-graph.js';
-import { gemmEnabled } from './gemm-route.js';
+import { gemmEnabled, kernelRouteMode } from './gemm-route.js';
+import { runMeasured } from './kernel-router.js';
 import { nativeOrt } from './ort-native.js';
 import type { BackendWasm } from './wasm-call.js';
 
@@ -56,6 +58,13 @@ function run(backend: BackendWasm, kind: ConvGemmKind, g: Conv1dGeometry, inputs
 
 const routable = (...ts: TensorInfo[]) => gemmEnabled() && ts.every((t) => t.dtype === 'float32') && nativeOrt() !== null;
 
+/** GEMM when forced, else the route measured cheaper for this shape. */
+function choose(backend: BackendWasm, kind: ConvGemmKind, g: Conv1dGeometry, gemm: () => TensorInfo, xnnpack: () => TensorInfo): TensorInfo {
+  if (kernelRouteMode() === 'gemm') return gemm();
+  const key = convGemmKey(kind, g);
+  return runMeasured({ backend, key, gemm, xnnpack, dropGemm: () => nativeOrt()?.drop(key) });
+}
+
 export function makeConv2DGemm(fallback: KernelFunc): KernelFunc {
   return (args) => {
     const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
@@ -63,7 +72,9 @@ export function makeConv2DGemm(fallback: KernelFunc): KernelFunc {
     const g = routable(x, filter) ? geometry(x.shape as Shape4, filter.shape as Shape4, attrs, attrs.dilations) : null;
     if (!g) return fallback(args);
     const { batch: n, inLength: l, inChannels: c, outChannels: co, outLength: lout, kernel: k } = g;
-    return run(args.backend as BackendWasm, 'forward', g, [['x', x, [n, l, c]], ['w', filter, [k * c, co]]], [n, 1, lout, co], ['y', [n * lout, co]]);
+    const backend = args.backend as BackendWasm;
+    const gemm = () => run(backend, 'forward', g, [['x', x, [n, l, c]], ['w', filter, [k * c, co]]], [n, 1, lout, co], ['y', [n * lout, co]]);
+    return choose(backend, 'forward', g, gemm, () => fallback(args) as TensorInfo);
   };
 }
 
@@ -71,18 +82,24 @@ function conv2DBackpropFilterGemm(args: Parameters<KernelFunc>[0]): TensorInfo |
   const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
   const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs;
   const g = routable(x, dy) ? geometry(x.shape as Shape4, attrs.filterShape as Shape4, attrs, 1) : null;
-  if (!g) return conv2DBackpropFilterWasm({ inputs: { x, dy }, backend: args.backend as BackendWasm, attrs });
+  const backend = args.backend as BackendWasm;
+  const xnnpack = () => conv2DBackpropFilterWasm({ inputs: { x, dy }, backend, attrs });
+  if (!g) return xnnpack();
   const { batch: n, inLength: l, inChannels: c, outChannels: co, outLength: lout, kernel: k } = g;
-  return run(args.backend as BackendWasm, 'filter', g, [['x', x, [n, l, c]], ['dy', dy, [n * lout, co]]], [1, k, c, co], ['dw', [k * c, co]]);
+  const gemm = () => run(backend, 'filter', g, [['x', x, [n, l, c]], ['dy', dy, [n * lout, co]]], [1, k, c, co], ['dw', [k * c, co]]);
+  return choose(backend, 'filter', g, gemm, xnnpack);
 }
 
 function conv2DBackpropInputGemm(args: Parameters<KernelFunc>[0]): TensorInfo | TensorInfo[] {
   const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
   const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
   const g = routable(dy, filter) ? geometry(attrs.inputShape as Shape4, filter.shape as Shape4, attrs, 1) : null;
-  if (!g) return conv2DBackpropInputWasm({ inputs: { dy, filter }, backend: args.backend as BackendWasm, attrs });
+  const backend = args.backend as BackendWasm;
+  const xnnpack = () => conv2DBackpropInputWasm({ inputs: { dy, filter }, backend, attrs });
+  if (!g) return xnnpack();
   const { batch: n, inLength: l, inChannels: c, outChannels: co, outLength: lout, kernel: k } = g;
-  return run(args.backend as BackendWasm, 'input', g, [['dy', dy, [n, lout, co]], ['w', filter, [k, c, co]]], [n, 1, l, c], ['dx', [n * l, c]]);
+  const gemm = () => run(backend, 'input', g, [['dy', dy, [n, lout, co]], ['w', filter, [k, c, co]]], [n, 1, l, c], ['dx', [n * l, c]]);
+  return choose(backend, 'input', g, gemm, xnnpack);
 }
 
 /** Our kernels for the WASM backend; `stockConv2D` is tfjs-backend-wasm's own (kept for what we do not route). */

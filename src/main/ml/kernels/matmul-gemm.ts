@@ -1,10 +1,13 @@
 // Batched matrix products (the ViT's linear layers and attention, and their gradients) on the WASM
 // backend as one ONNX Runtime MatMul each, like the convolutions in conv-gemm.ts: inputs read in
-// place from the WASM heap, the output written in place. Small products stay on XNNPACK, where the
-// call into ONNX Runtime would cost more than it saves.
+// place from the WASM heap, the output written in place. Products below MIN_GEMM_MACS stay on
+// XNNPACK without measuring (the call into ONNX Runtime costs more than it saves, and measuring
+// would build a session for each); larger ones take the route measured cheaper for their shape
+// (kernel-router.ts) unless one is forced (gemm-route.ts).
 import { BatchMatMul, broadcast_util, util, type BatchMatMulAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { GraphBuilder } from '../onnx/graph.js';
-import { gemmEnabled } from './gemm-route.js';
+import { gemmEnabled, kernelRouteMode } from './gemm-route.js';
+import { runMeasured } from './kernel-router.js';
 import { nativeOrt } from './ort-native.js';
 import type { BackendWasm } from './wasm-call.js';
 
@@ -58,10 +61,16 @@ export function makeBatchMatMulGemm(fallback: KernelFunc): KernelFunc {
       n,
     };
     const backend = args.backend as BackendWasm;
-    const out = backend.makeOutput(outShape, 'float32');
-    const view = (t: TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
-    ort.run(`matmul:${p.aDims},${p.bDims},${+transposeA},${+transposeB}`, () => graph(p), { a: { data: view(a), dims: p.aDims }, b: { data: view(b), dims: p.bDims } }, { y: { data: view(out), dims: [batch, m, n] } });
-    return out;
+    const key = `matmul:${p.aDims},${p.bDims},${+transposeA},${+transposeB}`;
+    const gemm = (): TensorInfo => {
+      // The output first: allocating may move the heap under older views.
+      const out = backend.makeOutput(outShape, 'float32');
+      const view = (t: TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+      ort.run(key, () => graph(p), { a: { data: view(a), dims: p.aDims }, b: { data: view(b), dims: p.bDims } }, { y: { data: view(out), dims: [batch, m, n] } });
+      return out;
+    };
+    if (kernelRouteMode() === 'gemm') return gemm();
+    return runMeasured({ backend, key, gemm, xnnpack: () => fallback(args) as TensorInfo, dropGemm: () => ort.drop(key) });
   };
 }
 
