@@ -1,0 +1,135 @@
+// The Slurm training engine against a real single-node Slurm started by this file (scripts/
+// slurm-up.sh): 2 CPU ranks over gloo per job, under srun + torchrun from the same job.sbatch and
+// torchrun.sh that `openecg cluster plan` writes. A pre-training and its probe submitted together
+// (the probe with afterok on it), a workstation restart that follows the running job instead of
+// submitting it again, a step cancelled mid-way and resumed to the uninterrupted run's losses, and a
+// trainer that fails with its log tail in the rejection.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sbatchScript } from '../../src/main/experiments/cluster-scripts.js';
+import { SlurmEngine } from '../../src/main/experiments/engines/slurm.js';
+import { newestCheckpoint, readJobRecord, stepComplete } from '../../src/main/experiments/engines/slurm-step-files.js';
+import type { EngineIo, TrainerMetric, TrainerStep } from '../../src/main/experiments/engines/types.js';
+import { exportShards } from '../../src/main/experiments/export/shards.js';
+import { slurmSchema } from '../../src/main/experiments/slurm-config.js';
+import { demoWorkspace } from '../experiments/fixtures.js';
+import { tempDir } from '../temp.js';
+import { slurmMissing, useSlurm } from './cluster.js';
+
+const STEPS = 120;
+const TINY = {
+  name: 'slurm-test',
+  seeds: [1],
+  methods: [{ method: 'byol', backbone: 'resnet18_1d', width: 0.0625, depth: 0.25, options: { projectorHidden: 32, projectorOut: 16 } }],
+  pretrain: { steps: STEPS, batchSize: 8, checkpointEvery: 10 },
+  downstream: { protocols: ['probe'], probe: { steps: 4, batchSize: 8 } },
+  baselines: { scratch: false, randomProbe: false },
+};
+// Two gloo ranks in one CPU each job may use, so two jobs run side by side on a 2-core node.
+const SLURM = slurmSchema.parse({ ranksPerNode: 2, cpusPerTask: 1, threads: 1, time: '0:15:00', pollSeconds: 0.5 });
+
+function recorder(signal?: AbortSignal) {
+  const metrics: TrainerMetric[] = [];
+  const lines: string[] = [];
+  const io: EngineIo = { signal, onMetric: (m) => metrics.push(m), log: (l) => lines.push(l) };
+  return { io, metrics, lines };
+}
+
+const losses = (out: string): number[] => JSON.parse(readFileSync(join(out, 'losses.json'), 'utf8')) as number[];
+
+describe.skipIf(slurmMissing !== null)('Slurm engine on a real single-node cluster', () => {
+  const cluster = useSlurm();
+  let dir: string;
+  let config: string;
+  let shards: string;
+  const step = (name: string, over: Partial<TrainerStep> = {}): TrainerStep => ({ name, task: 'pretrain', config, methodIndex: 0, shards, out: join(dir, name), ...over });
+
+  beforeAll(async () => {
+    if (slurmMissing) return;
+    const ws = await demoWorkspace('slurm-engine');
+    dir = tempDir('slurm-run');
+    shards = join(dir, 'shards');
+    exportShards(ws, shards, { shardSize: 100 });
+    config = join(dir, 'tiny.json');
+    writeFileSync(config, JSON.stringify(TINY));
+  }, 180_000);
+
+  it('submits a pre-training and its probe at once (afterok), a restarted workstation follows the same job', async () => {
+    const engine = new SlurmEngine({ slurm: SLURM, env: cluster.env });
+    const pre = step('pre');
+    const probe = step('probe', { task: 'probe', methodIndex: undefined, init: join(dir, 'pre', 'checkpoint.safetensors'), after: ['pre'] });
+    const a = recorder();
+    const b = recorder();
+    const started = Date.now();
+    const pending = [engine.start(pre, a.io), engine.start(probe, b.io)];
+    // Both are in the queue before the pre-training ends: the probe waits on the cluster, not here.
+    await expect.poll(() => readJobRecord(probe.out), { timeout: 20_000, interval: 200 }).not.toBeNull();
+    const preJob = readJobRecord(pre.out)!;
+    expect(readJobRecord(probe.out)!.dependency).toEqual([preJob.id]);
+    // A workstation restart: a new engine finds the job recorded in the step folder still queued
+    // or running and follows it instead of submitting the step again.
+    const again = recorder();
+    const followed = new SlurmEngine({ slurm: SLURM, env: cluster.env }).start(pre, again.io);
+    const [r1, r2, r3] = await Promise.all([...pending, followed]);
+    expect(again.lines.join('\n')).toContain(`following slurm job ${preJob.id}`);
+    expect(readJobRecord(pre.out)!.id).toBe(preJob.id);
+    expect(r1.where).toMatch(new RegExp(`^slurm job ${preJob.id} on ${cluster.node} \\(cpu x2\\)`));
+    expect(r3.where).toBe(r1.where);
+    expect(r1.resumedFrom).toBe(0);
+    expect(a.metrics.map((m) => m.step)).toEqual(Array.from({ length: STEPS }, (_, i) => i + 1));
+    expect(a.metrics.every((m) => m.world_size === 2 && m.total_steps === STEPS && Number.isFinite(m.loss))).toBe(true);
+    expect(existsSync(r1.checkpoint)).toBe(true);
+    expect(stepComplete(pre.out)).toBe(STEPS);
+    expect(b.metrics.map((m) => m.step)).toEqual([1, 2, 3, 4]);
+    expect(existsSync(r2.checkpoint)).toBe(true);
+    expect(b.lines.join('\n')).toMatch(/afterok:\d+/);
+    // Already complete: resolved from the folder, nothing submitted.
+    const c = recorder();
+    const r4 = await new SlurmEngine({ slurm: SLURM, env: cluster.env }).start(pre, c.io);
+    expect(r4.resumedFrom).toBe(STEPS);
+    expect(c.lines.join('\n')).toContain('already complete');
+    expect(readJobRecord(pre.out)!.id).toBe(preJob.id);
+    console.log(`[slurm] pre-training (${STEPS} steps) + probe (4 steps) as two jobs: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }, 300_000);
+
+  it('cancels a step with scancel mid-way; starting it again resumes to the uninterrupted losses', async () => {
+    const s = step('cancelled');
+    const ac = new AbortController();
+    const first = recorder(ac.signal);
+    const engine = new SlurmEngine({ slurm: SLURM, env: cluster.env });
+    const io: EngineIo = { ...first.io, onMetric: (m) => (first.io.onMetric(m), m.step >= 12 && ac.abort()) };
+    await expect(engine.start(s, io)).rejects.toMatchObject({ name: 'AbortError' });
+    const id = readJobRecord(s.out)!.id;
+    expect(first.lines.join('\n')).toContain(`scancel ${id}`);
+    const at = newestCheckpoint(s.out);
+    expect(at).toBeGreaterThanOrEqual(10);
+    expect(stepComplete(s.out)).toBeNull();
+    const second = recorder();
+    const r = await engine.start(s, second.io);
+    expect(readJobRecord(s.out)!.id).not.toBe(id);
+    expect(r.resumedFrom).toBe(at);
+    expect(second.metrics[0].step).toBe(at + 1);
+    expect(second.metrics.at(-1)!.step).toBe(STEPS);
+    expect(losses(s.out)).toEqual(losses(join(dir, 'pre')));
+  }, 300_000);
+
+  it('a trainer that fails on the cluster rejects with its log tail', async () => {
+    const bad = step('bad', { methodIndex: 5 });
+    const err = await new SlurmEngine({ slurm: SLURM, env: cluster.env }).start(bad, recorder().io).then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(err?.message).toMatch(/^bad: slurm job \d+ failed on \S+: the trainer exited with status 1/);
+    expect(err?.message).toContain('method index 5: the config has 1 methods');
+  }, 120_000);
+
+  it('a job script asking for GPUs is accepted by sbatch (the cluster has two fake ones)', () => {
+    const folder = tempDir('slurm-gpu');
+    writeFileSync(join(folder, 'job.sbatch'), sbatchScript({ jobName: 'gpu-check', nodes: 1, gpusPerNode: 2, cpusPerTask: 2, time: '0:05:00', extra: ['--mem=100M'] }));
+    const r = spawnSync('sbatch', ['--test-only', 'job.sbatch'], { cwd: folder, env: cluster.env, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/to start at .* on nodes/);
+  });
+});
