@@ -184,11 +184,9 @@ export class SlurmEngine implements TrainingEngine {
     });
     try {
       for (;;) {
-        let info: JobInfo | null;
+        let info: JobInfo | null | 'abort';
         try {
-          const r = await Promise.race([this.watcher.next(id), aborted]);
-          if (r === 'abort') return await this.cancel(step, io, id);
-          info = r;
+          info = await Promise.race([this.watcher.next(id), aborted]);
           failures = 0;
         } catch (err) {
           // The controller may be restarting: keep following, give up after ~30 polls in a row.
@@ -196,6 +194,7 @@ export class SlurmEngine implements TrainingEngine {
           if (failures === 1) io.log(`${step.name}: squeue failed (${(err as Error).message}); retrying`);
           continue;
         }
+        if (info === 'abort') return await this.cancel(step, io, id);
         emit();
         if (!info || !isActive(info.state)) return await this.finish(step, io, id, info, node, resumedFrom, emit);
         if (info.nodes) node = info.nodes;
@@ -223,7 +222,8 @@ export class SlurmEngine implements TrainingEngine {
 
   /** scancel, then wait until the job has let go of the step folder (no two trainers write one checkpoint). */
   private async cancel(step: TrainerStep, io: EngineIo, id: string): Promise<never> {
-    await this.client.scancel(id);
+    // A job that ended meanwhile refuses scancel: nothing left to stop.
+    await this.client.scancel(id).catch((err: Error) => io.log(`${step.name}: ${err.message}`));
     io.log(`${step.name}: scancel ${id}`);
     for (let i = 0; i < 120; i++) {
       const info = await this.watcher.next(id).catch(() => null);
