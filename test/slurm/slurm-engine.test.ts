@@ -125,6 +125,28 @@ describe.skipIf(slurmMissing !== null)('Slurm engine on a real single-node clust
     expect(err?.message).toContain('method index 5: the config has 1 methods');
   }, 120_000);
 
+  it('a node that fails under a job Slurm does not requeue: the step says so (run last: it stops every job on the node)', async () => {
+    const rec = recorder();
+    let downed = false;
+    const io: EngineIo = {
+      ...rec.io,
+      onMetric: (m) => {
+        rec.io.onMetric(m);
+        if (downed) return;
+        downed = true;
+        spawnSync('scontrol', ['update', `nodename=${cluster.node}`, 'state=down', 'reason=openecg-test'], { env: cluster.env });
+      },
+    };
+    const engine = new SlurmEngine({ slurm: { ...SLURM, sbatch: ['--no-requeue'] }, env: cluster.env });
+    const err = await engine.start(step('vanished'), io).then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(err?.message).toMatch(new RegExp(`^vanished: node ${cluster.node} failed \\(NODE_FAIL\\) under slurm job \\d+, which Slurm did not requeue; starting the step again resumes from checkpoint step \\d+`));
+    // ReturnToService=2: the node is back once its slurmd answers.
+    await expect.poll(() => spawnSync('sinfo', ['-h', '-N', '-o', '%t'], { env: cluster.env, encoding: 'utf8' }).stdout.trim(), { timeout: 30_000, interval: 500 }).toBe('idle');
+  }, 180_000);
+
   it('a job script asking for GPUs is accepted by sbatch (the cluster has two fake ones)', () => {
     const folder = tempDir('slurm-gpu');
     writeFileSync(join(folder, 'job.sbatch'), sbatchScript({ jobName: 'gpu-check', nodes: 1, gpusPerNode: 2, cpusPerTask: 2, time: '0:05:00', extra: ['--mem=100M'] }));

@@ -199,6 +199,10 @@ export class SlurmEngine implements TrainingEngine {
         if (!info || !isActive(info.state)) return await this.finish(step, io, id, info, node, resumedFrom, emit);
         if (info.nodes) node = info.nodes;
         const seen = `${info.state} ${info.reason}`;
+        if (info.state === 'PENDING' && runningSince !== null) {
+          runningSince = null;
+          io.log(`${step.name}: slurm job ${id} requeued by Slurm (${info.reason}: its node failed or it was preempted); the trainer resumes from checkpoint step ${newestCheckpoint(step.out)} when it starts again`);
+        }
         if (seen !== shown) {
           shown = seen;
           io.log(`${step.name}: slurm job ${id} ${info.state.toLowerCase()}${info.state === 'RUNNING' ? ` on ${node}` : info.reason && info.reason !== 'None' ? ` (${info.reason})` : ''}`);
@@ -245,16 +249,15 @@ export class SlurmEngine implements TrainingEngine {
     const state = info?.state ?? 'unknown to the controller';
     const tail = () => `\n--- ${logPath(step.out, step.name, id)} (last lines) ---\n${logTail(step.out, step.name, id)}`;
     const resume = `; starting the step again resumes from checkpoint step ${newestCheckpoint(step.out)}`;
-    if (exit === 0) {
-      const done = stepComplete(step.out, step.steps);
-      if (done === null) throw new Error(`${step.name}: slurm job ${id} ended (exit 0) without its final checkpoint in ${step.out}${tail()}`);
+    const done = stepComplete(step.out, step.steps);
+    if (exit === 0 && done !== null) {
       io.log(`${step.name}: slurm job ${id} completed on ${node} (step ${done})`);
       return { checkpoint: join(step.out, 'checkpoint.safetensors'), where: `slurm job ${id} on ${node} (${this.devices()})`, resumedFrom };
     }
-    if (exit !== null) throw new Error(`${step.name}: slurm job ${id} failed on ${node}: the trainer exited with status ${exit} (${state})${tail()}`);
+    // The controller's word before the exit file: srun may even return 0 when its node fails.
     switch (info?.state) {
       case 'NODE_FAIL':
-        throw new Error(`${step.name}: node ${node} failed (NODE_FAIL) under slurm job ${id}${resume}`);
+        throw new Error(`${step.name}: node ${node} failed (NODE_FAIL) under slurm job ${id}, which Slurm did not requeue${resume}${tail()}`);
       case 'TIMEOUT':
         throw new Error(`${step.name}: slurm job ${id} reached its time limit (slurm.time ${this.slurm.time})${resume}`);
       case 'CANCELLED':
@@ -265,6 +268,8 @@ export class SlurmEngine implements TrainingEngine {
       case 'DEADLINE':
         throw new Error(`${step.name}: slurm job ${id} ended ${info.state} on ${node}${resume}${tail()}`);
     }
+    if (exit === 0) throw new Error(`${step.name}: slurm job ${id} ended (exit 0, ${state}) without its final checkpoint in ${step.out}${tail()}`);
+    if (exit !== null) throw new Error(`${step.name}: slurm job ${id} failed on ${node}: the trainer exited with status ${exit} (${state})${tail()}`);
     if (readMarker(step.out, id) === null) throw new Error(notShared(step, id, node, `ended (${state})`) + tail());
     if (info && info.state !== 'COMPLETED') throw new Error(`${step.name}: slurm job ${id} failed on ${node} before the trainer started (${state}, exit ${info.exitCode ?? '?'})${tail()}`);
     throw new Error(`${step.name}: slurm job ${id} vanished (${state}) without writing its exit status: its node ${node} may have failed${resume}${tail()}`);
