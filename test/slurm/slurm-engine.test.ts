@@ -125,6 +125,15 @@ describe.skipIf(slurmMissing !== null)('Slurm engine on a real single-node clust
     expect(err?.message).toContain('method index 5: the config has 1 methods');
   }, 120_000);
 
+  it('a job the cluster refuses (no such partition) rejects with sbatch\'s reason; a step runs once per engine', async () => {
+    const engine = new SlurmEngine({ slurm: { ...SLURM, partition: 'no-such-partition' }, env: cluster.env });
+    const s = step('refused');
+    const first = engine.start(s, recorder().io);
+    await expect(engine.start(s, recorder().io)).rejects.toThrow(/^refused: already running in this engine/);
+    await expect(first).rejects.toThrow(/^refused: sbatch refused the job \(.*job\.sbatch\): .*invalid partition/i);
+    expect(readJobRecord(s.out)).toBeNull();
+  });
+
   it('a node that fails under a job Slurm does not requeue: the step says so (run last: it stops every job on the node)', async () => {
     const rec = recorder();
     let downed = false;

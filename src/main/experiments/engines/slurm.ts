@@ -48,6 +48,8 @@ export class SlurmEngine implements TrainingEngine {
   private readonly watcher: QueueWatcher;
   private readonly trainerDir: string;
   private readonly submitted = new Map<string, Submitted>();
+  /** Step folders being followed: one start() at a time per step. */
+  private readonly running = new Set<string>();
 
   constructor(options: SlurmEngineOptions = {}) {
     this.slurm = options.slurm ?? DEFAULT_SLURM;
@@ -63,11 +65,15 @@ export class SlurmEngine implements TrainingEngine {
     const job = new Promise<string | null>((res, rej) => ((settle = res), (fail = rej)));
     job.catch(() => undefined);
     const out = resolve(step.out);
+    if (this.running.has(out)) return Promise.reject(new Error(`${step.name}: already running in this engine (${out})`));
+    this.running.add(out);
     this.submitted.set(step.name, { out, job });
-    return this.run({ ...step, out }, io, settle).catch((err: Error) => {
-      fail(err);
-      throw err;
-    });
+    return this.run({ ...step, out }, io, settle)
+      .catch((err: Error) => {
+        fail(err);
+        throw err;
+      })
+      .finally(() => this.running.delete(out));
   }
 
   private devices(): string {
@@ -101,7 +107,9 @@ export class SlurmEngine implements TrainingEngine {
     const from = newestCheckpoint(step.out);
     const dir = this.writeJobFolder(step);
     trimMetrics(step.out, from); // nothing stale to follow: the resumed trainer rewrites later steps
-    const id = await this.client.sbatch('job.sbatch', dir, { dependency });
+    const id = await this.client.sbatch('job.sbatch', dir, { dependency }).catch((err: Error) => {
+      throw new Error(`${step.name}: sbatch refused the job (${dir}/job.sbatch): ${err.message}`);
+    });
     writeJobRecord(step.out, { id, name: step.name, submitted_at: new Date().toISOString(), dependency });
     settle(id);
     io.log(`${step.name}: submitted slurm job ${id}${dependency.length ? ` (afterok:${dependency.join(':')})` : ''}${from ? `, resuming from step ${from}` : ''}; log ${logPath(step.out, step.name, id)}`);
