@@ -132,6 +132,7 @@ describe.skipIf(slurmMissing !== null)('Slurm engine on a real single-node clust
     await expect(engine.start(s, recorder().io)).rejects.toThrow(/^refused: already running in this engine/);
     await expect(first).rejects.toThrow(/^refused: sbatch refused the job \(.*job\.sbatch\): .*invalid partition/i);
     expect(readJobRecord(s.out)).toBeNull();
+    await expect(engine.start(step('two words'), recorder().io)).rejects.toThrow(/step name 'two words': letters, digits/);
   });
 
   it('a node that fails under a job Slurm does not requeue: the step says so (run last: it stops every job on the node)', async () => {

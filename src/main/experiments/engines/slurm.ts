@@ -64,6 +64,8 @@ export class SlurmEngine implements TrainingEngine {
     let fail!: (err: Error) => void;
     const job = new Promise<string | null>((res, rej) => ((settle = res), (fail = rej)));
     job.catch(() => undefined);
+    // The name is the job name and part of the log's file name: one plain word.
+    if (!/^[\w.@+-]+$/.test(step.name)) return Promise.reject(new Error(`step name '${step.name}': letters, digits and . _ - + @ only (it names the Slurm job)`));
     const out = resolve(step.out);
     if (this.running.has(out)) return Promise.reject(new Error(`${step.name}: already running in this engine (${out})`));
     this.running.add(out);
