@@ -5,7 +5,7 @@
 // submitting it again, a step cancelled mid-way and resumed to the uninterrupted run's losses, and a
 // trainer that fails with its log tail in the rejection.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sbatchScript } from '../../src/main/experiments/cluster-scripts.js';
@@ -134,6 +134,24 @@ describe.skipIf(slurmMissing !== null)('Slurm engine on a real single-node clust
     expect(readJobRecord(s.out)).toBeNull();
     await expect(engine.start(step('two words'), recorder().io)).rejects.toThrow(/step name 'two words': letters, digits/);
   });
+
+  it('a run folder the workstation does not see as the node wrote it: cancelled with the shared-path error', async () => {
+    // The node's marker is removed as soon as it appears: what the workstation sees of a folder
+    // that is not shared (or is another folder at the same path).
+    const s = step('unshared');
+    const hide = setInterval(() => {
+      for (const f of existsSync(join(s.out, 'slurm')) ? readdirSync(join(s.out, 'slurm')) : []) if (f.startsWith('visible-')) rmSync(join(s.out, 'slurm', f), { force: true });
+    }, 20);
+    const rec = recorder();
+    const err = await new SlurmEngine({ slurm: { ...SLURM, visibleWithin: 3 }, env: cluster.env })
+      .start(s, rec.io)
+      .then(
+        () => null,
+        (e: Error) => e,
+      )
+      .finally(() => clearInterval(hide));
+    expect(err?.message).toMatch(/^unshared: slurm job \d+ has been running for 3 s on \S+ but its marker never appeared in .*: the run folder must be on a file system the workstation and the cluster's nodes both see, at the same path/);
+  }, 120_000);
 
   it('a node that fails under a job Slurm does not requeue: the step says so (run last: it stops every job on the node)', async () => {
     const rec = recorder();
