@@ -46,6 +46,14 @@ describe.skipIf(slurmMissing !== null)('Slurm engine on a real single-node clust
   let shards: string;
   const step = (name: string, over: Partial<TrainerStep> = {}): TrainerStep => ({ name, task: 'pretrain', config, methodIndex: 0, shards, out: join(dir, name), ...over });
 
+  /** The step with a bad method index, started beside the first test's jobs: its rejection. */
+  let failed: Promise<Error | null> | undefined;
+  const startBad = (engine: SlurmEngine) =>
+    engine.start(step('bad', { methodIndex: 5 }), recorder().io).then(
+      () => null,
+      (e: Error) => e,
+    );
+
   beforeAll(async () => {
     if (slurmMissing) return;
     const ws = await demoWorkspace('slurm-engine');
@@ -64,8 +72,12 @@ describe.skipIf(slurmMissing !== null)('Slurm engine on a real single-node clust
     const b = recorder();
     const started = Date.now();
     const pending = [engine.start(pre, a.io), engine.start(probe, b.io)];
+    // An independent step (the failing one of the test below) on the same engine runs side by side.
+    failed = startBad(engine);
     // Both are in the queue before the pre-training ends: the probe waits on the cluster, not here.
     await expect.poll(() => readJobRecord(probe.out), { timeout: 20_000, interval: 200 }).not.toBeNull();
+    const running = () => spawnSync('squeue', ['-h', '-t', 'running', '-o', '%j'], { env: cluster.env, encoding: 'utf8' }).stdout.split('\n').filter(Boolean).sort();
+    await expect.poll(running, { timeout: 120_000, interval: 200 }).toEqual(['bad', 'pre']);
     const preJob = readJobRecord(pre.out)!;
     expect(readJobRecord(probe.out)!.dependency).toEqual([preJob.id]);
     // A workstation restart: a new engine finds the job recorded in the step folder still queued
@@ -116,11 +128,7 @@ describe.skipIf(slurmMissing !== null)('Slurm engine on a real single-node clust
   }, 300_000);
 
   it('a trainer that fails on the cluster rejects with its log tail', async () => {
-    const bad = step('bad', { methodIndex: 5 });
-    const err = await new SlurmEngine({ slurm: SLURM, env: cluster.env }).start(bad, recorder().io).then(
-      () => null,
-      (e: Error) => e,
-    );
+    const err = await (failed ?? startBad(new SlurmEngine({ slurm: SLURM, env: cluster.env })));
     expect(err?.message).toMatch(/^bad: slurm job \d+ failed on \S+: the trainer exited with status 1/);
     expect(err?.message).toContain('method index 5: the config has 1 methods');
   }, 120_000);
