@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sbatchScript } from '../../src/main/experiments/cluster-scripts.js';
 import { SlurmEngine } from '../../src/main/experiments/engines/slurm.js';
-import { newestCheckpoint, readJobRecord, stepComplete } from '../../src/main/experiments/engines/slurm-step-files.js';
+import { newestCheckpoint, readJobRecord, readRunJson, stepComplete } from '../../src/main/experiments/engines/slurm-step-files.js';
 import type { EngineIo, TrainerMetric, TrainerStep } from '../../src/main/experiments/engines/types.js';
 import { exportShards } from '../../src/main/experiments/export/shards.js';
 import { slurmSchema } from '../../src/main/experiments/slurm-config.js';
@@ -160,6 +160,29 @@ describe.skipIf(slurmMissing !== null)('Slurm engine on a real single-node clust
       .finally(() => clearInterval(hide));
     expect(err?.message).toMatch(/^unshared: slurm job \d+ has been running for 3 s on \S+ but its marker never appeared in .*: the run folder must be on a file system the workstation and the cluster's nodes both see, at the same path/);
   }, 120_000);
+
+  // Slurm holds a requeued job ~2 minutes (BeginTime, not shortened by scontrol update), so this
+  // one runs on request: OPENECG_SLURM_REQUEUE=1 (about 3 minutes here).
+  it.skipIf(!process.env.OPENECG_SLURM_REQUEUE)('a node that fails under a job Slurm requeues: the engine follows the same job to its end, the trainer resumed', async () => {
+    const rec = recorder();
+    let downed = false;
+    const io: EngineIo = {
+      ...rec.io,
+      onMetric: (m) => {
+        rec.io.onMetric(m);
+        if (downed || m.step < 12) return;
+        downed = true;
+        spawnSync('scontrol', ['update', `nodename=${cluster.node}`, 'state=down', 'reason=openecg-test'], { env: cluster.env });
+      },
+    };
+    const s = step('requeued');
+    const r = await new SlurmEngine({ slurm: SLURM, env: cluster.env }).start(s, io);
+    expect(rec.lines.join('\n')).toMatch(/requeued by Slurm \((\w+: )?its node failed or it was preempted\); the trainer resumes from checkpoint step [1-9]\d* when it starts again/);
+    expect(r.where).toContain(`slurm job ${readJobRecord(s.out)!.id} `);
+    expect(readRunJson(s.out)!.resumed_from).toBeGreaterThanOrEqual(10);
+    expect(rec.metrics.map((m) => m.step)).toEqual(Array.from({ length: STEPS }, (_, i) => i + 1));
+    expect(stepComplete(s.out)).toBe(STEPS);
+  }, 300_000);
 
   it('a node that fails under a job Slurm does not requeue: the step says so (run last: it stops every job on the node)', async () => {
     const rec = recorder();

@@ -211,7 +211,7 @@ export class SlurmEngine implements TrainingEngine {
         const seen = `${info.state} ${info.reason}`;
         if (info.state === 'PENDING' && runningSince !== null) {
           runningSince = null;
-          io.log(`${step.name}: slurm job ${id} requeued by Slurm (${info.reason}: its node failed or it was preempted); the trainer resumes from checkpoint step ${newestCheckpoint(step.out)} when it starts again`);
+          io.log(`${step.name}: slurm job ${id} requeued by Slurm (${info.reason && info.reason !== 'None' ? `${info.reason}: ` : ''}its node failed or it was preempted); the trainer resumes from checkpoint step ${newestCheckpoint(step.out)} when it starts again`);
         }
         if (seen !== shown) {
           shown = seen;
