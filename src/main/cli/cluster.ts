@@ -7,10 +7,9 @@ import { join, resolve } from 'node:path';
 import { configPath } from '../experiments/bundled.js';
 import { readExperimentConfig, type ExperimentConfig } from '../experiments/config.js';
 import { intOption, parseCommandArgs, printJson, UsageError, type Command } from './command.js';
-import { shippedPath } from '../platform/app-paths.js';
+import { sbatchScript, torchrunScript, TRAINER_DIR } from '../experiments/cluster-scripts.js';
 
-/** The Python trainer in the source tree (src/main/cli -> repository root -> cluster/). */
-export const TRAINER_DIR = shippedPath('cluster', 'openecg_cluster');
+export { TRAINER_DIR };
 
 const USAGE = `usage: openecg cluster plan --config <file|name> --shards <dir> --out <run folder>
          [--nodes N] [--gpus-per-node G] [--task pretrain|probe|finetune] [--method-index I]
@@ -52,34 +51,16 @@ export function writeClusterPlan(args: { config: string; shards: string; out: st
   }
   if (args.methodIndex >= config.methods.length) throw new UsageError(`--method-index ${args.methodIndex}: the config has ${config.methods.length} methods`);
   const train = trainArgs({ shards: args.shards, task: args.task, workers: args.workers, methodIndex: args.methodIndex });
-  const torchrun = `#!/bin/sh
-# One node's share of the job: run this on every node (the scheduler's job; job.sbatch does it for
-# Slurm). MASTER_ADDR is the first node's host name; NODE_RANK 0..${args.nodes - 1}.
-set -e
-RUN="$(cd "$(dirname "$0")" && pwd)"
-export PYTHONPATH="$RUN\${PYTHONPATH:+:$PYTHONPATH}"
-MASTER_ADDR="\${MASTER_ADDR:-127.0.0.1}"
-exec torchrun --nnodes ${args.nodes} --nproc_per_node ${args.gpusPerNode} \\
-  --rdzv_backend c10d --rdzv_endpoint "$MASTER_ADDR:\${MASTER_PORT:-29500}" --rdzv_id "\${RDZV_ID:-openecg}" \\
-  --redirects 1 --tee 1 \\
-  ${train}
-`;
-  const sbatch = `#!/bin/bash
-#SBATCH --job-name=openecg-${config.name}
-#SBATCH --nodes=${args.nodes}
-#SBATCH --ntasks-per-node=1
-#SBATCH --gpus-per-node=${args.gpusPerNode}
-#SBATCH --cpus-per-task=${Math.max(1, args.workers + 1) * args.gpusPerNode}
-#SBATCH --time=${args.time}
-${args.partition ? `#SBATCH --partition=${args.partition}\n` : ''}#SBATCH --output=%x-%j.log
-# Submit from this folder: sbatch job.sbatch   (another method: sbatch --export=ALL,METHOD_INDEX=1 job.sbatch)
-# Resubmitting the same script resumes from the newest checkpoint in out/.
-set -e
-RUN="\${SLURM_SUBMIT_DIR:-$(pwd)}"
-export MASTER_ADDR="$(scontrol show hostnames "$SLURM_JOB_NODELIST" | head -n 1)"
-export RDZV_ID="$SLURM_JOB_ID"
-srun --kill-on-bad-exit=1 sh "$RUN/torchrun.sh"
-`;
+  const torchrun = torchrunScript({ nodes: args.nodes, procsPerNode: args.gpusPerNode, train });
+  const sbatch = sbatchScript({
+    jobName: `openecg-${config.name}`,
+    nodes: args.nodes,
+    gpusPerNode: args.gpusPerNode,
+    cpusPerTask: Math.max(1, args.workers + 1) * args.gpusPerNode,
+    time: args.time,
+    partition: args.partition,
+    howTo: 'Submit from this folder: sbatch job.sbatch   (another method: sbatch --export=ALL,METHOD_INDEX=1 job.sbatch)',
+  });
   writeFileSync(join(run, 'torchrun.sh'), torchrun);
   chmodSync(join(run, 'torchrun.sh'), 0o755);
   writeFileSync(join(run, 'job.sbatch'), sbatch);

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { robustnessSchema } from './robustness-config.js';
+import { slurmSchema } from './slurm-config.js';
 
 const modelName = z.enum(['resnet18_1d', 'resnet50_1d', 'vit_1d']);
 const positive = z.number().positive();
@@ -126,6 +127,8 @@ export const experimentConfigSchema = z
       .strict()
       .default({ scratch: true, randomProbe: true }),
     robustness: robustnessSchema,
+    /** How the Slurm training engine submits steps (partition, account, time, GPUs, sbatch options); docs/cluster.md. */
+    slurm: slurmSchema.optional(),
     scaling: z
       .object({
         fractions: z.array(z.number().gt(0).max(1)).min(1).default([0.01, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1]),
