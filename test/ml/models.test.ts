@@ -5,7 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { chooseBackend } from '../../src/main/ml/backend.js';
 import { countParameters, createModel, MODEL_NAMES, applyBatchNormUpdates, type BatchNormUpdate } from '../../src/main/ml/models/index.js';
-import { Trainer } from '../../src/main/ml/train-step.js';
+import { Adam } from '../../src/main/ml/train/adam.js';
+import { Replica } from '../../src/main/ml/train/replica.js';
+import { supervisedTask } from '../../src/main/ml/train/task.js';
 import { randomBatch } from '../../src/main/ml/bench.js';
 
 const PEER_PARAMS = { resnet18_1d: 8_749_720, resnet50_1d: 16_014_488, vit_1d: 21_435_288 } as const;
@@ -85,20 +87,21 @@ describe('small models', () => {
   for (const name of MODEL_NAMES) {
     it(`${name}: Adam steps on WASM lower the loss on a fixed batch`, () => {
       const m = createModel(name, small);
-      const trainer = new Trainer(m, { learningRate: 3e-3 });
+      // The training loop's replica (one worker): our AdamW, plain Adam here (no decay).
+      const trainer = new Replica(supervisedTask({ kind: 'supervised', mode: 'finetune', model: name, modelOptions: small, seed: 1, normalisation: 'none', adam: {} }, m), new Adam());
       const { x, y } = randomBatch(4, 12, 200, 24);
+      const inputs = [x.dataSync() as Float32Array, y.dataSync() as Float32Array];
       const before = tf.memory().numTensors;
-      const losses = Array.from({ length: 6 }, () => trainer.step(x, y));
+      const losses = Array.from({ length: 6 }, (_, i) => trainer.step(inputs, 4, i, 3e-3, 8));
       expect(losses[0]).toBeGreaterThan(0.3);
       expect(losses[5]).toBeLessThan(losses[0] * 0.9);
       // Optimiser slots are created on the first step; after that the count stays put.
       const afterFirst = tf.memory().numTensors;
-      trainer.step(x, y);
+      trainer.step(inputs, 4, 6, 3e-3, 8);
       expect(tf.memory().numTensors).toBe(afterFirst);
       expect(afterFirst).toBeGreaterThan(before);
       trainer.dispose();
       tf.dispose([x, y]);
-      m.dispose();
     });
   }
 });

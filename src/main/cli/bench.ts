@@ -9,6 +9,8 @@ const USAGE = `usage: openecg bench train|infer --model ${MODEL_NAMES.join('|')}
                      [--engine tfjs|ort] [--threads N] [--workers N] [--samples N] [--width F] [--depth F] [--json]
   --engine   infer only: tfjs (default; the backend above) or ort (ONNX Runtime on the exported graph)
   --threads  ONNX Runtime intra-op threads (default one per core)
+  --workers  data-parallel replicas (train: default as experiments choose, docs/defaults.md; infer: 1)
+  train: the experiments' fine-tuning loop (our AdamW, data-parallel workers) on one random batch
        openecg bench eval --workspace <dir> [--bundle B | --model M] [--engine auto|ort|tfjs] [--batch B] [--records N] [--json]
   eval: end-to-end evaluation throughput (store -> predict -> metrics) against the bare inference rate`;
 
@@ -64,7 +66,7 @@ export const benchCommand: Command = {
       samples: intOption(values.samples, 'samples'),
       width: numberOption(values.width, 'width'),
       depth: numberOption(values.depth, 'depth'),
-      workers: intOption(values.workers, 'workers', 1),
+      workers: intOption(values.workers, 'workers'),
       engine,
       threads: intOption(values.threads, 'threads'),
     });

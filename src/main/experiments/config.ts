@@ -19,6 +19,8 @@ const budget = z
     weightDecay: z.number().min(0).optional(),
     schedule: z.enum(['constant', 'cosine']).optional(),
     warmupSteps: z.number().int().min(0).optional(),
+    /** Data-parallel replicas (TensorFlow.js); default OPENECG_TRAIN_WORKERS, else by network size (docs/defaults.md). */
+    workers: z.number().int().min(1).max(64).optional(),
   })
   .strict()
   .refine((b) => (b.steps === undefined) !== (b.epochs === undefined), { message: 'give exactly one of steps or epochs' });

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLASSES } from '../../shared/classes.js';
-import { classifyBatches, probabilityColumns, trainSsl, trainSupervised, type EnginePreference, type ProgressEvent, type TrainEvents } from '../ml/index.js';
+import { classifyBatches, probabilityColumns, trainSsl, trainSupervised, type EnginePreference, type ProgressEvent, type SupervisedConfig, type TrainEvents } from '../ml/index.js';
 import type { ShardStore } from '../signal/store.js';
 import { stepsOf, type Budget, type MethodConfig } from './config.js';
 import { labelColumns, labelledStoreSource, storeSource, type RecordRef } from './data.js';
@@ -87,6 +87,7 @@ export async function pretrain(
       weightDecay: m.weightDecay ?? budget.weightDecay,
       schedule: budget.schedule,
       warmupSteps: budget.warmupSteps,
+      ...(budget.workers !== undefined ? { workers: budget.workers } : {}),
       seed: args.seed,
       checkpoint: { dir: args.checkpointDir, every: budget.checkpointEvery },
       resume: true,
@@ -123,6 +124,26 @@ export function predict(bundle: string, refs: readonly RecordRef[], store: Pick<
   return probabilityColumns(logits, refs.length, CLASSES.length);
 }
 
+/** The training configuration of a downstream step (probe, fine-tune, or a baseline from random weights). */
+export function downstreamTrainConfig(args: { mode: 'probe' | 'finetune'; init: string | null; backbone?: BackboneSpec; budget: Budget; steps: number; seed: number; checkpointDir: string; checkpointEvery: number; dataSnapshot: string }): SupervisedConfig {
+  const { budget, backbone } = args;
+  return {
+    mode: args.mode,
+    ...(args.init !== null ? { init: args.init } : { model: backbone!.model, modelOptions: { width: backbone!.width, depth: backbone!.depth } }),
+    steps: args.steps,
+    batchSize: budget.batchSize,
+    learningRate: budget.learningRate,
+    weightDecay: budget.weightDecay,
+    schedule: budget.schedule,
+    warmupSteps: budget.warmupSteps,
+    ...(budget.workers !== undefined ? { workers: budget.workers } : {}),
+    seed: args.seed,
+    checkpoint: { dir: args.checkpointDir, every: args.checkpointEvery },
+    resume: true,
+    dataSnapshot: args.dataSnapshot,
+  };
+}
+
 export async function downstream(
   name: string,
   args: {
@@ -155,20 +176,7 @@ export async function downstream(
   const total = steps + batches;
   const curve = new Curve(args.checkpointDir);
   const run = await trainSupervised(
-    {
-      mode: args.mode,
-      ...(args.init !== null ? { init: args.init } : { model: backbone!.model, modelOptions: { width: backbone!.width, depth: backbone!.depth } }),
-      steps,
-      batchSize: budget.batchSize,
-      learningRate: budget.learningRate,
-      weightDecay: budget.weightDecay,
-      schedule: budget.schedule,
-      warmupSteps: budget.warmupSteps,
-      seed: args.seed,
-      checkpoint: { dir: args.checkpointDir, every: args.checkpointEvery },
-      resume: true,
-      dataSnapshot: args.dataSnapshot,
-    },
+    downstreamTrainConfig({ ...args, steps }),
     labelledStoreSource(io.store, args.train, args.seed),
     curve.events(io, total),
   );

@@ -1,12 +1,18 @@
 // Timing a training step or an inference pass of a network, the way shared/bench/torch_peer.py
-// times PyTorch (one warm-up, then the median of N), so the two are directly comparable.
+// times PyTorch (one warm-up, then the median of N), so the two are directly comparable. A
+// training step is the experiments' own: trainSupervised's fine-tuning loop (our AdamW, schedule,
+// data-parallel workers by the same rule), on one random batch.
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { chooseBackend, type BackendChoice, type BackendRequest } from './backend.js';
 import { bundleClasses, codeVersion, defaultPreprocessing, saveBundle } from './bundle.js';
 import { countParameters, createModel, type EcgModel, type ModelName } from './models/index.js';
-import { Trainer } from './train-step.js';
 import { DataParallelTrainer, gemmThreadsPerWorker } from './parallel/data-parallel.js';
+import { labelledArraySource } from './train/data.js';
+import { trainSupervised, type SupervisedConfig, type SupervisedRun } from './train/supervised.js';
+import { Adam } from './train/adam.js';
+import { Replica } from './train/replica.js';
+import { supervisedTask } from './train/task.js';
 import type { EngineName } from './infer/engine.js';
 import { createSession, loadOrt } from './infer/ort.js';
 import { exportOnnx } from './onnx/export.js';
@@ -23,7 +29,7 @@ export interface BenchOptions {
   readonly samples?: number;
   readonly width?: number;
   readonly depth?: number;
-  /** Data-parallel worker_threads (each its own backend and replica, a share of the batch); 1 = this thread. TF.js engine only. */
+  /** Data-parallel replicas (this thread and worker threads, each a share of the batch); default: the training rule (train/workers.ts). TF.js engine only. */
   readonly workers?: number;
   /** Inference only: 'tfjs' (default, the active backend) or 'ort' (ONNX Runtime on our exported graph). */
   readonly engine?: EngineName;
@@ -65,60 +71,92 @@ export function randomBatch(batch: number, leads: number, samples: number, class
   }));
 }
 
+/** The fine-tuning run the bench times: what an experiment's fine-tune (or scratch) step runs, on the bench's network. */
+export function benchTrainConfig(options: Pick<BenchOptions, 'model' | 'batch' | 'samples' | 'width' | 'depth' | 'workers'>, steps: number, seed = 1): SupervisedConfig {
+  return { mode: 'finetune', model: options.model, modelOptions: { samples: options.samples, width: options.width, depth: options.depth }, steps, batchSize: options.batch, seed, ...(options.workers !== undefined ? { workers: options.workers } : {}) };
+}
+
+/** The bench's batch as a labelled source: the same records every step. */
+export function benchSource(batch: number, samples: number, seed = 7) {
+  const { x, y } = randomBatch(batch, 12, samples, 24, seed);
+  const source = labelledArraySource(x.dataSync() as Float32Array, y.dataSync() as Float32Array, batch, seed);
+  tf.dispose([x, y]);
+  return source;
+}
+
+/** A warm-up step (optional) and `steps` timed ones through the training loop; the caller disposes run.model. */
+export async function benchTraining(options: BenchOptions, warmup = true): Promise<{ run: SupervisedRun; timesMs: number[]; workers: number }> {
+  const steps = options.steps ?? 5;
+  const timesMs: number[] = [];
+  let workers = 1;
+  const run = await trainSupervised(benchTrainConfig(options, steps + (warmup ? 1 : 0)), benchSource(options.batch, options.samples ?? 1000), {
+    onProgress: (e) => {
+      workers = e.workers;
+      if (!warmup || e.step > 1) timesMs.push(e.seconds * 1000);
+    },
+  });
+  return { run, timesMs, workers };
+}
+
 export async function runBench(options: BenchOptions, choice?: BackendChoice): Promise<BenchResult> {
   const backend = choice ?? (await chooseBackend({ prefer: options.backend ?? 'auto' }));
   const steps = options.steps ?? 5;
-  const model = createModel(options.model, { samples: options.samples, width: options.width, depth: options.depth });
-  const { x, y } = randomBatch(options.batch, model.leads, model.samples, model.classes);
   const engine: EngineName = options.mode === 'infer' ? (options.engine ?? 'tfjs') : 'tfjs';
-  const workers = engine === 'tfjs' ? Math.max(1, options.workers ?? 1) : 1;
-  const trainer = options.mode === 'train' && workers === 1 ? new Trainer(model) : undefined;
-  const parallel =
-    workers > 1
-      ? await DataParallelTrainer.create({ model: options.model, modelOptions: { samples: options.samples, width: options.width, depth: options.depth }, workers, backend: backend.tfBackend === 'tensorflow' ? 'tensorflow' : (backend.tfBackend as 'wasm' | 'cpu') })
-      : undefined;
-  const xs = x.dataSync() as Float32Array;
-  const ys = y.dataSync() as Float32Array;
-  const ort = engine === 'ort' ? await ortRunner(model, xs, options) : undefined;
-  const once = async (): Promise<void> => {
-    if (parallel && options.mode === 'train') await parallel.step(xs, ys, options.batch);
-    else if (parallel) await parallel.infer(xs, options.batch);
-    else if (trainer) trainer.step(x, y);
-    else if (ort) await ort.run();
-    else tf.tidy(() => model.apply(x, { training: false }).dataSync());
-  };
-  try {
-    await once(); // warm-up: kernels set up, operators created, memory grown
-    const timesMs: number[] = [];
-    for (let i = 0; i < steps; i++) {
-      const t0 = performance.now();
-      await once();
-      timesMs.push(performance.now() - t0);
-    }
-    const ms = median(timesMs);
-    return {
-      mode: options.mode,
-      model: options.model,
-      batch: options.batch,
-      steps,
-      backend: ort ? 'onnxruntime' : backend.name,
-      backendReason: ort ? `ONNX Runtime ${ort.version}, ${ort.threads} intra-op threads` : backend.reason,
-      engine,
-      provider: ort ? ort.provider : backend.tfBackend,
-      params: countParameters(model.params),
-      workers,
-      ...(backend.tfBackend === 'wasm' && !ort ? { gemm: describeGemmRoute(workers > 1 ? gemmThreadsPerWorker(workers) : undefined) } : {}),
-      msPerStep: Math.round(ms * 10) / 10,
-      samplesPerSecond: Math.round((options.batch / ms) * 10000) / 10,
-      timesMs: timesMs.map((t) => Math.round(t * 10) / 10),
+  let timesMs: number[];
+  let workers: number;
+  let params: number;
+  let ort: Awaited<ReturnType<typeof ortRunner>> | undefined;
+  if (options.mode === 'train') {
+    const t = await benchTraining(options);
+    params = countParameters(t.run.model.params);
+    t.run.model.dispose();
+    timesMs = t.timesMs;
+    workers = t.workers;
+  } else {
+    const model = createModel(options.model, { samples: options.samples, width: options.width, depth: options.depth });
+    const { x } = randomBatch(options.batch, model.leads, model.samples, model.classes);
+    const xs = x.dataSync() as Float32Array;
+    workers = engine === 'tfjs' ? Math.max(1, options.workers ?? 1) : 1;
+    const parallel = workers > 1 ? await DataParallelTrainer.open(new Replica(supervisedTask({ kind: 'supervised', mode: 'finetune', model: options.model, modelOptions: { samples: options.samples, width: options.width, depth: options.depth }, seed: 1, normalisation: 'none', adam: {} }, model), new Adam()), workers) : undefined;
+    ort = engine === 'ort' ? await ortRunner(model, xs, options) : undefined;
+    const once = async (): Promise<void> => {
+      if (parallel) await parallel.infer(xs, options.batch);
+      else if (ort) await ort.run();
+      else tf.tidy(() => model.apply(x, { training: false }).dataSync());
     };
-  } finally {
-    await ort?.release();
-    trainer?.dispose();
-    await parallel?.close();
-    model.dispose();
-    tf.dispose([x, y]);
+    params = countParameters(model.params);
+    try {
+      await once(); // warm-up: kernels set up, operators created, memory grown
+      timesMs = [];
+      for (let i = 0; i < steps; i++) {
+        const t0 = performance.now();
+        await once();
+        timesMs.push(performance.now() - t0);
+      }
+    } finally {
+      await ort?.release();
+      await parallel?.close();
+      model.dispose();
+      x.dispose();
+    }
   }
+  const ms = median(timesMs);
+  return {
+    mode: options.mode,
+    model: options.model,
+    batch: options.batch,
+    steps,
+    backend: ort ? 'onnxruntime' : backend.name,
+    backendReason: ort ? `ONNX Runtime ${ort.version}, ${ort.threads} intra-op threads` : backend.reason,
+    engine,
+    provider: ort ? ort.provider : backend.tfBackend,
+    params,
+    workers,
+    ...(backend.tfBackend === 'wasm' && !ort ? { gemm: describeGemmRoute(workers > 1 ? gemmThreadsPerWorker(workers) : undefined) } : {}),
+    msPerStep: Math.round(ms * 10) / 10,
+    samplesPerSecond: Math.round((options.batch / ms) * 10000) / 10,
+    timesMs: timesMs.map((t) => Math.round(t * 10) / 10),
+  };
 }
 
 /** The model exported as a bundle would carry it (BatchNorm folded), on an ONNX Runtime session. */

@@ -12,6 +12,9 @@
 // The data source must return the same batch for the same step (arraySource does, by a seeded
 // shuffle per epoch): views, masks and learning rate are drawn by step, so a resumed run continues
 // the interrupted one exactly. A stop request (signal) ends after the current step with a checkpoint.
+// Both run the one training loop (train/loop.ts) on data-parallel replicas (parallel/data-parallel.ts:
+// this thread and `workers` - 1 worker threads; `workers` in the config, else OPENECG_TRAIN_WORKERS,
+// else by network size, train/workers.ts) with our AdamW (train/adam.ts); `openecg bench train` times it.
 //
 // Supervised training on the 24 classes (BCE), a linear probe or full fine-tuning, optionally from
 // a pre-training bundle's encoder:
@@ -38,6 +41,7 @@ export { trainSsl, SSL_DEFAULTS, type SslRun, type SslTrainConfig } from './trai
 export { trainSupervised, SUPERVISED_DEFAULTS, type SupervisedConfig, type SupervisedMode, type SupervisedRun } from './train/supervised.js';
 export { arraySource, labelledArraySource, type LabelledBatch, type LabelledSource, type RecordSource } from './train/data.js';
 export { type OptimConfig, type ProgressEvent, type TrainEvents } from './train/loop.js';
+export { trainWorkers, PARALLEL_FROM_PARAMS, type WorkersChoice } from './train/workers.js';
 export { learningRateAt, type Schedule, type ScheduleKind } from './train/schedule.js';
 export { BundleError, BUNDLE_FORMAT, BUNDLE_VERSION, TASKS, readBundle, saveBundle, assignWeights, addOnnxToBundle, readBundleJson, readOnnxGraph, type BundleJson, type BundleMeta, type BundleTask, type LoadedBundle } from './bundle.js';
 export { latestCheckpoint, listCheckpoints, checkpointName, type CheckpointSettings } from './checkpoint.js';

@@ -1,23 +1,19 @@
-// Data-parallel training over worker_threads: the batch is split between workers, each computes
-// gradients of the mean loss on its share, the coordinator averages them weighted by share size
-// (so the result is the gradient of the whole batch's mean loss) and every worker applies the
-// same average. BatchNorm normalises with each worker's own statistics, as PyTorch's DDP without
-// SyncBatchNorm: the step then equals a single process accumulating gradients over the same
-// sub-batches; models without BatchNorm (vit_1d) get exactly the whole-batch gradient. Running
-// statistics are combined exactly (mean and variance of the whole batch).
+// Data-parallel training: this thread's replica takes the first share of every batch and
+// worker_threads (each its own backend and replica) the others; the gradients of the shares'
+// mean losses are averaged, weighted by share size, so the update is that of the whole batch's
+// mean loss, and every replica applies the same average with the same optimiser. A loss that
+// couples the batch's records (SimCLR's NT-Xent, whose negatives are the whole batch) is taken
+// over all shares' embeddings here, and each share back-propagates its part of its gradient.
+// BatchNorm normalises with each share's own statistics, as PyTorch's DDP without SyncBatchNorm;
+// the running statistics follow the whole batch (combined exactly). One worker: this thread alone,
+// the same step without any averaging.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { ModelName, ModelOptions } from '../models/index.js';
-import type { BatchStats, FromWorker, ToWorker, WorkerSetup } from './protocol.js';
+import * as tf from '@tensorflow/tfjs-core';
 import { compiledScript } from '../../platform/app-paths.js';
-
-export interface DataParallelOptions {
-  readonly model: ModelName;
-  readonly modelOptions?: ModelOptions;
-  readonly workers: number;
-  readonly learningRate?: number;
-  readonly backend?: WorkerSetup['backend'];
-}
+import { setNativeOrtThreads } from '../kernels/ort-native.js';
+import type { Replica, ReplicaState, ShareGradients } from '../train/replica.js';
+import type { BatchStats, FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 
 /** Workers run compiled JavaScript: dist/, or the build's copy when this runs from src/ (Vitest). */
 export const workerScript = (): string => compiledScript(import.meta.url, 'worker.js');
@@ -27,7 +23,7 @@ export function gemmThreadsPerWorker(workers: number): number {
   return Math.max(1, Math.floor(availableParallelism() / workers));
 }
 
-class Replica {
+class Remote {
   private readonly waiting: ((msg: FromWorker) => void)[] = [];
   private failure: Error | undefined;
   constructor(readonly worker: Worker) {
@@ -45,15 +41,20 @@ class Replica {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => this.waiting.push((m) => (m.type === 'error' ? reject(this.failure ?? new Error(m.message)) : resolve(m))));
   }
-  async request(msg: ToWorker, transfer: ArrayBuffer[] = []): Promise<FromWorker> {
+  request(msg: ToWorker, transfer: ArrayBuffer[] = []): Promise<FromWorker> {
     const reply = this.next();
     this.worker.postMessage(msg, transfer);
     return reply;
   }
+  async expect<T extends FromWorker['type']>(type: T, msg: ToWorker, transfer: ArrayBuffer[] = []): Promise<Extract<FromWorker, { type: T }>> {
+    const reply = await this.request(msg, transfer);
+    if (reply.type !== type) throw new Error(`data-parallel worker answered ${reply.type} to ${msg.type}`);
+    return reply as Extract<FromWorker, { type: T }>;
+  }
 }
 
 /** Whole-batch mean and biased variance from per-share ones (exact, by the parallel-variance rule). */
-export function combineStats(parts: readonly BatchStats[][]): BatchStats[] {
+export function combineStats(parts: readonly (readonly BatchStats[])[]): BatchStats[] {
   return parts[0].map((_, layer) => {
     const shares = parts.map((p) => p[layer]);
     const count = shares.reduce((a, s) => a + s.count, 0);
@@ -72,79 +73,124 @@ export function combineStats(parts: readonly BatchStats[][]): BatchStats[] {
   });
 }
 
+/** Rows [a, b) of each input array of n records. */
+function rows(inputs: readonly Float32Array[], n: number, a: number, b: number): Float32Array[] {
+  return inputs.map((arr) => {
+    const row = arr.length / n;
+    return arr.slice(a * row, b * row);
+  });
+}
+
 export class DataParallelTrainer {
-  /** The averaged gradient of the last step, flat in model.params order (for checks). */
+  /** The averaged gradient of the last data-parallel step (for checks). */
   lastGradients: Float32Array | undefined;
 
-  private constructor(private readonly replicas: Replica[], readonly backend: string, private readonly setup: WorkerSetup) {}
+  private constructor(readonly local: Replica, private readonly remotes: Remote[], readonly backend: string) {}
 
-  static async create(options: DataParallelOptions): Promise<DataParallelTrainer> {
-    if (options.workers < 1) throw new Error('need at least one worker');
-    const setup: WorkerSetup = { model: options.model, modelOptions: options.modelOptions ?? {}, learningRate: options.learningRate ?? 1e-3, backend: options.backend ?? 'wasm', gemmThreads: gemmThreadsPerWorker(options.workers) };
+  /** `workers` replicas: `local` and workers - 1 threads that build the same task and take its state. */
+  static async open(local: Replica, workers: number): Promise<DataParallelTrainer> {
+    if (!Number.isInteger(workers) || workers < 1) throw new Error(`workers must be a whole number >= 1, got ${workers}`);
+    const backend = tf.getBackend();
+    if (workers === 1) return new DataParallelTrainer(local, [], backend);
+    const threads = gemmThreadsPerWorker(workers);
+    // This thread's replica shares the cores too (sessions it already made keep their threads).
+    setNativeOrtThreads(threads);
+    const setup: WorkerSetup = { task: local.task.spec, backend: backend === 'tensorflow' ? 'tensorflow' : backend === 'cpu' ? 'cpu' : 'wasm', gemmThreads: threads };
     const script = workerScript();
-    const replicas = Array.from({ length: options.workers }, () => new Replica(new Worker(script, { workerData: setup })));
+    const remotes = Array.from({ length: workers - 1 }, () => new Remote(new Worker(script, { workerData: setup })));
     try {
-      const ready = await Promise.all(replicas.map((r) => r.next()));
-      const backend = ready[0].type === 'ready' ? ready[0].backend : 'unknown';
-      return new DataParallelTrainer(replicas, backend, setup);
+      await Promise.all(remotes.map((r) => r.next()));
+      const trainer = new DataParallelTrainer(local, remotes, backend);
+      await trainer.sync();
+      return trainer;
     } catch (err) {
-      await Promise.all(replicas.map((r) => r.worker.terminate()));
+      await Promise.all(remotes.map((r) => r.worker.terminate()));
+      setNativeOrtThreads(availableParallelism());
       throw err;
     }
   }
 
   get workers(): number {
-    return this.replicas.length;
+    return this.remotes.length + 1;
   }
 
-  /** One step on x [batch, leads, samples] and y [batch, classes] (row-major); returns the batch's mean loss. */
-  async step(x: Float32Array, y: Float32Array, batch: number): Promise<number> {
-    const n = this.replicas.length;
-    if (batch < n) throw new Error(`batch ${batch} is smaller than the ${n} workers`);
-    const xRow = x.length / batch;
-    const yRow = y.length / batch;
-    const shares = this.replicas.map((_, i) => [Math.floor((i * batch) / n), Math.floor(((i + 1) * batch) / n)] as const);
-    const replies = await Promise.all(
-      this.replicas.map((r, i) => {
-        const [a, b] = shares[i];
-        const xs = x.slice(a * xRow, b * xRow);
-        const ys = y.slice(a * yRow, b * yRow);
-        return r.request({ type: 'gradients', x: xs, y: ys, batch: b - a }, [xs.buffer, ys.buffer]);
-      }),
-    );
-    const grads = replies.map((m) => (m.type === 'gradients' ? m : undefined));
-    if (grads.some((g) => !g)) throw new Error('unexpected reply from a data-parallel worker');
-    const weights = shares.map(([a, b]) => (b - a) / batch);
-    const avg = new Float32Array(grads[0]!.grads.length);
-    let loss = 0;
-    grads.forEach((g, i) => {
+  /** Every worker takes this thread's weights and optimiser state (after a resume or an init bundle). */
+  async sync(): Promise<void> {
+    if (!this.remotes.length) return;
+    const state = this.local.state();
+    await Promise.all(this.remotes.map((r) => r.expect('loaded', { type: 'load', state })));
+  }
+
+  /** One optimiser step on a batch's inputs (n records' rows); returns the batch's loss. */
+  async step(inputs: readonly Float32Array[], n: number, step: number, lr: number, totalSteps: number): Promise<number> {
+    if (!this.remotes.length) return this.local.step(inputs, n, step, lr, totalSteps);
+    const k = Math.min(this.workers, n);
+    const shares = Array.from({ length: k }, (_, i) => [Math.floor((i * n) / k), Math.floor(((i + 1) * n) / k)] as const);
+    const active = this.remotes.slice(0, k - 1);
+    const share = (i: number) => ({ inputs: rows(inputs, n, shares[i][0], shares[i][1]), n: shares[i][1] - shares[i][0], step, first: shares[i][0] });
+    const coupled = this.local.task.coupled;
+    let parts: ShareGradients[];
+    let loss: number;
+    let weights: number[];
+    if (coupled) {
+      const embedded = active.map((r, i) => r.expect('embedded', { type: 'embed', ...share(i + 1) }));
+      const own = share(0);
+      const mine = this.local.embed(own.inputs, own.n, own);
+      const all = [mine, ...(await Promise.all(embedded)).map((m) => m.parts)];
+      const { value, dz } = this.coupledLoss(all, shares);
+      const grads = active.map((r, i) => r.expect('gradients', { type: 'coupled', dz: dz[i + 1] }));
+      parts = [this.local.coupledGradients(own.inputs, own.n, own, dz[0]), ...(await Promise.all(grads))];
+      loss = value;
+      // Each share's gradient is already its part of the whole loss's.
+      weights = shares.map(() => 1);
+    } else {
+      const grads = active.map((r, i) => r.expect('gradients', { type: 'gradients', ...share(i + 1) }));
+      const own = share(0);
+      parts = [this.local.gradients(own.inputs, own.n, own), ...(await Promise.all(grads))];
+      weights = shares.map(([a, b]) => (b - a) / n);
+      loss = parts.reduce((s, p, i) => s + weights[i] * p.loss, 0);
+    }
+    const names = parts[0].names;
+    const avg = new Float32Array(parts[0].grads.length);
+    parts.forEach((p, i) => {
       const w = weights[i];
-      const src = g!.grads;
-      for (let k = 0; k < avg.length; k++) avg[k] += w * src[k];
-      loss += w * g!.loss;
+      for (let j = 0; j < avg.length; j++) avg[j] += w * p.grads[j];
     });
-    const stats = combineStats(grads.map((g) => g!.stats));
+    const stats = parts[0].stats.length ? combineStats(parts.map((p) => p.stats)) : [];
     this.lastGradients = avg;
-    await Promise.all(this.replicas.map((r) => r.request({ type: 'apply', grads: avg, stats })));
+    const applied = this.remotes.map((r) => r.expect('applied', { type: 'apply', grads: avg, names, stats, lr, step, totalSteps }));
+    this.local.apply(avg, names, stats, lr, step, totalSteps);
+    await Promise.all(applied);
     return loss;
   }
 
-  /** Logits [batch, classes] of the replicas' model (inference mode) on x, each worker taking a share of the batch. */
-  async infer(x: Float32Array, batch: number): Promise<Float32Array> {
-    const n = Math.min(this.replicas.length, batch);
-    const xRow = x.length / batch;
-    const shares = Array.from({ length: n }, (_, i) => [Math.floor((i * batch) / n), Math.floor(((i + 1) * batch) / n)] as const);
-    const replies = await Promise.all(
-      shares.map(([a, b], i) => {
-        const xs = x.slice(a * xRow, b * xRow);
-        return this.replicas[i].request({ type: 'infer', x: xs, batch: b - a }, [xs.buffer]);
-      }),
-    );
-    const parts = replies.map((m) => {
-      if (m.type !== 'logits') throw new Error('unexpected reply from a data-parallel worker');
-      return m.logits;
+  /** The coupled loss over every share's embeddings (per view, in record order) and its gradient per share and view. */
+  private coupledLoss(all: Float32Array[][], shares: readonly (readonly [number, number])[]): { value: number; dz: Float32Array[][] } {
+    const coupled = this.local.task.coupled!;
+    const views = all[0].length;
+    const width = all[0][0].length / (shares[0][1] - shares[0][0]);
+    return tf.tidy(() => {
+      const whole = Array.from({ length: views }, (_, v) => tf.concat(all.map((s, i) => tf.tensor2d(s[v], [shares[i][1] - shares[i][0], width])), 0) as tf.Tensor2D);
+      const { value, grads } = tf.valueAndGrads((...z: tf.Tensor[]) => coupled.loss(z as tf.Tensor2D[]))(whole);
+      const dz = shares.map(([a, b]) => grads.map((g) => tf.slice(g, [a, 0], [b - a, width]).dataSync() as Float32Array));
+      return { value: value.dataSync()[0], dz };
     });
-    const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+  }
+
+  /** Logits [batch, classes] of the task's model (inference mode), each replica taking a share. */
+  async infer(x: Float32Array, batch: number): Promise<Float32Array> {
+    const model = this.local.task.model;
+    const k = Math.min(this.workers, batch);
+    const xRow = x.length / batch;
+    const shares = Array.from({ length: k }, (_, i) => [Math.floor((i * batch) / k), Math.floor(((i + 1) * batch) / k)] as const);
+    const replies = shares.slice(1).map(([a, b], i) => {
+      const xs = x.slice(a * xRow, b * xRow);
+      return this.remotes[i].expect('logits', { type: 'infer', x: xs, batch: b - a }, [xs.buffer]);
+    });
+    const [a0, b0] = shares[0];
+    const own = tf.tidy(() => model.apply(tf.tensor3d(x.subarray(a0 * xRow, b0 * xRow), [b0 - a0, model.leads, model.samples]), { training: false }).dataSync() as Float32Array);
+    const parts = [own, ...(await Promise.all(replies)).map((m) => m.logits)];
+    const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
     let offset = 0;
     for (const p of parts) {
       out.set(p, offset);
@@ -153,18 +199,14 @@ export class DataParallelTrainer {
     return out;
   }
 
-  /** Trainable weights and running statistics of worker `index` (all replicas are equal). */
-  async weights(index = 0): Promise<Map<string, Float32Array>> {
-    const msg = await this.replicas[index].request({ type: 'weights' });
-    if (msg.type !== 'weights') throw new Error('unexpected reply from a data-parallel worker');
-    return new Map(msg.names.map((n, i) => [n, msg.values[i]]));
+  /** The state of every worker thread's replica (for checks that they equal this thread's). */
+  async remoteStates(): Promise<ReplicaState[]> {
+    return Promise.all(this.remotes.map(async (r) => (await r.expect('state', { type: 'state' })).state));
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.replicas.map((r) => r.worker.terminate()));
-  }
-
-  get model(): ModelName {
-    return this.setup.model;
+    if (!this.remotes.length) return;
+    await Promise.all(this.remotes.map((r) => r.worker.terminate()));
+    setNativeOrtThreads(availableParallelism());
   }
 }

@@ -1,34 +1,41 @@
-// Messages between the data-parallel coordinator and its workers. Arrays travel as transferred
-// Float32Arrays: one flat buffer for all gradients (in model.params order) per step.
-import type { ModelName, ModelOptions } from '../models/index.js';
+// Messages between the training coordinator and its data-parallel workers. Arrays travel as
+// Float32Arrays (gradients as one flat buffer, transferred); the task travels as its plain spec.
+import type { TaskSpec } from '../train/task.js';
+import type { BatchStats, ReplicaState } from '../train/replica.js';
+
+export type { BatchStats };
 
 export interface WorkerSetup {
-  readonly model: ModelName;
-  readonly modelOptions: ModelOptions;
-  readonly learningRate: number;
+  readonly task: TaskSpec;
   readonly backend: 'wasm' | 'cpu' | 'tensorflow';
   /** ONNX Runtime threads per replica for its convolutions and matrix products: the cores shared among the replicas. */
   readonly gemmThreads: number;
 }
 
-export type ToWorker =
-  | { readonly type: 'gradients'; readonly x: Float32Array; readonly y: Float32Array; readonly batch: number }
-  | { readonly type: 'apply'; readonly grads: Float32Array; readonly stats: BatchStats[] }
-  | { readonly type: 'infer'; readonly x: Float32Array; readonly batch: number }
-  | { readonly type: 'weights' }
-  | { readonly type: 'close' };
-
-/** One BatchNorm's batch statistics: per-channel mean and biased variance over `count` values. */
-export interface BatchStats {
-  readonly mean: Float32Array;
-  readonly variance: Float32Array;
-  readonly count: number;
+interface Share {
+  readonly inputs: Float32Array[];
+  readonly n: number;
+  readonly step: number;
+  readonly first: number;
 }
+
+export type ToWorker =
+  | { readonly type: 'load'; readonly state: ReplicaState }
+  | ({ readonly type: 'gradients' } & Share)
+  | ({ readonly type: 'embed' } & Share)
+  /** The coupled loss's gradient with respect to the share's embeddings (the share sent with 'embed'). */
+  | { readonly type: 'coupled'; readonly dz: Float32Array[] }
+  | { readonly type: 'apply'; readonly grads: Float32Array; readonly names: string[]; readonly stats: BatchStats[]; readonly lr: number; readonly step: number; readonly totalSteps: number }
+  | { readonly type: 'infer'; readonly x: Float32Array; readonly batch: number }
+  | { readonly type: 'state' }
+  | { readonly type: 'close' };
 
 export type FromWorker =
   | { readonly type: 'ready'; readonly backend: string }
-  | { readonly type: 'gradients'; readonly loss: number; readonly grads: Float32Array; readonly stats: BatchStats[] }
+  | { readonly type: 'loaded' }
+  | { readonly type: 'gradients'; readonly loss: number; readonly grads: Float32Array; readonly names: string[]; readonly stats: BatchStats[] }
+  | { readonly type: 'embedded'; readonly parts: Float32Array[] }
   | { readonly type: 'applied' }
   | { readonly type: 'logits'; readonly logits: Float32Array }
-  | { readonly type: 'weights'; readonly names: string[]; readonly values: Float32Array[] }
+  | { readonly type: 'state'; readonly state: ReplicaState }
   | { readonly type: 'error'; readonly message: string };

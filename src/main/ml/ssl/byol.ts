@@ -55,11 +55,13 @@ export function createByol(options: ByolOptions = {}): SslMethod {
     settings: { momentum, momentumSchedule: schedule, projectorHidden: hidden, projectorOut: out, augment },
     trainable: new Map([...prefixed('encoder.', bodyParams(encoder)), ...prefixed('projector.', projector.params), ...prefixed('predictor.', predictor.params)]),
     state: new Map([...online, ...prefixed('predictor.', predictor.params, predictor.buffers), ...prefixed('target.', target)]),
-    loss(x: Float32Array, n: number, ctx: SslStepContext): tf.Scalar {
+    views(x: Float32Array, n: number, ctx: Pick<SslStepContext, 'step' | 'seed'>): Float32Array[] {
+      return [augmentBatch(x, n, encoder.leads, augment, deriveSeed(ctx.seed, ctx.step, 1)), augmentBatch(x, n, encoder.leads, augment, deriveSeed(ctx.seed, ctx.step, 2))];
+    },
+    // A mean over records of per-record terms: a share's loss, weighted by its size, adds up to the batch's.
+    loss(input: readonly Float32Array[], n: number, ctx: SslStepContext): tf.Scalar {
       const shape: [number, number, number] = [n, encoder.leads, encoder.samples];
-      const v1 = augmentBatch(x, n, encoder.leads, augment, deriveSeed(ctx.seed, ctx.step, 1));
-      const v2 = augmentBatch(x, n, encoder.leads, augment, deriveSeed(ctx.seed, ctx.step, 2));
-      const views = tf.concat([tf.tensor3d(v1, shape), tf.tensor3d(v2, shape)], 0) as tf.Tensor3D;
+      const views = tf.concat([tf.tensor3d(input[0], shape), tf.tensor3d(input[1], shape)], 0) as tf.Tensor3D;
       const p = predictor.apply(projector.apply(encoder.apply(views, { training: true, output: 'embedding', updates: ctx.updates }), true, ctx.updates), true, ctx.updates);
       // The target normalises with batch statistics like the online branch; its running
       // statistics follow the online ones by the same moving average as its weights.

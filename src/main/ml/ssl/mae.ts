@@ -137,10 +137,13 @@ export function createMae(options: MaeOptions = {}): MaeModel {
     settings: { maskRatio, decoderDim: options.decoderDim ?? 192, decoderDepth: options.decoderDepth ?? 4, decoderHeads: options.decoderHeads ?? 6, decoder: shape, loss: 'mse-hidden-patches', augment },
     trainable: new Map([...prefixed('encoder.', bodyParams(encoder)), ...prefixed('decoder.', decoderParams)]),
     state: new Map([...prefixed('encoder.', encoder.params, encoder.buffers), ...prefixed('decoder.', decoderParams)]),
-    loss(x: Float32Array, n: number, ctx: SslStepContext): tf.Scalar {
-      const input = augmentBatch(x, n, encoder.leads, augment, deriveSeed(ctx.seed, ctx.step, 1));
-      const masks = Array.from({ length: n }, (_, i) => randomPatchMask(vit.tokens, maskRatio, deriveSeed(ctx.seed, ctx.step, 3, i)));
-      const { patches, pred, hidden } = forward(tf.tensor3d(input, [n, encoder.leads, encoder.samples]), masks);
+    views(x: Float32Array, n: number, ctx: Pick<SslStepContext, 'step' | 'seed'>): Float32Array[] {
+      return [augmentBatch(x, n, encoder.leads, augment, deriveSeed(ctx.seed, ctx.step, 1))];
+    },
+    // Every record hides as many patches, so a share's mean, weighted by its size, adds up to the batch's.
+    loss(views: readonly Float32Array[], n: number, ctx: SslStepContext): tf.Scalar {
+      const masks = Array.from({ length: n }, (_, i) => randomPatchMask(vit.tokens, maskRatio, deriveSeed(ctx.seed, ctx.step, 3, ctx.first + i)));
+      const { patches, pred, hidden } = forward(tf.tensor3d(views[0], [n, encoder.leads, encoder.samples]), masks);
       const perPatch = tf.mean(tf.square(tf.sub(pred, patches)), 2);
       return tf.div(tf.sum(tf.mul(perPatch, hidden)), tf.maximum(tf.sum(hidden), 1)) as tf.Scalar;
     },

@@ -5,7 +5,7 @@ import { augmentBatch, augmentConfig, type AugmentConfig, type AugmentOverrides 
 import { createModel, type ModelName, type ModelOptions } from '../models/index.js';
 import { deriveSeed } from '../rng.js';
 import { createMlpHead, l2Normalize, scaledSize } from './heads.js';
-import { bodyParams, prefixed, type SslMethod, type SslStepContext } from './types.js';
+import { bodyParams, prefixed, type CoupledLoss, type SslMethod, type SslStepContext } from './types.js';
 
 export interface SimclrOptions {
   readonly model?: ModelName;
@@ -47,22 +47,30 @@ export function createSimclr(options: SimclrOptions = {}): SslMethod {
   const augment: AugmentConfig = augmentConfig(options.augment);
   const projector = createMlpHead(encoder.embeddingSize, hidden, out, deriveSeed(seed, 101));
 
+  // NT-Xent takes its negatives from the whole batch: data-parallel shares embed, the loss is over all.
+  const coupled: CoupledLoss = {
+    embed(views, n, ctx) {
+      const shape: [number, number, number] = [n, encoder.leads, encoder.samples];
+      const both = tf.concat([tf.tensor3d(views[0], shape), tf.tensor3d(views[1], shape)], 0) as tf.Tensor3D;
+      const h = encoder.apply(both, { training: true, output: 'embedding', updates: ctx.updates });
+      return tf.split(projector.apply(h, true, ctx.updates), 2, 0) as [tf.Tensor2D, tf.Tensor2D];
+    },
+    loss: ([z1, z2]) => ntXent(z1, z2, temperature),
+  };
+
   return {
     kind: 'simclr',
     encoder,
     settings: { temperature, projectorHidden: hidden, projectorOut: out, augment },
     trainable: new Map([...prefixed('encoder.', bodyParams(encoder)), ...prefixed('projector.', projector.params)]),
     state: new Map([...prefixed('encoder.', encoder.params, encoder.buffers), ...prefixed('projector.', projector.params, projector.buffers)]),
-    loss(x: Float32Array, n: number, ctx: SslStepContext): tf.Scalar {
-      const shape: [number, number, number] = [n, encoder.leads, encoder.samples];
-      const v1 = augmentBatch(x, n, encoder.leads, augment, deriveSeed(ctx.seed, ctx.step, 1));
-      const v2 = augmentBatch(x, n, encoder.leads, augment, deriveSeed(ctx.seed, ctx.step, 2));
-      const views = tf.concat([tf.tensor3d(v1, shape), tf.tensor3d(v2, shape)], 0) as tf.Tensor3D;
-      const h = encoder.apply(views, { training: true, output: 'embedding', updates: ctx.updates });
-      const z = projector.apply(h, true, ctx.updates);
-      const [z1, z2] = tf.split(z, 2, 0) as [tf.Tensor2D, tf.Tensor2D];
-      return ntXent(z1, z2, temperature);
+    views(x: Float32Array, n: number, ctx: Pick<SslStepContext, 'step' | 'seed'>): Float32Array[] {
+      return [augmentBatch(x, n, encoder.leads, augment, deriveSeed(ctx.seed, ctx.step, 1)), augmentBatch(x, n, encoder.leads, augment, deriveSeed(ctx.seed, ctx.step, 2))];
     },
+    loss(views: readonly Float32Array[], n: number, ctx: SslStepContext): tf.Scalar {
+      return coupled.loss(coupled.embed(views, n, ctx));
+    },
+    coupled,
     afterStep() {},
     dispose() {
       encoder.dispose();

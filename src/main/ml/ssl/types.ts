@@ -12,6 +12,19 @@ export interface SslStepContext {
   readonly seed: number;
   /** Training-mode BatchNorm statistics, applied by the loop after the optimiser step. */
   readonly updates: BatchNormUpdate[];
+  /** Index in the whole batch of this share's first record (data-parallel workers take shares). */
+  readonly first: number;
+}
+
+/**
+ * A loss that couples the records of a batch (SimCLR's negatives): each share embeds its records,
+ * the loss is taken over the whole batch's embeddings, so its value does not depend on the split.
+ */
+export interface CoupledLoss {
+  /** Per view, the share's embeddings [n, d] (inside tf.variableGrads when training). */
+  embed(views: readonly Float32Array[], n: number, ctx: SslStepContext): tf.Tensor2D[];
+  /** The loss over the whole batch's embeddings, per view in record order. */
+  loss(parts: readonly tf.Tensor2D[]): tf.Scalar;
 }
 
 export interface SslMethod {
@@ -24,8 +37,16 @@ export interface SslMethod {
   readonly trainable: ReadonlyMap<string, tf.Variable>;
   /** Every variable a bundle keeps (trainable ones, running statistics, BYOL's target, the unused encoder head). */
   readonly state: ReadonlyMap<string, tf.Variable>;
-  /** Loss on a batch of normalised records x (n x leads x T); runs inside tf.variableGrads. */
-  loss(x: Float32Array, n: number, ctx: SslStepContext): tf.Scalar;
+  /**
+   * The step's inputs from a batch of normalised records x (n x leads x T): each array has n
+   * records' rows (augmented views), drawn by step and record, so any share of them is the same
+   * whichever worker takes it.
+   */
+  views(x: Float32Array, n: number, ctx: Pick<SslStepContext, 'step' | 'seed'>): Float32Array[];
+  /** Loss on n records' views (a share of the batch, or all of it); runs inside tf.variableGrads. */
+  loss(views: readonly Float32Array[], n: number, ctx: SslStepContext): tf.Scalar;
+  /** Set when the loss couples the batch's records: data-parallel training gathers embeddings. */
+  readonly coupled?: CoupledLoss;
   /** After each optimiser step (BYOL moves its target). */
   afterStep(step: number, totalSteps: number): void;
   dispose(): void;

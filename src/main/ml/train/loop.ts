@@ -1,9 +1,6 @@
-// The training loop both pre-training and supervised training run: learning rate by step, one
-// gradient step, BatchNorm statistics, progress events, checkpoints every N steps and at the end,
-// and a stop request honoured between steps.
-import * as tf from '@tensorflow/tfjs-core';
-import { applyBatchNormUpdates, discardBatchNormUpdates, type BatchNormUpdate } from '../models/index.js';
-import type { Adam } from './adam.js';
+// The one training loop: pre-training, probes, fine-tuning and `openecg bench train` all run it.
+// Learning rate by step, one data-parallel step (parallel/data-parallel.ts), progress events,
+// checkpoints every N steps and at the end, and a stop request honoured between steps.
 import { learningRateAt, type Schedule } from './schedule.js';
 
 export interface ProgressEvent {
@@ -15,6 +12,10 @@ export interface ProgressEvent {
   readonly loss: number;
   readonly lr: number;
   readonly samplesPerSecond: number;
+  /** Wall time of this step (data, preparation, gradients and update). */
+  readonly seconds: number;
+  /** Data-parallel replicas that ran it. */
+  readonly workers: number;
 }
 
 export interface TrainEvents {
@@ -32,27 +33,8 @@ export interface OptimConfig {
   readonly weightDecay?: number;
   readonly schedule?: Schedule['kind'];
   readonly warmupSteps?: number;
-}
-
-/**
- * One optimiser step: gradients of `loss` for the variables in `trainable` that it reaches, Adam,
- * then the batch statistics the forward pass collected. Returns the loss.
- */
-export function gradientStep(trainable: ReadonlyMap<string, tf.Variable>, loss: (updates: BatchNormUpdate[]) => tf.Scalar, adam: Adam, lr: number): number {
-  const updates: BatchNormUpdate[] = [];
-  try {
-    const { value, grads } = tf.variableGrads(() => loss(updates), [...trainable.values()]);
-    const named = new Map<string, tf.Tensor>();
-    for (const [name, v] of trainable) if (grads[v.name]) named.set(name, grads[v.name]);
-    const out = value.dataSync()[0];
-    value.dispose();
-    adam.apply(trainable, named, lr);
-    applyBatchNormUpdates(updates);
-    return out;
-  } catch (err) {
-    discardBatchNormUpdates(updates);
-    throw err;
-  }
+  /** Data-parallel replicas (this thread and workers - 1 worker threads); default: the rule of train/workers.ts. */
+  readonly workers?: number;
 }
 
 export interface LoopSpec {
@@ -61,8 +43,9 @@ export interface LoopSpec {
   readonly batchSize: number;
   readonly dataSize?: number;
   readonly schedule: Schedule;
+  readonly workers: number;
   /** Runs step `step` (0-based) at learning rate lr; returns its loss. */
-  step(step: number, lr: number): number;
+  step(step: number, lr: number): Promise<number>;
   /** Writes a checkpoint after `step` steps; returns its path. */
   checkpoint?(step: number, lastLoss: number | null): string;
   readonly checkpointEvery: number;
@@ -96,7 +79,7 @@ export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
     }
     const lr = learningRateAt(step, spec.schedule);
     const t0 = performance.now();
-    const loss = spec.step(step, lr);
+    const loss = await spec.step(step, lr);
     const seconds = Math.max(1e-6, (performance.now() - t0) / 1000);
     if (!Number.isFinite(loss)) throw new Error(`loss is ${loss} at step ${step + 1}: training diverged (lower the learning rate?)`);
     losses.push(loss);
@@ -108,6 +91,8 @@ export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
       loss,
       lr,
       samplesPerSecond: spec.batchSize / seconds,
+      seconds,
+      workers: spec.workers,
     });
     if (spec.checkpointEvery > 0 && step % spec.checkpointEvery === 0 && step < spec.totalSteps) save();
     // Let timers and messages (a cancel request) through between steps.

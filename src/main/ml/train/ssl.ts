@@ -3,12 +3,17 @@
 // masks are drawn by step).
 import { BundleError, assignWeights, saveBundle, type BundleTask } from '../bundle.js';
 import { latestCheckpoint, writeCheckpoint, type CheckpointSettings } from '../checkpoint.js';
-import { normalizeBatch, type Normalisation } from '../normalize.js';
+import type { Normalisation } from '../normalize.js';
 import { createSslMethod, type SslKind, type SslMethod, type SslOptions } from '../ssl/index.js';
+import { countParameters } from '../models/index.js';
+import { DataParallelTrainer } from '../parallel/data-parallel.js';
 import { Adam } from './adam.js';
 import { bundleMeta, sameArchitecture, scheduleOf } from './common.js';
 import type { RecordSource } from './data.js';
-import { gradientStep, runLoop, type OptimConfig, type TrainEvents } from './loop.js';
+import { runLoop, type OptimConfig, type TrainEvents } from './loop.js';
+import { Replica } from './replica.js';
+import { sslTask, type TaskSpec } from './task.js';
+import { trainWorkers } from './workers.js';
 
 export interface SslTrainConfig extends SslOptions, OptimConfig {
   readonly method: SslKind;
@@ -46,10 +51,21 @@ export async function trainSsl(config: SslTrainConfig, data: RecordSource, event
   const modelOptions = { ...config.modelOptions, seed: config.modelOptions?.seed ?? seed };
   const normalisation = config.normalisation ?? 'zscore-per-lead';
   const defaults = SSL_DEFAULTS[config.method];
-  const method = createSslMethod(config.method, { ...config, modelOptions });
-  const adam = new Adam({ weightDecay: config.weightDecay ?? defaults.weightDecay, beta2: defaults.beta2 });
+  const { method: _kind, steps: _steps, batchSize: _batch, learningRate: _lr, weightDecay: _wd, schedule: _schedule, warmupSteps: _warmup, workers: _workers, seed: _seed, normalisation: _norm, checkpoint: _ckpt, resume: _resume, dataSnapshot: _snapshot, ...options } = config;
+  const spec: TaskSpec = {
+    kind: 'ssl',
+    method: config.method,
+    options: jsonClone({ ...options, modelOptions }),
+    seed,
+    normalisation,
+    adam: { weightDecay: config.weightDecay ?? defaults.weightDecay, beta2: defaults.beta2 },
+  };
+  const method = createSslMethod(config.method, spec.options);
+  const replica = new Replica(sslTask(spec, method), new Adam(spec.adam));
+  const adam = replica.adam;
   const task = `pretrain-${config.method}` as BundleTask;
   const meta = () => bundleMeta({ task, model: method.encoder, modelOptions, normalisation, seed, config, dataSnapshot: config.dataSnapshot, method: method.settings });
+  let trainer: DataParallelTrainer | undefined;
   try {
     let startStep = 0;
     if (config.resume && config.checkpoint) {
@@ -65,7 +81,9 @@ export async function trainSsl(config: SslTrainConfig, data: RecordSource, event
         startStep = training!.step;
       }
     }
-    const { leads, samples } = method.encoder;
+    const { workers } = trainWorkers(config.workers, countParameters(method.encoder.params), config.batchSize);
+    trainer = await DataParallelTrainer.open(replica, workers);
+    const dp = trainer;
     const result = await runLoop({
       startStep,
       totalSteps: config.steps,
@@ -73,14 +91,11 @@ export async function trainSsl(config: SslTrainConfig, data: RecordSource, event
       dataSize: data.size,
       schedule: scheduleOf(config, defaults.learningRate),
       checkpointEvery: config.checkpoint?.every ?? 0,
+      workers,
       events,
       step(step, lr) {
-        const raw = data.next(config.batchSize, step);
-        if (raw.length !== config.batchSize * leads * samples) throw new RangeError(`data source gave ${raw.length} values for a batch of ${config.batchSize} x ${leads} x ${samples}`);
-        const x = normalizeBatch(raw, config.batchSize, leads, normalisation).data;
-        const loss = gradientStep(method.trainable, (updates) => method.loss(x, config.batchSize, { step, seed, updates }), adam, lr);
-        method.afterStep(step, config.steps);
-        return loss;
+        const inputs = replica.task.prepare(data.next(config.batchSize, step), config.batchSize, step);
+        return dp.step(inputs, config.batchSize, step, lr, config.steps);
       },
       checkpoint: config.checkpoint
         ? (step, lastLoss) => writeCheckpoint(config.checkpoint!, meta(), method.state, { step, totalSteps: config.steps, lastLoss, optimizer: adam.state() })
@@ -91,8 +106,14 @@ export async function trainSsl(config: SslTrainConfig, data: RecordSource, event
     method.dispose();
     throw err;
   } finally {
+    await trainer?.close();
     adam.dispose();
   }
+}
+
+/** A plain-data copy (what a worker thread receives). */
+function jsonClone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 /** Rebuilds an SSL method from a pre-training bundle's architecture and settings (weights not loaded). */

@@ -1,19 +1,20 @@
 // Supervised training on the 24 classes with binary cross-entropy: a linear probe (the backbone
 // frozen in inference mode, only its Linear(embedding, 24) head trained) or full fine-tuning.
 // The backbone may start from a pre-training bundle (its encoder.* weights) or a classifier bundle.
-import * as tf from '@tensorflow/tfjs-core';
 import { CLASS_COUNT } from '../../../shared/classes.js';
-import { augmentBatch, augmentConfig, NO_AUGMENT, type AugmentOverrides } from '../augment.js';
+import type { AugmentOverrides } from '../augment.js';
 import { BundleError, assignWeights, readBundle, saveBundle } from '../bundle.js';
 import { latestCheckpoint, writeCheckpoint, type CheckpointSettings } from '../checkpoint.js';
-import { createModel, type EcgModel, type ModelName, type ModelOptions } from '../models/index.js';
-import { normalizeBatch, type Normalisation } from '../normalize.js';
-import { deriveSeed } from '../rng.js';
-import { bceWithLogits } from '../train-step.js';
+import { countParameters, createModel, type EcgModel, type ModelName, type ModelOptions } from '../models/index.js';
+import type { Normalisation } from '../normalize.js';
+import { DataParallelTrainer } from '../parallel/data-parallel.js';
 import { Adam } from './adam.js';
 import { bundleMeta, sameArchitecture, scheduleOf } from './common.js';
 import type { LabelledSource } from './data.js';
-import { gradientStep, runLoop, type OptimConfig, type TrainEvents } from './loop.js';
+import { runLoop, type OptimConfig, type TrainEvents } from './loop.js';
+import { Replica } from './replica.js';
+import { supervisedTask, type TaskSpec } from './task.js';
+import { trainWorkers } from './workers.js';
 
 export type SupervisedMode = 'probe' | 'finetune';
 
@@ -82,13 +83,23 @@ export async function trainSupervised(config: SupervisedConfig, data: LabelledSo
   const normalisation = config.normalisation ?? 'zscore-per-lead';
   const defaults = SUPERVISED_DEFAULTS[config.mode];
   const { model, modelOptions } = buildModel(config, seed);
+  const spec: TaskSpec = {
+    kind: 'supervised',
+    mode: config.mode,
+    model: model.name,
+    modelOptions: JSON.parse(JSON.stringify(modelOptions)) as ModelOptions,
+    seed,
+    normalisation,
+    ...(config.augment ? { augment: JSON.parse(JSON.stringify(config.augment)) as AugmentOverrides } : {}),
+    adam: { weightDecay: config.weightDecay ?? defaults.weightDecay },
+  };
+  const replica = new Replica(supervisedTask(spec, model), new Adam(spec.adam));
+  const { adam } = replica;
   const all = new Map([...model.params, ...model.buffers]);
-  const head = new Map(model.headNames.map((n) => [n, model.params.get(n)!]));
-  const trainable = config.mode === 'probe' ? head : model.params;
-  const augment = augmentConfig(config.augment, NO_AUGMENT);
-  const adam = new Adam({ weightDecay: config.weightDecay ?? defaults.weightDecay });
+  const trainable = replica.task.trainable;
   const task = config.mode === 'probe' ? 'probe' : 'classifier';
   const meta = () => bundleMeta({ task, model, modelOptions, normalisation, seed, config, dataSnapshot: config.dataSnapshot });
+  let trainer: DataParallelTrainer | undefined;
   try {
     let startStep = 0;
     if (config.resume && config.checkpoint) {
@@ -103,8 +114,10 @@ export async function trainSupervised(config: SupervisedConfig, data: LabelledSo
         startStep = training!.step;
       }
     }
-    const { leads, samples, classes } = model;
-    const [weight, bias] = model.headNames.map((n) => model.params.get(n)!);
+    // The network's size decides (a probe's forward pass through the frozen backbone is its cost).
+    const { workers } = trainWorkers(config.workers, countParameters(model.params), config.batchSize);
+    trainer = await DataParallelTrainer.open(replica, workers);
+    const dp = trainer;
     const result = await runLoop({
       startStep,
       totalSteps: config.steps,
@@ -112,29 +125,11 @@ export async function trainSupervised(config: SupervisedConfig, data: LabelledSo
       dataSize: data.size,
       schedule: scheduleOf(config, defaults.learningRate),
       checkpointEvery: config.checkpoint?.every ?? 0,
+      workers,
       events,
       step(step, lr) {
-        const n = config.batchSize;
-        const batch = data.next(n, step);
-        if (batch.x.length !== n * leads * samples || batch.y.length !== n * classes) throw new RangeError(`data source gave x ${batch.x.length} / y ${batch.y.length} values for a batch of ${n} x ${leads} x ${samples} / ${n} x ${classes}`);
-        const normed = normalizeBatch(batch.x, n, leads, normalisation).data;
-        const input = augmentBatch(normed, n, leads, augment, deriveSeed(seed, step, 1));
-        const x = tf.tensor3d(input, [n, leads, samples]);
-        const y = tf.tensor2d(batch.y, [n, classes]);
-        try {
-          if (config.mode === 'probe') {
-            // Frozen backbone: features in inference mode, outside the gradient tape.
-            const features = model.apply(x, { training: false, output: 'embedding' });
-            try {
-              return gradientStep(trainable, () => bceWithLogits(tf.add(tf.matMul(features, weight as tf.Tensor2D), bias), y), adam, lr);
-            } finally {
-              features.dispose();
-            }
-          }
-          return gradientStep(trainable, (updates) => bceWithLogits(model.apply(x, { training: true, updates }), y), adam, lr);
-        } finally {
-          tf.dispose([x, y]);
-        }
+        const inputs = replica.task.prepare(data.next(config.batchSize, step), config.batchSize, step);
+        return dp.step(inputs, config.batchSize, step, lr, config.steps);
       },
       checkpoint: config.checkpoint
         ? (step, lastLoss) => writeCheckpoint(config.checkpoint!, meta(), all, { step, totalSteps: config.steps, lastLoss, optimizer: adam.state() })
@@ -145,6 +140,7 @@ export async function trainSupervised(config: SupervisedConfig, data: LabelledSo
     model.dispose();
     throw err;
   } finally {
+    await trainer?.close();
     adam.dispose();
   }
 }
