@@ -2,16 +2,20 @@
 // `--engine torch` (whole processes, start-up, job process, shard export, trainer launches, bundle
 // import, scoring and report data included), on one workspace, one after the other.
 // Run after `npm run build`:
-//   node bench/engines.mjs [--workspace W] [--records 1000] [--which small,full] [--engines tfjs,torch]
-//                          [--targets 1] [--full-steps 30] [--full-batch 32] [--keep]
+//   node bench/engines.mjs [--workspace W] [--records 1000] [--which small,full,rates] [--engines tfjs,torch]
+//                          [--targets 1] [--full-steps 30] [--full-batch 32] [--rate-steps 4] [--rate-batch 16] [--keep]
 // small: the bundled small-cpu config (1/16-width networks), reduced unless --targets all: SimCLR
 //   only, --targets labelled centers, robustness off (the full small-cpu LODO takes ~45 min on tfjs).
 // full:  SimCLR on full-width resnet18_1d at batch --full-batch, --full-steps pre-training steps
 //   per fold and a probe of the same length, w/o arm only, no baselines or robustness.
+// rates: the PyTorch trainer itself on the paper config's full-size networks (SimCLR and BYOL on
+//   resnet50_1d, MAE on vit_1d, probe and fine-tune on resnet50_1d): --rate-steps steps at batch
+//   --rate-batch, samples/s (median of the steps after the first) from its metrics.jsonl; the
+//   figures docs/cluster.md projects the paper config's wall time from.
 // Prints one line per run (wall seconds, trainer steps, engine as recorded) and the torch/tfjs ratio.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import os, { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +35,8 @@ const { values } = parseArgs({
     targets: { type: 'string' },
     'full-steps': { type: 'string' },
     'full-batch': { type: 'string' },
+    'rate-steps': { type: 'string' },
+    'rate-batch': { type: 'string' },
     keep: { type: 'boolean' },
   },
 });
@@ -71,7 +77,9 @@ try {
     },
   };
   const engines = (values.engines ?? 'tfjs,torch').split(',');
-  for (const which of (values.which ?? 'small,full').split(',')) {
+  const modes = (values.which ?? 'small,full').split(',');
+  if (modes.includes('rates')) trainerRates(ws);
+  for (const which of modes.filter((w) => w !== 'rates')) {
     const file = join(scratch, `${which}.json`);
     writeFileSync(file, JSON.stringify(configs[which]));
     const times = {};
@@ -86,4 +94,29 @@ try {
   }
 } finally {
   if (!values.keep) rmSync(scratch, { recursive: true, force: true });
+}
+
+/** The trainer's own samples/s per task on the paper config's networks (this machine, CPU or GPU). */
+function trainerRates(ws) {
+  const shards = join(scratch, 'shards');
+  run(['export', '--workspace', ws, '--out', shards, '--format', 'shards', '--json'], 'openecg export --format shards');
+  const config = join(REPO, 'resources', 'experiments', 'paper.json');
+  const steps = values['rate-steps'] ?? '4';
+  const batch = values['rate-batch'] ?? '16';
+  const cluster = join(REPO, 'cluster');
+  const python = process.env.OPENECG_PYTHON || '/usr/bin/python3';
+  const init = {};
+  for (const [name, task, method] of [['simclr-resnet50_1d', 'pretrain', 0], ['byol-resnet50_1d', 'pretrain', 1], ['mae-vit_1d', 'pretrain', 2], ['probe-resnet50_1d', 'probe', 0], ['finetune-resnet50_1d', 'finetune', 0]]) {
+    const out = join(scratch, `rate-${name}`);
+    const args = ['-m', 'openecg_cluster.train', '--config', config, '--shards', shards, '--out', out, '--task', task, '--method-index', String(method), '--steps', steps, '--batch-size', batch, '--checkpoint-every', '0', '--threads', String(os.availableParallelism())];
+    if (task !== 'pretrain') args.push('--init', init.simclr);
+    const before = load();
+    const t0 = performance.now();
+    const r = spawnSync(python, args, { cwd: cluster, encoding: 'utf8', env: { ...process.env, PYTHONPATH: cluster } });
+    if (r.status !== 0) throw new Error(`trainer ${name} failed: ${r.stderr.split('\n').slice(-5).join('\n')}`);
+    if (name.startsWith('simclr')) init.simclr = join(out, 'checkpoint.safetensors');
+    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const rates = lines.slice(1).map((m) => m.samples_per_s).sort((a, b) => a - b);
+    console.log(JSON.stringify({ bench: 'trainer-rate', run: name, batch: Number(batch), steps: lines.length, samples_per_s: rates[Math.floor(rates.length / 2)], s_per_step: lines.slice(1).map((m) => m.seconds), process_s: +((performance.now() - t0) / 1000).toFixed(1), load_before: before, load_after: load() }));
+  }
 }

@@ -1,6 +1,6 @@
 // The 'torch' training engine: the PyTorch trainer (cluster/openecg_cluster/train.py) as a child
-// process of the job, on this machine. CUDA with AMP when torch sees a GPU, else the CPU with every
-// core. Its metrics.jsonl is followed into live progress; a cancel stops it (SIGTERM, then SIGKILL)
+// process of the job, on this machine. CUDA with AMP when torch sees a GPU (several GPUs: one DDP
+// rank each through torchrun), else the CPU with every core. Its metrics.jsonl is followed into live progress; a cancel stops it (SIGTERM, then SIGKILL)
 // and leaves its checkpoints, from which the next start resumes. The trainer's pid is kept in its
 // out folder, so a trainer orphaned by a killed job is stopped before a resumed job starts another
 // one on the same folder.
@@ -124,8 +124,12 @@ export class TorchEngine implements TrainingEngine {
     stopOrphan(step.out, io.log);
     const resumedFrom = newestCheckpointStep(step.out);
     trimMetrics(step.out, resumedFrom);
-    const where = `torch ${probe.version} (${device === 'cuda' ? `cuda: ${probe.devices[0] ?? 'GPU'}, AMP` : `cpu, ${threads} threads`})`;
-    const args = [...trainerArgs(step, { device, threads: device === 'cpu' ? threads : undefined, workers }), ...(this.options.extraArgs ?? [])];
+    // Every visible GPU as one DDP rank each (torchrun, as cluster plan's torchrun.sh starts it), when the batch splits evenly.
+    const gpus = device === 'cuda' ? probe.devices.length : 1;
+    const ranks = gpus > 1 && step.batchSize !== undefined && step.batchSize % gpus === 0 ? gpus : 1;
+    const where = `torch ${probe.version} (${device === 'cuda' ? `cuda: ${ranks > 1 ? `${ranks} x ` : ''}${probe.devices[0] ?? 'GPU'}, AMP` : `cpu, ${threads} threads`})`;
+    const torchrun = ranks > 1 ? ['-m', 'torch.distributed.run', '--standalone', '--nnodes', '1', '--nproc_per_node', String(ranks), '--redirects', '1', '--tee', '1'] : [];
+    const args = [...torchrun, ...trainerArgs(step, { device, threads: device === 'cpu' ? threads : undefined, workers }), ...(this.options.extraArgs ?? [])];
     io.log(`${step.name}: ${where}${resumedFrom ? `, resuming from step ${resumedFrom}` : ''}: ${python} ${args.join(' ')}`);
     const env = { ...process.env, PYTHONPATH: [cluster, process.env.PYTHONPATH].filter(Boolean).join(delimiter), PYTHONUNBUFFERED: '1' };
     const child = spawn(python, args, { cwd: cluster, env, stdio: ['ignore', 'pipe', 'pipe'] });
