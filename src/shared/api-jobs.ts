@@ -7,14 +7,17 @@ const path = z.string().min(1).max(4096).refine((p) => !p.includes('\0'), { mess
 const centers = z.array(z.string().min(1).max(200)).min(1).optional();
 const center = z.string().min(1).max(200);
 const dataset = z.string().regex(/^[a-z0-9-]{1,32}$/);
+/** Who trains an experiment's steps (docs/experiment-config.md, engine). */
+export const TRAINING_ENGINE_NAMES = ['tfjs', 'torch', 'slurm', 'auto'] as const;
+const trainingEngine = z.enum(TRAINING_ENGINE_NAMES);
 
 export const jobSubmitSchema = z.discriminatedUnion('kind', [
   /** The demo's models (a small MAE and a classifier on it): the workspace's one such job, reused or resumed. */
   z.object({ kind: z.literal('demo-models') }).strict(),
   /** `openecg import <folder> [--dataset] [--center] [--workers]` as a job. */
   z.object({ kind: z.literal('import'), folder: path, dataset: dataset.optional(), center: center.optional(), workers: z.number().int().min(0).max(64).optional() }).strict(),
-  /** `openecg experiment lodo|scaling --config <name>`. */
-  z.object({ kind: z.literal('experiment'), experiment: z.enum(['lodo', 'scaling']), config: configName }).strict(),
+  /** `openecg experiment lodo|scaling --config <name> [--engine E]`; without engine, the config's. */
+  z.object({ kind: z.literal('experiment'), experiment: z.enum(['lodo', 'scaling']), config: configName, engine: trainingEngine.optional() }).strict(),
   /** Pre-train config.methods[method] on the train split of `centers` (default: the config's). */
   z.object({ kind: z.literal('pretrain'), config: configName, method: z.number().int().min(0).max(20).default(0), centers }).strict(),
   /** Probe or fine-tune from a pre-training bundle on the centers' train split, scored on their test split. */

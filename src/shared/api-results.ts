@@ -20,6 +20,8 @@ export const runSummarySchema = z.object({
   stepsTotal: count,
   createdAt: z.string(),
   backend: z.string(),
+  /** Who trained the steps: 'tfjs' or e.g. 'torch 1.13.0 (cpu, 2 threads)'. */
+  engine: z.string().default('tfjs'),
 });
 
 export const runsListSchema = z.object({ runs: z.array(runSummarySchema) });

@@ -217,6 +217,8 @@ export const jobStartSchema = z
     experiment: z.enum(['lodo', 'scaling']),
     /** A bundled config's name (jobs.list's configs). */
     config: z.string().regex(/^[a-z0-9-]{1,40}$/),
+    /** Training engine; absent: the config's. */
+    engine: z.enum(['tfjs', 'torch', 'slurm', 'auto']).optional(),
   })
   .strict();
 

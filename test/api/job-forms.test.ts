@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/shared/api.js';
 import { createWorkstationApi, type WorkstationApi } from '../../src/main/api/index.js';
-import { waitForJob } from '../../src/main/jobs/index.js';
+import { cancelJob, job as jobRow, waitForJob } from '../../src/main/jobs/index.js';
 import { CALIPER_RECORD, makeWorkspace, tempDir, writePulseRecord } from './fixtures.js';
 
 let root: string;
@@ -51,7 +51,17 @@ describe('jobs.submit, jobs.log, jobs.resume', () => {
     expect(await code(api.call('jobs.submit', { kind: 'evaluate', config: 'small-cpu', bundle: join(root, 'no-bundle') }))).toBe('invalid-input');
     expect(await code(api.call('jobs.submit', { kind: 'evaluate', config: 'small-cpu', bundle: root, folder: root }))).toBe('invalid-input');
     expect(await code(api.call('jobs.submit', { kind: 'train' } as never))).toBe('invalid-input');
+    expect(await code(api.call('jobs.submit', { kind: 'experiment', experiment: 'lodo', config: 'small-cpu', engine: 'jax' } as never))).toBe('invalid-input');
     expect(await code(api.call('jobs.resume', { id: 999 }))).toBe('not-found');
     expect((await api.call('jobs.log', { id: 999 })).lines).toEqual([]);
   });
+
+  it("an experiment's engine from the form wins over the config's (the job runs with it)", async () => {
+    const job = await api.call('jobs.submit', { kind: 'experiment', experiment: 'lodo', config: 'small-cpu', engine: 'torch' });
+    cancelJob(workspace, job.id); // only its parameters matter here
+    const params = jobRow(workspace, job.id).params as { config: { engine: string; inference: string } };
+    expect(params.config.engine).toBe('torch');
+    expect(params.config.inference).toBe('auto');
+    await waitForJob(workspace, job.id, { intervalMs: 200 });
+  }, 120_000);
 });

@@ -112,7 +112,7 @@ describe.skipIf(slurmMissing !== null)('Slurm engine on a real single-node clust
     const first = recorder(ac.signal);
     const engine = new SlurmEngine({ slurm: SLURM, env: cluster.env });
     const io: EngineIo = { ...first.io, onMetric: (m) => (first.io.onMetric(m), m.step >= 12 && ac.abort()) };
-    await expect(engine.start(s, io)).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(engine.start(s, io)).rejects.toMatchObject({ name: 'TrainerCancelled' });
     const id = readJobRecord(s.out)!.id;
     expect(first.lines.join('\n')).toContain(`scancel ${id}`);
     const at = newestCheckpoint(s.out);

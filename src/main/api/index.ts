@@ -173,9 +173,9 @@ export function createWorkstationApi(options: WorkstationOptions): WorkstationAp
       openCatalog();
       return listJobs(workspace);
     },
-    'jobs.start': ({ experiment, config }) => {
+    'jobs.start': ({ experiment, config, engine }) => {
       openCatalog();
-      return startExperimentJob(workspace, experiment, config);
+      return startExperimentJob(workspace, experiment, config, engine);
     },
     'jobs.cancel': ({ id }) => cancelExperimentJob(workspace, id),
     'results.cluster': ({ folder }) => clusterResults(folder),

@@ -28,7 +28,8 @@ function paramsOf(workspace: string, input: Exclude<ApiParsedInput<'jobs.submit'
     }
     case 'experiment': {
       const c = config(input.config);
-      return { kind: 'experiment', params: { experiment: input.experiment, config: c.config, config_file: c.file } };
+      // The form's engine wins over the config's (as `openecg experiment --engine`).
+      return { kind: 'experiment', params: { experiment: input.experiment, config: input.engine ? { ...c.config, engine: input.engine } : c.config, config_file: c.file } };
     }
     case 'pretrain':
       return { kind: 'pretrain', params: { config: config(input.config).config, method: input.method, centers: input.centers } };

@@ -3,6 +3,7 @@
 import { ApiError, type ApiOutput, type JobSummary } from '../../shared/api.js';
 import { bundledConfigNames, configPath } from '../experiments/bundled.js';
 import { readExperimentConfig } from '../experiments/config.js';
+import type { TrainingEngineName } from '../experiments/engines/types.js';
 import { cancelJob, job, jobs, startJob, submitJob, type JobRow } from '../jobs/index.js';
 
 function summary(row: JobRow): JobSummary {
@@ -25,10 +26,11 @@ export function listJobs(workspace: string): ApiOutput<'jobs.list'> {
   return { jobs: jobs(workspace).map(summary).reverse(), configs: bundledConfigNames() };
 }
 
-export function startExperimentJob(workspace: string, experiment: 'lodo' | 'scaling', name: string): JobSummary {
+export function startExperimentJob(workspace: string, experiment: 'lodo' | 'scaling', name: string, engine?: TrainingEngineName): JobSummary {
   const file = bundledConfigNames().includes(name) ? configPath(name) : undefined;
   if (!file) throw new ApiError('invalid-input', `no bundled experiment config '${name}' (have ${bundledConfigNames().join(', ')})`);
-  const id = submitJob(workspace, 'experiment', { experiment, config: readExperimentConfig(file), config_file: file });
+  const config = readExperimentConfig(file);
+  const id = submitJob(workspace, 'experiment', { experiment, config: engine ? { ...config, engine } : config, config_file: file });
   // Detached: the job outlives the server or window that started it, and resumes from checkpoints.
   startJob(workspace, id, { detached: true }).unref();
   return summary(job(workspace, id));

@@ -8,6 +8,7 @@ import type { Catalog } from '../catalog/index.js';
 import type { DownstreamRecord, StepRecord } from '../experiments/records.js';
 import { baselineTable, lodoTable, scalingCurves, type LodoRow } from '../experiments/tables.js';
 import { experimentRunDir, job, jobCheckpoints, jobs, type JobRow } from '../jobs/index.js';
+import { describeTrainingEngine } from '../experiments/engines/info.js';
 import { rocPr } from './curves.js';
 import { downstreamStep, readPredictions, readRunJson, readSteps, recordFacts, runDir, runNames } from './run-files.js';
 
@@ -27,6 +28,7 @@ function summaryOf(workspace: string, run: string, rows: Map<number, JobRow>): R
     stepsTotal: r.steps?.length ?? done,
     createdAt: r.created_at ?? '',
     backend: r.backend?.name ?? '',
+    engine: r.engine ? describeTrainingEngine(r.engine) : 'tfjs',
   };
 }
 

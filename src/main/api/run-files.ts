@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { ApiError } from '../../shared/api.js';
+import type { TrainingEngineInfo } from '../experiments/engines/info.js';
 import type { Catalog } from '../catalog/index.js';
 import type { DownstreamRecord, StepRecord } from '../experiments/records.js';
 import { classColumns, parsePredictionsCsv, PredictionsCsvError } from '../experiments/predictions-csv.js';
@@ -11,6 +12,8 @@ export interface RunJson {
   readonly kind: string;
   readonly config: Record<string, unknown> & { name?: string };
   readonly backend?: { name?: string };
+  /** The training engine (absent before engines existed: TensorFlow.js). */
+  readonly engine?: TrainingEngineInfo;
   readonly centers?: string[];
   readonly targets?: string[];
   readonly skipped_targets?: { target: string; reason: string }[];

@@ -1,13 +1,16 @@
 // `openecg experiment lodo|scaling --workspace <dir> --config <file|name> [--json] [--detach]`
 import { Catalog } from '../catalog/index.js';
 import { bundledConfigNames, configPath } from '../experiments/bundled.js';
-import { ConfigError, readExperimentConfig } from '../experiments/config.js';
+import { ConfigError, readExperimentConfig, TRAINING_ENGINES } from '../experiments/config.js';
+import { probeTorch } from '../experiments/engines/select.js';
+import type { TrainingEngineName } from '../experiments/engines/types.js';
 import type { ExperimentSummary } from '../experiments/run.js';
 import { startJob, submitJob, waitForJob } from '../jobs/index.js';
+import { experimentRunDir } from '../jobs/paths.js';
 import { parseCommandArgs, printJson, UsageError, type Command } from './command.js';
 import { jobLine } from './jobs.js';
 
-const USAGE = `usage: openecg experiment lodo|scaling --workspace <dir> --config <file|name> [--json] [--detach]
+const USAGE = `usage: openecg experiment lodo|scaling --workspace <dir> --config <file|name> [--engine tfjs|torch|slurm|auto] [--json] [--detach]
 
 Runs an experiment as a job (its own process; see openecg jobs):
   lodo     for each labelled center: pre-train each method without it (the other centers' train
@@ -17,6 +20,13 @@ Runs an experiment as a job (its own process; see openecg jobs):
            labelled centers' fixed test split; report the saturation fraction
 
 --config takes a JSON file (docs/experiment-config.md) or a bundled name: small-cpu, paper.
+--engine  who trains every step (default: the config's engine, tfjs): tfjs (TensorFlow.js in the
+          job), torch (the PyTorch trainer in cluster/ on this machine: CUDA with AMP when torch
+          sees a GPU, else every CPU core; python3-torch, or OPENECG_PYTHON), slurm (a Slurm
+          cluster), auto (torch when python3 imports torch >= 1.13, else tfjs; says why).
+          Thresholds, metrics and the report are computed here on ONNX Runtime whatever trains.
+Waits for the job and prints its tables; --json prints one document with the job id, the run id
+(job-<id>) and folder and the summary. --detach returns at once.
 Ctrl-C stops at the next step boundary with a checkpoint; openecg jobs resume <id> continues.`;
 
 export function resolveConfig(value: string): string {
@@ -89,7 +99,7 @@ export function experimentTable(s: ExperimentSummary): string {
     for (const p of c.points) lines.push(`  fraction ${String(p.fraction).padEnd(5)} ${String(p.pretrain_records).padStart(7)} records  AUROC ${f3(p.macro_auroc)}  F1 ${f3(p.macro_f1)}`);
   }
   for (const k of s.skipped_targets) lines.push(`skipped ${k.target}: ${k.reason}`);
-  lines.push(`${s.steps} steps (${s.steps_reused} reused) in ${s.seconds} s on ${s.backend}; run folder ${s.run_dir}`);
+  lines.push(`${s.steps} steps (${s.steps_reused} reused) in ${s.seconds} s, trained on ${s.engine ?? 'tfjs'} (TensorFlow.js backend ${s.backend}); run folder ${s.run_dir}`);
   return lines.join('\n') + '\n';
 }
 
@@ -98,7 +108,7 @@ export const experimentCommand: Command = {
   summary: 'run the LODO or data-scaling experiment of a config as a job',
   usage: USAGE,
   async run(argv) {
-    const { values, positionals } = parseCommandArgs(argv, { workspace: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' }, detach: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(argv, { workspace: { type: 'string' }, config: { type: 'string' }, engine: { type: 'string' }, json: { type: 'boolean' }, detach: { type: 'boolean' } });
     const kind = positionals[0];
     if (kind !== 'lodo' && kind !== 'scaling') throw new UsageError(`say which experiment: lodo or scaling${kind ? ` (not '${kind}')` : ''}`);
     if (!values.workspace) throw new UsageError('--workspace is required');
@@ -112,10 +122,23 @@ export const experimentCommand: Command = {
       if (err instanceof ConfigError) throw new UsageError(err.message);
       throw err;
     }
+    if (values.engine !== undefined) {
+      if (!(TRAINING_ENGINES as readonly string[]).includes(values.engine)) throw new UsageError(`--engine must be one of ${TRAINING_ENGINES.join(', ')}, got '${values.engine}'`);
+      config = { ...config, engine: values.engine as TrainingEngineName };
+    }
+    if (config.engine === 'torch') {
+      // Said now, not minutes later from inside the job.
+      const probe = await probeTorch();
+      if (!probe.ok) {
+        process.stderr.write(`openecg experiment: engine torch: ${probe.reason}\n`);
+        return 1;
+      }
+    }
     const id = submitJob(values.workspace, 'experiment', { experiment: kind, config, config_file: file });
+    const run = { run: `job-${id}`, run_dir: experimentRunDir(values.workspace, id) };
     const child = startJob(values.workspace, id, { detached: values.detach });
     if (values.detach) {
-      process.stdout.write(values.json ? JSON.stringify({ job: id, pid: child.pid }) + '\n' : `experiment job ${id} started (pid ${child.pid}); openecg jobs --workspace ${values.workspace}\n`);
+      process.stdout.write(values.json ? JSON.stringify({ job: id, pid: child.pid, ...run }) + '\n' : `experiment job ${id} started (pid ${child.pid}); openecg jobs --workspace ${values.workspace}\n`);
       return 0;
     }
     const tty = process.stderr.isTTY && !values.json;
@@ -131,11 +154,11 @@ export const experimentCommand: Command = {
     if (tty) process.stderr.write('\n');
     if (end.state !== 'done') {
       process.stderr.write(`experiment job ${id} ${end.state}${end.error ? `: ${end.error}` : ''}; log ${end.log_path}\n`);
-      if (values.json) printJson(end);
+      if (values.json) printJson({ ...end, ...run });
       return 1;
     }
     const summary = end.result as ExperimentSummary;
-    if (values.json) printJson({ job: id, ...summary });
+    if (values.json) printJson({ job: id, ...run, ...summary });
     else process.stdout.write(`experiment job ${id}\n${experimentTable(summary)}`);
     return 0;
   },

@@ -52,7 +52,24 @@ const method = z
   })
   .strict();
 
-export const experimentConfigSchema = z
+export const TRAINING_ENGINES = ['tfjs', 'torch', 'slurm', 'auto'] as const;
+export const INFERENCE_ENGINES = ['auto', 'ort', 'tfjs'] as const;
+
+/**
+ * Before issue 21 `engine` named the inference engine and training was always TensorFlow.js. A
+ * document without an `inference` key is read that way (old run.json files, stored job parameters
+ * and config files keep their meaning), unless its `engine` can only be a training engine
+ * ('torch', 'slurm'). A parsed config always has both keys, so what it stores is unambiguous.
+ */
+export function upgradeLegacyEngine(doc: unknown): unknown {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return doc;
+  const o = doc as Record<string, unknown>;
+  if ('inference' in o || !('engine' in o)) return doc;
+  if (o.engine === 'torch' || o.engine === 'slurm') return doc;
+  return { ...o, inference: o.engine, engine: 'tfjs' };
+}
+
+const configObject = z
   .object({
     name: z.string().min(1),
     description: z.string().default(''),
@@ -62,8 +79,10 @@ export const experimentConfigSchema = z
     defaults_open: z.record(z.string(), z.string()).default({}),
     /** TensorFlow.js backend; OPENECG_BACKEND in the environment wins. */
     backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+    /** Training engine of every step (docs/experiment-config.md): TensorFlow.js in the job, the PyTorch trainer (here or on Slurm), or auto. */
+    engine: z.enum(TRAINING_ENGINES).default('tfjs'),
     /** Inference engine of evaluation (docs/inference.md): ONNX Runtime when it loads, else TensorFlow.js; OPENECG_ENGINE wins. */
-    engine: z.enum(['auto', 'ort', 'tfjs']).default('auto'),
+    inference: z.enum(INFERENCE_ENGINES).default('auto'),
     /** Every run is repeated per seed (weights, views, data order); tables give the mean. */
     seeds: z.array(z.number().int().min(0)).min(1).default([1]),
     /** The patient-level split every step uses. */
@@ -143,8 +162,9 @@ export const experimentConfigSchema = z
       .strict()
       .default({ fractions: [0.01, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1], unit: 'patient', seed: 0, saturationPoints: 1 }),
   })
-  .strict()
-  .superRefine((c, ctx) => {
+  .strict();
+
+export const experimentConfigSchema = z.preprocess(upgradeLegacyEngine, configObject).superRefine((c, ctx) => {
     // A baseline shares its protocol's budget, so the budget must be there even if the protocol is not listed.
     if (c.baselines.scratch && !c.downstream.finetune) ctx.addIssue({ code: 'custom', path: ['baselines', 'scratch'], message: 'the scratch baseline trains with downstream.finetune: give that budget or set baselines.scratch to false' });
     if (c.baselines.randomProbe && !c.downstream.probe) ctx.addIssue({ code: 'custom', path: ['baselines', 'randomProbe'], message: 'the random-encoder baseline trains with downstream.probe: give that budget or set baselines.randomProbe to false' });

@@ -19,6 +19,10 @@ export interface PretrainRecord {
   readonly losses: (number | null)[];
   readonly resumed_from: number;
   readonly bundle: string;
+  /** Where it trained when not on TensorFlow.js, e.g. 'torch 1.13.0 (cpu, 2 threads)'; absent: tfjs. */
+  readonly engine?: string;
+  /** The PyTorch trainer's checkpoint.safetensors (engines torch and slurm). */
+  readonly trainer_checkpoint?: string;
   readonly seconds: number;
 }
 
@@ -50,6 +54,9 @@ export interface DownstreamRecord {
   readonly evaluation: Evaluation;
   readonly predictions: string;
   readonly bundle: string;
+  /** As PretrainRecord.engine. */
+  readonly engine?: string;
+  readonly trainer_checkpoint?: string;
   readonly seconds: number;
 }
 

@@ -9,7 +9,7 @@ import { chooseBackend, codeVersionOf } from './backend-info.js';
 import type { ExperimentConfig } from './config.js';
 import { recordRefs } from './data.js';
 import { lodoComparisons } from './comparisons.js';
-import { backboneLabel, planExperiment, type DownstreamStep, type ExperimentKind, type PlannedStep, type RobustnessStep } from './plan.js';
+import { backboneLabel, backboneOf, methodLabel, planExperiment, type DownstreamStep, type ExperimentKind, type PlannedStep, type RobustnessStep } from './plan.js';
 import type { DownstreamRecord, PretrainRecord, RobustnessRecord, StepRecord } from './records.js';
 import { robustness } from './robustness-step.js';
 import { robustnessByMethod, robustnessCurves, type RobustnessCurve } from './robustness-tables.js';
@@ -17,6 +17,8 @@ import { RunFolder, writeJsonAtomic } from './run-folder.js';
 import { ShardStore } from '../signal/store.js';
 import { probeEngine } from '../ml/index.js';
 import { downstream, pretrain } from './steps.js';
+import { describeTrainingEngine, openTrainingEngine } from './engines/run-engine.js';
+import { engineDownstream, enginePretrain, type EngineContext } from './engines/trainer-steps.js';
 import { baselineTable, lodoTable, scalingCurves, type BaselineRow, type LodoRow, type ScalingCurve } from './tables.js';
 
 export interface ExperimentOptions {
@@ -35,6 +37,8 @@ export interface ExperimentSummary {
   readonly kind: ExperimentKind;
   readonly run_dir: string;
   readonly backend: string;
+  /** Who trained the steps: 'tfjs', or the PyTorch trainer and where, e.g. 'torch 1.13.0 (cpu, 2 threads)'. Absent in runs made before engines existed. */
+  readonly engine?: string;
   /** The inference engine that scored the records, e.g. 'ort (cpu)' or 'tfjs (wasm)'. */
   readonly inference?: string;
   readonly code_version: string;
@@ -66,8 +70,11 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   const store = ShardStore.openReader(join(options.workspace, 'store'));
   try {
     const plan = planExperiment(catalog, config, kind);
-    const inference = await probeEngine({ engine: config.engine });
+    const inference = await probeEngine({ engine: config.inference });
     log(`inference engine: ${inference.engine} (${inference.provider}): ${inference.reason}`);
+    const training = await openTrainingEngine(config.engine, config);
+    log(`training engine: ${describeTrainingEngine(training.info)}: ${training.info.reason}`);
+    const engineCtx: EngineContext | null = training.engine ? { engine: training.engine, workspace: options.workspace, config, splitId: plan.splitId, folder, log } : null;
     if (!existsSync(folder.runFile)) {
       writeJsonAtomic(folder.runFile, {
         kind,
@@ -75,7 +82,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         config_file: options.configFile ?? null,
         code_version: codeVersion,
         backend: { name: backend.name, tf: backend.tfBackend, reason: backend.reason, ...(backend.gemm ? { gemm: backend.gemm } : {}) },
-        // Training runs on TensorFlow.js; scoring on the inference engine (docs/inference.md).
+        // Training on the engine below; scoring always in the workstation on the inference engine (docs/inference.md).
+        engine: training.info,
         inference,
         seeds: config.seeds,
         split_set: plan.splitId,
@@ -104,7 +112,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
             options.onProgress?.((doneWork + (done / total) * step.work) / totalWork, `${step.name} ${done}/${total}${loss === null ? '' : ` loss ${loss.toFixed(4)}`}`),
         };
         const t = performance.now();
-        const record = await runStep(step, folder, byName, catalog, io, config);
+        const record = await runStep(step, folder, byName, catalog, io, config, engineCtx);
         folder.writeStep(step.name, { ...record, seconds: +((performance.now() - t) / 1000).toFixed(2) });
         log(`step ${step.name} done in ${((performance.now() - t) / 1000).toFixed(1)} s${record.kind === 'downstream' ? `: macro AUROC ${fmt(record.evaluation.macro_auroc)}, macro F1 ${fmt(record.evaluation.macro_f1)}` : ''}`);
       }
@@ -121,6 +129,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       kind,
       run_dir: options.runDir,
       backend: backend.name,
+      engine: describeTrainingEngine(training.info),
       inference: `${inference.engine} (${inference.provider})`,
       code_version: codeVersion,
       steps: plan.steps.length,
@@ -156,7 +165,7 @@ async function runRobustness(step: RobustnessStep, folder: RunFolder, done: Read
   const r = config.robustness;
   const points = await robustness(
     step.name,
-    { bundle: model.bundle, thresholds: model.thresholds, test: recordRefs(catalog, step.test), corruptions: r.corruptions, seed: r.seed, bootstrap: r.bootstrap, bootstrapSeed: step.seed, evalBatch: config.evaluation.batchSize, engine: config.engine, checkpointDir: folder.checkpointDir(step.name) },
+    { bundle: model.bundle, thresholds: model.thresholds, test: recordRefs(catalog, step.test), corruptions: r.corruptions, seed: r.seed, bootstrap: r.bootstrap, bootstrapSeed: step.seed, evalBatch: config.evaluation.batchSize, engine: config.inference, checkpointDir: folder.checkpointDir(step.name) },
     io,
   );
   const { name, methodLabel: method, mode, seed, target, arm, baseline, fraction } = step;
@@ -178,29 +187,45 @@ async function runStep(
   catalog: Catalog,
   io: Parameters<typeof pretrain>[2],
   config: ExperimentConfig,
+  engine: EngineContext | null,
 ): Promise<StepResult> {
   if (step.kind === 'robustness') return runRobustness(step, folder, done, catalog, io, config);
   if (step.kind === 'pretrain') {
     const sha = sha256(step.records);
     writeJsonAtomic(folder.snapshotFile(step.name), { records: step.records });
-    const r = await pretrain(
-      step.name,
-      { method: step.method, budget: config.pretrain, seed: step.seed, refs: recordRefs(catalog, step.records), checkpointDir: folder.checkpointDir(step.name), bundleDir: folder.bundleDir(step.name), dataSnapshot: `records-sha256:${sha}` },
-      io,
-    );
-    const rec: Omit<PretrainRecord, 'seconds'> = { name: step.name, kind: 'pretrain', method: step.methodLabel, seed: step.seed, pool: step.pool, fraction: step.fraction, records: step.records.length, snapshot_sha256: sha, steps: r.steps, losses: r.losses, resumed_from: r.resumedFrom, bundle: r.bundle };
+    const r = engine
+      ? await enginePretrain(engine, { name: step.name, method: step.method, backbone: backboneOf(step.method), seed: step.seed, records: step.records, bundleDir: folder.bundleDir(step.name) }, io)
+      : await pretrain(
+          step.name,
+          { method: step.method, budget: config.pretrain, seed: step.seed, refs: recordRefs(catalog, step.records), checkpointDir: folder.checkpointDir(step.name), bundleDir: folder.bundleDir(step.name), dataSnapshot: `records-sha256:${sha}` },
+          io,
+        );
+    const rec: Omit<PretrainRecord, 'seconds'> = { name: step.name, kind: 'pretrain', method: step.methodLabel, seed: step.seed, pool: step.pool, fraction: step.fraction, records: step.records.length, snapshot_sha256: sha, steps: r.steps, losses: r.losses, resumed_from: r.resumedFrom, bundle: r.bundle, ...engineFields(r) };
     return rec;
   }
-  return runDownstream(step, folder, done, catalog, io, config);
+  return runDownstream(step, folder, done, catalog, io, config, engine);
 }
 
-async function runDownstream(step: DownstreamStep, folder: RunFolder, done: ReadonlyMap<string, StepRecord>, catalog: Catalog, io: Parameters<typeof pretrain>[2], config: ExperimentConfig): Promise<Omit<DownstreamRecord, 'seconds'>> {
+/** engine and trainer_checkpoint of a step trained by a PyTorch engine; nothing for TensorFlow.js. */
+function engineFields(r: object): { engine?: string; trainer_checkpoint?: string } {
+  const e = r as { engine?: string; trainer_checkpoint?: string };
+  return e.engine ? { engine: e.engine, trainer_checkpoint: e.trainer_checkpoint } : {};
+}
+
+async function runDownstream(step: DownstreamStep, folder: RunFolder, done: ReadonlyMap<string, StepRecord>, catalog: Catalog, io: Parameters<typeof pretrain>[2], config: ExperimentConfig, engine: EngineContext | null): Promise<Omit<DownstreamRecord, 'seconds'>> {
   const pre = step.pretrain === null ? null : (done.get(step.pretrain) as PretrainRecord | undefined);
   if (pre === undefined) throw new Error(`${step.name}: its pre-training step ${step.pretrain} has no record`);
   const ids = { train: step.train, val: step.val, test: step.test };
   const sha = sha256([...step.train, -1, ...step.val, -1, ...step.test]);
   writeJsonAtomic(folder.snapshotFile(step.name), ids);
-  const r = await downstream(
+  const method = pre ? (config.methods.find((m) => methodLabel(m) === pre.method) ?? null) : null;
+  const r = engine
+    ? await engineDownstream(
+        engine,
+        { name: step.name, mode: step.mode, init: pre ? { checkpoint: pre.trainer_checkpoint, bundle: pre.bundle } : null, method, backbone: step.backbone, seed: step.seed, train: recordRefs(catalog, step.train), val: recordRefs(catalog, step.val), test: recordRefs(catalog, step.test), bundleDir: folder.bundleDir(step.name), predictionsFile: folder.predictionsFile(step.name) },
+        io,
+      )
+    : await downstream(
     step.name,
     {
       mode: step.mode,
@@ -214,7 +239,7 @@ async function runDownstream(step: DownstreamStep, folder: RunFolder, done: Read
       test: recordRefs(catalog, step.test),
       bootstrap: config.evaluation.bootstrap,
       evalBatch: config.evaluation.batchSize,
-      engine: config.engine,
+      engine: config.inference,
       checkpointDir: folder.checkpointDir(step.name),
       bundleDir: folder.bundleDir(step.name),
       predictionsFile: folder.predictionsFile(step.name),
@@ -246,6 +271,7 @@ async function runDownstream(step: DownstreamStep, folder: RunFolder, done: Read
     evaluation: r.evaluation,
     predictions: r.predictions,
     bundle: r.bundle,
+    ...engineFields(r),
   };
   return rec;
 }

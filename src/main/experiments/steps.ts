@@ -3,15 +3,14 @@
 // records and score the test records. Both checkpoint into their own folder and resume from it.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLASSES } from '../../shared/classes.js';
-import { classifyBatches, probabilityColumns, trainSsl, trainSupervised, type EnginePreference, type ProgressEvent, type SupervisedConfig, type TrainEvents } from '../ml/index.js';
+import { trainSsl, trainSupervised, type EnginePreference, type ProgressEvent, type SupervisedConfig, type TrainEvents } from '../ml/index.js';
 import type { ShardStore } from '../signal/store.js';
 import { stepsOf, type Budget, type MethodConfig } from './config.js';
-import { labelColumns, labelledStoreSource, storeSource, type RecordRef } from './data.js';
-import { chooseThresholds, evaluate, type Evaluation } from './metrics/index.js';
+import { labelledStoreSource, storeSource, type RecordRef } from './data.js';
+import type { Evaluation } from './metrics/index.js';
 import type { BackboneSpec } from './plan.js';
-import { predictionsCsv } from './predictions-csv.js';
-import { readJson, writeFileAtomic, writeJsonAtomic } from './run-folder.js';
+import { readJson, writeJsonAtomic } from './run-folder.js';
+import { scoreBundle } from './score.js';
 
 /** Thrown when a stop request ended a step early; its checkpoint is on disk, its record is not. */
 export class StepCancelled extends Error {
@@ -116,13 +115,7 @@ export interface DownstreamResult {
   readonly predictions: string;
 }
 
-/** Probabilities [class][record] of a classifier bundle on the records, in batches. */
-export function predict(bundle: string, refs: readonly RecordRef[], store: Pick<ShardStore, 'readMany'>, batchSize: number, onBatch?: () => void, engine?: EnginePreference): Float32Array[] {
-  // ONNX Runtime when it loads, else TensorFlow.js; OPENECG_ENGINE or `engine` forces one (docs/inference.md).
-  // The next batch is read while the engine computes this one.
-  const logits = classifyBatches(bundle, refs.length, batchSize, (from, to) => store.readMany(refs.slice(from, to)), { engine, onBatch });
-  return probabilityColumns(logits, refs.length, CLASSES.length);
-}
+export { predict } from './score.js';
 
 /** The training configuration of a downstream step (probe, fine-tune, or a baseline from random weights). */
 export function downstreamTrainConfig(args: { mode: 'probe' | 'finetune'; init: string | null; backbone?: BackboneSpec; budget: Budget; steps: number; seed: number; checkpointDir: string; checkpointEvery: number; dataSnapshot: string }): SupervisedConfig {
@@ -189,16 +182,6 @@ export async function downstream(
   }
   let done = steps;
   const tick = () => io.onProgress?.(++done, total, null);
-  // Validation and test records in one inference call: opening a model is the costly part.
-  const scores = predict(args.bundleDir, [...args.val, ...args.test], io.store, args.evalBatch, tick, args.engine);
-  const valScores = scores.map((s) => s.subarray(0, args.val.length));
-  const testScores = scores.map((s) => s.subarray(args.val.length));
-  // Thresholds from validation only (the documented rule of chooseThreshold), applied to test.
-  const thresholds = chooseThresholds(labelColumns(args.val), valScores).map((t) => t.threshold);
-  const evaluation = evaluate(
-    { classes: CLASSES.map((c) => c.abbreviation), labels: labelColumns(args.test), scores: testScores, thresholds, patients: args.test.map((r) => String(r.patient)), paddedS: args.test.map((r) => r.paddedS) },
-    { replicates: args.bootstrap, seed: args.seed },
-  );
-  writeFileAtomic(args.predictionsFile, predictionsCsv(args.test, testScores));
+  const { thresholds, evaluation } = scoreBundle(args.bundleDir, { ...args, seed: args.seed }, io, tick);
   return { bundle: args.bundleDir, steps, losses: curve.values, resumedFrom: run.startStep, thresholds, evaluation, predictions: args.predictionsFile };
 }

@@ -66,7 +66,7 @@ export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promi
     const onEngine = (info: EngineInfo) => (engine = info);
     const checkpoint = (name: string) => join(jobCheckpoints(ctx.workspace, ctx.id), `scores-${name}`);
     // One classifier (one engine session) for both parts.
-    const classifier = await openClassifier(p.bundle, p.config.engine, p.config.backend);
+    const classifier = await openClassifier(p.bundle, p.config.inference, p.config.backend);
     let valScores: Float32Array[] | null;
     let scores: Float64Array[];
     try {

@@ -71,7 +71,7 @@ async function downstreamStep(ctx: JobContext, mode: 'probe' | 'finetune', confi
   const d = parts(ctx.workspace, config, centerNames, true);
   const s = store(ctx.workspace);
   try {
-    const r = await downstream(mode, { mode, init, budget, checkpointEvery: config.downstream.checkpointEvery, seed: config.seeds[0], ...d, bootstrap: config.evaluation.bootstrap, evalBatch: config.evaluation.batchSize, engine: config.engine, checkpointDir: files.checkpoints, bundleDir: files.bundle, predictionsFile: files.predictions ?? join(files.bundle, '..', 'predictions.csv'), dataSnapshot: `centers:${d.centers.join('|')}` }, io(ctx, s));
+    const r = await downstream(mode, { mode, init, budget, checkpointEvery: config.downstream.checkpointEvery, seed: config.seeds[0], ...d, bootstrap: config.evaluation.bootstrap, evalBatch: config.evaluation.batchSize, engine: config.inference, checkpointDir: files.checkpoints, bundleDir: files.bundle, predictionsFile: files.predictions ?? join(files.bundle, '..', 'predictions.csv'), dataSnapshot: `centers:${d.centers.join('|')}` }, io(ctx, s));
     return { ...r, centers: d.centers };
   } finally {
     s.close();

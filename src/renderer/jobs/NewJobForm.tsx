@@ -3,6 +3,7 @@
 // bundle, an evaluation of a classifier bundle. Experiment settings come from a bundled config.
 import { useEffect, useState } from 'react';
 import type { ApiClient, JobSubmit, SystemInfo } from '../../shared/api.js';
+import { TRAINING_ENGINE_NAMES } from '../../shared/api-jobs.js';
 import { ModelPicker } from '../inspect/ModelPicker.js';
 import { NameSelect } from '../charts/pickers.js';
 
@@ -17,6 +18,14 @@ const KINDS: { kind: Kind; label: string }[] = [
   { kind: 'demo-models', label: 'The demo models (small MAE + classifier)' },
 ];
 
+type Engine = (typeof TRAINING_ENGINE_NAMES)[number];
+const ENGINE_TITLES: Record<Engine, string> = {
+  tfjs: 'TensorFlow.js in the job process',
+  torch: 'the PyTorch trainer on this machine (GPU with AMP if torch sees one, else every CPU core)',
+  slurm: 'the PyTorch trainer as Slurm jobs',
+  auto: 'torch when python3 imports torch >= 1.13, else tfjs',
+};
+
 const centerList = (text: string) => {
   const list = text.split(',').map((c) => c.trim()).filter(Boolean);
   return list.length ? { centers: list } : {};
@@ -27,6 +36,7 @@ export function NewJobForm({ client, configs, onStarted }: { client: ApiClient; 
   const [info, setInfo] = useState<SystemInfo | null>(null);
   const [config, setConfig] = useState('small-cpu');
   const [experiment, setExperiment] = useState<'lodo' | 'scaling'>('lodo');
+  const [engine, setEngine] = useState<Engine | ''>('');
   const [folder, setFolder] = useState('');
   const [dataset, setDataset] = useState('');
   const [center, setCenter] = useState('');
@@ -44,7 +54,7 @@ export function NewJobForm({ client, configs, onStarted }: { client: ApiClient; 
       case 'import':
         return { kind, folder, ...(dataset ? { dataset } : {}), ...(center.trim() ? { center: center.trim() } : {}), ...(workers ? { workers: Number(workers) } : {}) };
       case 'experiment':
-        return { kind, experiment, config };
+        return { kind, experiment, config, ...(engine ? { engine } : {}) };
       case 'pretrain':
         return { kind, config, method, ...centerList(centers) };
       case 'probe':
@@ -95,10 +105,23 @@ export function NewJobForm({ client, configs, onStarted }: { client: ApiClient; 
         </>
       )}
       {kind === 'experiment' && (
-        <select value={experiment} onChange={(e) => setExperiment(e.target.value as 'lodo' | 'scaling')} data-testid="new-job-experiment">
-          <option value="lodo">LODO</option>
-          <option value="scaling">data scaling</option>
-        </select>
+        <>
+          <select value={experiment} onChange={(e) => setExperiment(e.target.value as 'lodo' | 'scaling')} data-testid="new-job-experiment">
+            <option value="lodo">LODO</option>
+            <option value="scaling">data scaling</option>
+          </select>
+          <label title="who trains every step; scoring always runs here on ONNX Runtime">
+            engine{' '}
+            <select value={engine} onChange={(e) => setEngine(e.target.value as Engine | '')} data-testid="new-job-engine">
+              <option value="">the config's</option>
+              {TRAINING_ENGINE_NAMES.map((n) => (
+                <option key={n} value={n} title={ENGINE_TITLES[n]}>
+                  {n}
+                </option>
+              ))}
+            </select>
+          </label>
+        </>
       )}
       {configField}
       {kind === 'pretrain' && (

@@ -53,6 +53,7 @@ export function ResultsView({ client }: { client: ApiClient }) {
             <th>state</th>
             <th>steps</th>
             <th>backend</th>
+            <th title="who trained the steps">engine</th>
             <th>created</th>
           </tr>
         </thead>
@@ -70,6 +71,7 @@ export function ResultsView({ client }: { client: ApiClient }) {
                 {r.stepsDone}/{r.stepsTotal}
               </td>
               <td>{r.backend}</td>
+              <td data-testid="run-engine">{r.engine}</td>
               <td>{r.createdAt.replace('T', ' ').slice(0, 19)}</td>
             </tr>
           ))}

@@ -29,7 +29,7 @@ export function RunPanel({ client, run, onTiming }: { client: ApiClient; run: st
   return (
     <div className="run-panel" data-testid="run-panel" data-run={run}>
       <h3>
-        {run}: {detail.kind} · {detail.configName} · {detail.state} · {detail.stepsDone}/{detail.stepsTotal} steps · {detail.backend}
+        {run}: {detail.kind} · {detail.configName} · {detail.state} · {detail.stepsDone}/{detail.stepsTotal} steps · {detail.backend} · trained on <span data-testid="run-detail-engine">{detail.engine}</span>
       </h3>
       <details>
         <summary>Config</summary>

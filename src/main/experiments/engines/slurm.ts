@@ -13,7 +13,7 @@ import { cpusPerTask, DEFAULT_SLURM, ranksPerNode, type SlurmConfig } from '../s
 import { isActive, SlurmClient, type JobInfo } from './slurm-client.js';
 import { jobDir, logPath, logTail, newestCheckpoint, readExit, readJobRecord, readMarker, readMetrics, readRunJson, stepComplete, trimMetrics, writeJobRecord } from './slurm-step-files.js';
 import { QueueWatcher } from './slurm-watch.js';
-import { trainerArgs, type EngineIo, type TrainerResult, type TrainerStep, type TrainingEngine } from './types.js';
+import { TrainerCancelled, trainerArgs, type EngineIo, type TrainerResult, type TrainerStep, type TrainingEngine } from './types.js';
 
 export interface SlurmEngineOptions {
   /** The experiment config's `slurm` section (absent: defaults). */
@@ -29,11 +29,8 @@ export const slurmEngine = (config: Pick<ExperimentConfig, 'slurm'>, options: Om
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function cancelled(message: string): Error {
-  const e = new Error(message);
-  e.name = 'AbortError';
-  return e;
-}
+/** The engines' cancel error (the runner keeps the step's checkpoints and resumes it later). */
+const cancelled = (message: string): Error => new TrainerCancelled(message.slice(0, message.indexOf(':')), message);
 
 /** What a step's dependents wait for: its job id, or null when it needs no waiting (already complete). */
 interface Submitted {

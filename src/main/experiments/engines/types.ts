@@ -82,3 +82,23 @@ export function trainerArgs(step: TrainerStep, extra: { device?: 'auto' | 'cpu' 
   if (extra.workers !== undefined) a.push('--workers', String(extra.workers));
   return a;
 }
+
+/** start() rejects with this when io.signal stopped the trainer: its checkpoints stay, start again to resume. */
+export class TrainerCancelled extends Error {
+  constructor(step: string, message?: string) {
+    super(message ?? `${step}: trainer stopped on request (its checkpoints stay; resume continues from the newest)`);
+    this.name = 'TrainerCancelled';
+  }
+}
+
+/** start() rejects with this when the trainer failed: a one-line reason, then the tail of its log. */
+export class TrainerFailed extends Error {
+  constructor(
+    step: string,
+    readonly reason: string,
+    readonly tail: readonly string[],
+  ) {
+    super(`${step}: ${reason}${tail.length ? `\n--- trainer log (last ${tail.length} lines) ---\n${tail.join('\n')}` : ''}`);
+    this.name = 'TrainerFailed';
+  }
+}

@@ -30,6 +30,10 @@ export interface ShardExportOptions {
   readonly fraction?: number;
   readonly scalingSeed?: number;
   readonly splitSeed?: number;
+  /** Exactly these record ids (an experiment step's records), instead of centers / fold / fraction. */
+  readonly ids?: readonly number[];
+  /** The split set whose parts the index carries (default: the patient split of `splitSeed`). */
+  readonly splitSet?: number;
   readonly dtype?: ShardDtype;
   /** Records per shard (default 4096: 98 MB of int16). */
   readonly shardSize?: number;
@@ -105,6 +109,12 @@ function selectRows(catalog: Catalog, options: ShardExportOptions, splitSet: num
        WHERE r.shard IS NOT NULL ORDER BY r.id`,
     )
     .all(splitSet) as Row[];
+  if (options.ids) {
+    const wanted = new Set(options.ids);
+    const picked = rows.filter((r) => wanted.has(r.id));
+    if (picked.length !== wanted.size) throw new Error(`${wanted.size - picked.length} of the ${wanted.size} records asked for are not in the canonical store`);
+    return { rows: picked, centers: [...new Set(picked.map((r) => r.center))].sort() };
+  }
   const inPool = new Set(centers);
   let picked = rows.filter((r) => inPool.has(r.center));
   if (options.fraction !== undefined) {
@@ -189,7 +199,7 @@ export function exportShards(workspace: string, out: string, options: ShardExpor
   const store = ShardStore.openReader(join(workspace, 'store'));
   try {
     const splitSeed = options.splitSeed ?? 0;
-    const split = ensurePatientSplit(catalog, { seed: splitSeed });
+    const split = options.splitSet !== undefined ? { id: options.splitSet } : ensurePatientSplit(catalog, { seed: splitSeed });
     const { rows, centers } = selectRows(catalog, options, split.id);
     mkdirSync(out, { recursive: true });
     const prev = readIndex(out);

@@ -27,6 +27,7 @@ const runInfoSchema = z.looseObject({
   config_file: z.string().nullable().default(null),
   code_version: z.string(),
   backend: z.looseObject({ name: z.string(), tf: z.string().optional(), reason: z.string().optional() }),
+  engine: z.looseObject({ requested: z.enum(['tfjs', 'torch', 'slurm', 'auto']), name: z.enum(['tfjs', 'torch', 'slurm']), reason: z.string(), python: z.string().optional(), torch: z.string().nullable().optional(), device: z.enum(['cpu', 'cuda']).optional(), threads: num.optional(), gpu: z.string().optional() }).optional(),
   seeds: z.array(num),
   split_set: num.nullable().default(null),
   centers: z.array(z.string()),

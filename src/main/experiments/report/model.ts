@@ -1,6 +1,7 @@
 // The typed model of one run folder the report is built from: what load.ts reads and validates,
 // what every section gets. Step records keep their unknown fields, so a section added later (e.g.
 // baselines, robustness) finds whatever new data the experiment code writes.
+import type { TrainingEngineInfo } from '../engines/info.js';
 import type { DownstreamRecord, PretrainRecord } from '../records.js';
 
 export interface RunInfo {
@@ -10,6 +11,8 @@ export interface RunInfo {
   readonly config_file: string | null;
   readonly code_version: string;
   readonly backend: { readonly name: string; readonly tf?: string; readonly reason?: string };
+  /** The training engine; absent in runs made before engines existed (TensorFlow.js). */
+  readonly engine?: TrainingEngineInfo;
   readonly seeds: readonly number[];
   readonly split_set: number | null;
   readonly centers: readonly string[];

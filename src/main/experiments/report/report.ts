@@ -2,6 +2,7 @@
 // inside one page with no external resource.
 import { statSync } from 'node:fs';
 import { writeFileAtomic } from '../run-folder.js';
+import { describeTrainingEngine } from '../engines/info.js';
 import { html, page, type PageSection } from './html.js';
 import { loadRun, type LoadOptions } from './load.js';
 import type { RunModel } from './model.js';
@@ -26,7 +27,7 @@ export function renderReport(run: RunModel, sections: readonly ReportSection[] =
   const banner = run.partial
     ? html`<div class="partial" id="partial"><strong>Partial run.</strong> ${recorded} of ${run.info.steps.length} planned steps are recorded${run.job ? html`; job ${run.job.id} is ${run.job.state}` : null}. Everything below shows what is done so far.</div>`
     : null;
-  const subtitle = html`${run.info.kind} experiment, config ${run.info.config.name}, ${run.info.backend.name} backend, code ${run.info.code_version}${run.partial ? ' (partial)' : ''}`;
+  const subtitle = html`${run.info.kind} experiment, config ${run.info.config.name}, trained on ${run.info.engine ? describeTrainingEngine(run.info.engine) : 'tfjs'}, ${run.info.backend.name} backend, code ${run.info.code_version}${run.partial ? ' (partial)' : ''}`;
   return { html: page(`OpenECG run ${run.id}`, subtitle, banner, parts), sections: used.map((s) => s.id) };
 }
 

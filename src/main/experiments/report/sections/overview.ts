@@ -1,5 +1,6 @@
 // The run itself: what ran, from which code, on which backend and seeds, how far it got, and the
 // config as it was run.
+import { describeTrainingEngine } from '../../engines/info.js';
 import { html, name, type Html } from '../html.js';
 import type { RunModel } from '../model.js';
 import type { ReportSection } from '../section.js';
@@ -24,6 +25,7 @@ ${row('run folder', name(run.dir))}
 ${row('experiment', info.kind)}
 ${row('config', html`${name(info.config.name)}${info.config_file ? html` <span class="muted">(${info.config_file})</span>` : null}`)}
 ${row('code version', name(info.code_version))}
+${row('training engine', info.engine ? html`<span data-testid="training-engine">${describeTrainingEngine(info.engine)}</span>${info.engine.requested !== info.engine.name ? html` (asked: ${info.engine.requested})` : null} <span class="muted">${info.engine.reason}</span>` : html`<span data-testid="training-engine">tfjs</span> <span class="muted">(not recorded: made before training engines existed)</span>`)}
 ${row('backend', html`${info.backend.name}${info.backend.tf ? html` (tfjs ${info.backend.tf})` : null}${info.backend.reason ? html` <span class="muted">${info.backend.reason}</span>` : null}`)}
 ${row('seeds', info.seeds.join(', '))}
 ${row('patient split set', info.split_set ?? 'n/a')}

@@ -1,0 +1,20 @@
+// The training engine of one run: chosen once at its start (auto resolved with its reason) and opened.
+import { chooseTrainingEngine, trainingEngine } from './select.js';
+import { TorchEngine } from './torch.js';
+import type { TrainingEngine, TrainingEngineName } from './types.js';
+import type { TrainingEngineInfo } from './info.js';
+import type { ExperimentConfig } from '../config.js';
+
+export { describeTrainingEngine, type TrainingEngineInfo } from './info.js';
+
+export async function openTrainingEngine(requested: TrainingEngineName, config: Pick<ExperimentConfig, 'slurm'> = {}): Promise<{ info: TrainingEngineInfo; engine: TrainingEngine | null }> {
+  const choice = await chooseTrainingEngine(requested);
+  if (choice.name === 'tfjs') return { info: { requested, name: 'tfjs', reason: choice.reason }, engine: null };
+  if (choice.name === 'slurm') return { info: { requested, name: 'slurm', reason: choice.reason }, engine: await trainingEngine('slurm', config) };
+  const engine = new TorchEngine();
+  const p = await engine.placement();
+  return {
+    info: { requested, name: 'torch', reason: choice.reason, python: p.probe.python, torch: p.probe.version, device: p.device, ...(p.device === 'cuda' ? { gpu: p.probe.devices[0] } : { threads: p.threads }) },
+    engine,
+  };
+}
