@@ -14,7 +14,8 @@ import { newestCheckpoint, readJobRecord, readRunJson, stepComplete } from '../.
 import type { EngineIo, TrainerMetric, TrainerStep } from '../../src/main/experiments/engines/types.js';
 import { exportShards } from '../../src/main/experiments/export/shards.js';
 import { slurmSchema } from '../../src/main/experiments/slurm-config.js';
-import { demoWorkspace } from '../experiments/fixtures.js';
+import { runExperiment } from '../../src/main/experiments/run.js';
+import { demoWorkspace, tinyConfig } from '../experiments/fixtures.js';
 import { tempDir } from '../temp.js';
 import { slurmMissing, useSlurm } from './cluster.js';
 
@@ -41,6 +42,7 @@ const losses = (out: string): number[] => JSON.parse(readFileSync(join(out, 'los
 
 describe.skipIf(slurmMissing !== null)('Slurm engine on a real single-node cluster', () => {
   const cluster = useSlurm();
+  let ws: string;
   let dir: string;
   let config: string;
   let shards: string;
@@ -56,7 +58,7 @@ describe.skipIf(slurmMissing !== null)('Slurm engine on a real single-node clust
 
   beforeAll(async () => {
     if (slurmMissing) return;
-    const ws = await demoWorkspace('slurm-engine');
+    ws = await demoWorkspace('slurm-engine');
     dir = tempDir('slurm-run');
     shards = join(dir, 'shards');
     exportShards(ws, shards, { shardSize: 100 });
@@ -163,6 +165,35 @@ describe.skipIf(slurmMissing !== null)('Slurm engine on a real single-node clust
 
   // Slurm holds a requeued job ~2 minutes (BeginTime, not shortened by scontrol update), so this
   // one runs on request: OPENECG_SLURM_REQUEUE=1 (about 3 minutes here).
+  it('an experiment with engine slurm: every training step an sbatch job, scored here, a second call reuses them', async () => {
+    // The runner's engine reads the cluster from the environment, as a user's shell gives it.
+    Object.assign(process.env, { SLURM_CONF: cluster.env.SLURM_CONF, PATH: cluster.env.PATH, OMP_NUM_THREADS: '1' });
+    const config = tinyConfig({ engine: 'slurm', targets: ['Fjord Registry'], slurm: { threads: 1, time: '0:15:00', pollSeconds: 0.5 } });
+    const runDir = join(dir, 'experiment');
+    const lines: string[] = [];
+    const s = await runExperiment({ workspace: ws, runDir, kind: 'lodo', config, log: (l) => lines.push(l) });
+    expect(s.engine).toBe('slurm');
+    expect(s.lodo!.length).toBe(1);
+    expect(s.lodo![0].auroc_without).not.toBeNull();
+    expect(s.lodo![0].auroc_with).not.toBeNull();
+    const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
+    expect(run.engine).toMatchObject({ requested: 'slurm', name: 'slurm' });
+    const trained = (run.steps as string[]).map((name) => JSON.parse(readFileSync(join(runDir, 'steps', `${name}.json`), 'utf8'))).filter((r) => r.trainer_checkpoint);
+    expect(trained.length).toBeGreaterThanOrEqual(3);
+    for (const rec of trained) {
+      // Each trainer folder holds the job the cluster ran it as, and its exit file says 0.
+      const out = join(rec.trainer_checkpoint, '..');
+      const job = readJobRecord(out);
+      expect(job, out).not.toBeNull();
+      expect(readFileSync(join(out, 'slurm', `exit-${job!.id}`), 'utf8').trim()).toBe('0');
+      expect(rec.losses.length).toBe(rec.steps);
+    }
+    expect(lines.some((l) => /^training engine: slurm/.test(l))).toBe(true);
+    const again = await runExperiment({ workspace: ws, runDir, kind: 'lodo', config });
+    expect(again.steps_reused).toBe(again.steps);
+    expect(again.lodo).toEqual(s.lodo);
+  }, 1_200_000);
+
   it.skipIf(!process.env.OPENECG_SLURM_REQUEUE)('a node that fails under a job Slurm requeues: the engine follows the same job to its end, the trainer resumed', async () => {
     const rec = recorder();
     let downed = false;
