@@ -8,6 +8,7 @@ import { CLASSES } from '../../shared/classes.js';
 import { ApiError, type ApiParsedInput, type ErrorReview } from '../../shared/api.js';
 import type { Catalog } from '../catalog/index.js';
 import { job, type JobRow } from '../jobs/index.js';
+import { splitErrors } from './error-split.js';
 import { recordFacts } from './run-files.js';
 
 interface JobResult {
@@ -43,29 +44,7 @@ export function errorReviewOfJob(workspace: string, catalog: Catalog, input: Api
     const none = { run: `job-${input.job}`, step: 'evaluate', bundle: r.bundle ?? '', classIndex: c, className: column.key, classes: columns.map((k) => k.key), threshold, centers: [], falsePositives: [], falseNegatives: [], counts: { tp: 0, fp: 0, fn: 0, tn: 0 } };
     return { ...none, note: `'${column.key}' has no labels in this workspace: no errors to review` };
   }
-  const fp: ErrorReview['falsePositives'] = [];
-  const fn: ErrorReview['falseNegatives'] = [];
-  const counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
-  const centers = new Set<string>();
-  ids.forEach((id, i) => {
-    const f = facts.get(id);
-    if (!f) return;
-    centers.add(f.center);
-    if (input.center !== undefined && f.center !== input.center) return;
-    const label = labelOf(id, f.classes);
-    const positive = scores[i] >= threshold;
-    const item = { id, record: f.record, center: f.center, probability: scores[i], threshold };
-    if (positive && !label) {
-      counts.fp++;
-      fp.push(item);
-    } else if (!positive && label) {
-      counts.fn++;
-      fn.push(item);
-    } else if (positive) counts.tp++;
-    else counts.tn++;
-  });
-  fp.sort((a, b) => b.probability - a.probability || a.id - b.id);
-  fn.sort((a, b) => a.probability - b.probability || a.id - b.id);
+  const split = splitErrors(ids, scores, facts, { threshold, center: input.center, limit: input.limit, labelOf });
   return {
     run: `job-${input.job}`,
     step: 'evaluate',
@@ -74,9 +53,6 @@ export function errorReviewOfJob(workspace: string, catalog: Catalog, input: Api
     className: column.key,
     classes: columns.map((k) => k.key),
     threshold,
-    centers: [...centers].sort(),
-    falsePositives: fp.slice(0, input.limit),
-    falseNegatives: fn.slice(0, input.limit),
-    counts,
+    ...split,
   };
 }

@@ -6,6 +6,7 @@ import { CLASSES } from '../../shared/classes.js';
 import { ApiError, type ApiParsedInput, type ErrorReview } from '../../shared/api.js';
 import type { Catalog } from '../catalog/index.js';
 import { errorReviewOfJob } from './error-review-job.js';
+import { splitErrors } from './error-split.js';
 import { rebase } from './models.js';
 import { downstreamStep, readPredictions, recordFacts } from './run-files.js';
 
@@ -20,29 +21,7 @@ export function errorReview(workspace: string, catalog: Catalog, input: ApiParse
   const c = input.classIndex;
   const threshold = rec.thresholds[c] ?? 0.5;
   const scores = preds.scores[c];
-  const fp: ErrorReview['falsePositives'] = [];
-  const fn: ErrorReview['falseNegatives'] = [];
-  const counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
-  const centers = new Set<string>();
-  preds.ids.forEach((id, i) => {
-    const f = facts.get(id);
-    if (!f) return;
-    centers.add(f.center);
-    if (input.center !== undefined && f.center !== input.center) return;
-    const label = ((f.classes >>> c) & 1) === 1;
-    const positive = scores[i] >= threshold;
-    const item = { id, record: f.record, center: f.center, probability: scores[i], threshold };
-    if (positive && !label) {
-      counts.fp++;
-      fp.push(item);
-    } else if (!positive && label) {
-      counts.fn++;
-      fn.push(item);
-    } else if (positive) counts.tp++;
-    else counts.tn++;
-  });
-  fp.sort((a, b) => b.probability - a.probability || a.id - b.id);
-  fn.sort((a, b) => a.probability - b.probability || a.id - b.id);
+  const split = splitErrors(preds.ids, scores, facts, { threshold, center: input.center, limit: input.limit, labelOf: (_id, classes) => ((classes >>> c) & 1) === 1 });
   return {
     run,
     step,
@@ -50,9 +29,6 @@ export function errorReview(workspace: string, catalog: Catalog, input: ApiParse
     classIndex: CLASSES[c].index,
     className: CLASSES[c].abbreviation,
     threshold,
-    centers: [...centers].sort(),
-    falsePositives: fp.slice(0, input.limit),
-    falseNegatives: fn.slice(0, input.limit),
-    counts,
+    ...split,
   };
 }

@@ -1,6 +1,7 @@
 // Precision-recall curve points of one class from scores and 0/1 labels. Thresholds sweep from the
 // highest score down with ties moved together (as rocCurve); the area is the step-wise average
 // precision, sum over thresholds of (recall gained) x (precision there): the metrics' AUPRC.
+import { sweepScores } from './roc.js';
 
 export interface PrCurve {
   /** (recall, precision) vertices, from (0, precision at the top score) to (1, prevalence). */
@@ -13,25 +14,16 @@ export interface PrCurve {
 
 /** null when the class has no positives or no negatives among the records. */
 export function prCurve(labels: ArrayLike<number>, scores: ArrayLike<number>): PrCurve | null {
-  const n = scores.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
-  let positives = 0;
-  for (let i = 0; i < n; i++) if (labels[i]) positives++;
-  const negatives = n - positives;
-  if (positives === 0 || negatives === 0) return null;
+  const sweep = sweepScores(labels, scores);
+  if (!sweep) return null;
+  const { positives, negatives } = sweep;
   const pts: [number, number][] = [];
-  let tp = 0;
-  let fp = 0;
+  let before = 0;
   let sum = 0;
-  for (let k = 0; k < n; ) {
-    const s = scores[order[k]];
-    const before = tp;
-    for (; k < n && scores[order[k]] === s; k++) {
-      if (labels[order[k]]) tp++;
-      else fp++;
-    }
+  for (const [tp, fp] of sweep.steps) {
     const precision = tp / (tp + fp);
     sum += (tp - before) * precision;
+    before = tp;
     // A vertical step at the recall reached, then the precision of this threshold.
     if (!pts.length) pts.push([0, precision]);
     pts.push([tp / positives, precision]);

@@ -11,15 +11,22 @@ export interface RocCurve {
   readonly auc: number;
 }
 
+/** Cumulative (true, false) positive counts after each distinct score, highest first (ties move together). */
+export interface ScoreSweep {
+  readonly positives: number;
+  readonly negatives: number;
+  readonly steps: readonly (readonly [tp: number, fp: number])[];
+}
+
 /** null when the class has no positives or no negatives among the records (no curve exists). */
-export function rocCurve(labels: ArrayLike<number>, scores: ArrayLike<number>): RocCurve | null {
+export function sweepScores(labels: ArrayLike<number>, scores: ArrayLike<number>): ScoreSweep | null {
   const n = scores.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
   let positives = 0;
   for (let i = 0; i < n; i++) if (labels[i]) positives++;
   const negatives = n - positives;
   if (positives === 0 || negatives === 0) return null;
-  const pts: [number, number][] = [[0, 0]];
+  const steps: [number, number][] = [];
   let tp = 0;
   let fp = 0;
   for (let k = 0; k < n; ) {
@@ -28,8 +35,17 @@ export function rocCurve(labels: ArrayLike<number>, scores: ArrayLike<number>): 
       if (labels[order[k]]) tp++;
       else fp++;
     }
-    pts.push([fp / negatives, tp / positives]);
+    steps.push([tp, fp]);
   }
+  return { positives, negatives, steps };
+}
+
+/** null when the class has no positives or no negatives among the records (no curve exists). */
+export function rocCurve(labels: ArrayLike<number>, scores: ArrayLike<number>): RocCurve | null {
+  const sweep = sweepScores(labels, scores);
+  if (!sweep) return null;
+  const { positives, negatives } = sweep;
+  const pts: [number, number][] = [[0, 0], ...sweep.steps.map(([tp, fp]): [number, number] => [fp / negatives, tp / positives])];
   // Drop vertices in the middle of a vertical or horizontal run: the same line, fewer points.
   const kept = pts.filter((p, i) => {
     if (i === 0 || i === pts.length - 1) return true;
