@@ -11,7 +11,8 @@ import { EVALUATION_FILES } from '../experiments/evaluation-folder.js';
 import { loadThresholds, type Evaluation } from '../experiments/metrics/index.js';
 import { FormatError } from '../formats/types.js';
 import { formatDuration, progressLine, RateMeter } from '../import/progress.js';
-import { EvaluationSelectionError, selectEvaluation, type EvaluateParams } from '../jobs/evaluate-select.js';
+import { foreignBundleOf, foreignOutputsOf } from '../jobs/evaluate-foreign.js';
+import { EvaluationSelectionError, selectEvaluation, type EvaluateParams, type ForeignOutputs } from '../jobs/evaluate-select.js';
 import { cancelJob, jobDir, startJob, submitJob, waitForJob } from '../jobs/index.js';
 import { PARAMS } from '../jobs/kinds.js';
 import { intOption, parseCommandArgs, printJson, UsageError, type Command } from './command.js';
@@ -26,6 +27,8 @@ TensorFlow.js. Writes into --out: evaluation.json (per-class and per-center AURO
 sensitivity, specificity with patient-bootstrap 95% intervals, macro values, the engine and
 provider), predictions.csv, labels.csv, thresholds.csv and patients.csv (what openecg score
 --scores --labels --thresholds --patients reads), records.csv (which records) and report.html.
+A foreign model (openecg model import --onnx --card) reads its records from their source files at
+its own rate; its columns are the card's output names (docs/model-card.md).
 
 options:
   --bundle <dir>        the classifier bundle (bundle.json)                              (required)
@@ -35,8 +38,9 @@ options:
   --split test|all      the centers' test split, or every record               (default: test)
   --thresholds <t>      from-validation (the F1-maximising threshold per class on the centers'
                         validation split; default for --split test), a value in [0, 1] for every
-                        class (0.5: default for --split all), or a thresholds CSV as openecg score
-                        reads (the class header and one row)
+                        class (0.5: default for --split all), card (a foreign model's card
+                        thresholds, else 0.5: its default), or a thresholds CSV as openecg score
+                        reads (the class header, or a foreign model's output names, and one row)
   --config <name|file>  the experiment config whose patient split and evaluation settings apply
                         (default: small-cpu; docs/experiment-config.md)
   --bootstrap <n>       bootstrap replicates over patients (default: the config's; 0: no intervals)
@@ -46,10 +50,14 @@ exit status: 0 done, 2 unusable arguments, 1 the job failed or was cancelled`;
 
 const f3 = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : v.toFixed(3));
 
-/** --thresholds: the rule name, a value, or a CSV file read now (the job keeps the values). */
-function thresholdsOption(value: string | undefined): Pick<EvaluateParams, 'thresholds' | 'thresholds_file'> {
+/** --thresholds: the rule name, a value, or a CSV file read now (the job keeps the values): our classes' columns, or a foreign model's outputs. */
+function thresholdsOption(value: string | undefined, foreign: ForeignOutputs | undefined): Pick<EvaluateParams, 'thresholds' | 'thresholds_file'> {
   if (value === undefined) return {};
   if (value === 'from-validation') return { thresholds: 'from-validation' };
+  if (value === 'card') {
+    if (!foreign) throw new UsageError("--thresholds card: only a foreign model (openecg model import) has a card");
+    return { thresholds: 'card' };
+  }
   if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(value)) {
     const v = Number(value);
     if (!(v >= 0 && v <= 1)) throw new UsageError(`--thresholds ${value}: a fixed threshold must lie in [0, 1]`);
@@ -58,7 +66,7 @@ function thresholdsOption(value: string | undefined): Pick<EvaluateParams, 'thre
   if (!existsSync(value)) throw new UsageError(`--thresholds: no file '${value}' (give a thresholds CSV, from-validation or a value in [0, 1])`);
   if (statSync(value).isDirectory()) throw new UsageError(`--thresholds: '${value}' is a folder, not a thresholds CSV`);
   try {
-    return { thresholds: loadThresholds(value, CLASSES.map((c) => c.abbreviation)), thresholds_file: resolve(value) };
+    return { thresholds: loadThresholds(value, foreign ? foreign.keys : CLASSES.map((c) => c.abbreviation)), thresholds_file: resolve(value) };
   } catch (err) {
     if (err instanceof FormatError) throw new UsageError(`--thresholds: ${err.message}`);
     throw err;
@@ -110,6 +118,13 @@ export function evaluateParamsOf(argv: string[]): { params: EvaluateParams; work
   if (values.split !== undefined && values.split !== 'test' && values.split !== 'all') throw new UsageError(`--split must be test or all, got '${values.split}'`);
   if (!Catalog.exists(values.workspace)) throw new UsageError(`no catalog in '${values.workspace}': import records first (or openecg demo)`);
   bundleOption(values.bundle);
+  const foreignDir = foreignBundleOf(values.workspace, values.bundle);
+  let foreign: ForeignOutputs | undefined;
+  try {
+    foreign = foreignDir ? foreignOutputsOf(foreignDir) : undefined;
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0]);
+  }
   if (existsSync(values.out) && !statSync(values.out).isDirectory()) throw new UsageError(`--out '${values.out}' is a file, not a folder`);
   const config = configOption(values.config);
   const bootstrap = intOption(values.bootstrap, 'bootstrap');
@@ -118,15 +133,15 @@ export function evaluateParamsOf(argv: string[]): { params: EvaluateParams; work
   const evaluation = { ...config.evaluation, ...(bootstrap !== undefined ? { bootstrap } : {}), ...(batch !== undefined ? { batchSize: batch } : {}) };
   const params = PARAMS.evaluate.parse({
     config: { ...config, evaluation },
-    bundle: resolve(values.bundle),
+    bundle: resolve(foreignDir ?? values.bundle),
     ...(values.center?.length ? { centers: [...new Set(values.center)] } : {}),
     part: (values.split as 'test' | 'all' | undefined) ?? 'test',
-    ...thresholdsOption(values.thresholds),
+    ...thresholdsOption(values.thresholds, foreign),
     out: resolve(values.out),
   });
   const catalog = Catalog.open(values.workspace);
   try {
-    selectEvaluation(catalog, params);
+    selectEvaluation(catalog, params, foreign);
   } catch (err) {
     if (err instanceof EvaluationSelectionError) throw new UsageError(err.message);
     throw err;

@@ -11,6 +11,7 @@ import {
   DEFAULT_THRESHOLD,
   evaluate,
   loadScoreSet,
+  scoreClasses,
   type Evaluation,
   type Interval,
   type LoadedScoreSet,
@@ -49,7 +50,7 @@ export const scoreCommand: Command = {
     try {
       loaded = loadScoreSet(
         { labels: values.labels, scores: values.scores, thresholds: values.thresholds, patients: values.patients },
-        CLASSES.map((c) => c.abbreviation),
+        scoreClasses(values.labels, CLASSES.map((c) => c.abbreviation)),
       );
     } catch (err) {
       if (err instanceof FormatError) throw new UsageError(err.message);
