@@ -4,10 +4,8 @@
 // output names as columns; its metrics, overall and per center, equal `openecg score` on the files it
 // wrote; the record too short for the model is listed in records.csv with its reason; `openecg report
 // --evaluation` renders the folder; a fixed threshold and `--thresholds FILE` with the output names.
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/main/datasets/csv.js';
 import { main } from '../../src/main/cli.js';
@@ -15,27 +13,13 @@ import { torchMissing } from '../cluster/python.js';
 import { cardA, writeForeignModel } from '../ml/foreign-models.js';
 import { FOREIGN_RECORDS, TINY_RECORD, foreignWorkspace } from '../ml/foreign-workspace.js';
 import { tempDir } from '../temp.js';
+import { cli } from './cli-run.js';
 
-const CLI = fileURLToPath(new URL('../../bin/openecg.js', import.meta.url));
 const BOOTSTRAP = '30';
 const SEED = '1';
 const OUTPUTS = ['AFIB', 'normal', 'myocardial infarction', 'ST elevation'];
 const LABELLED = OUTPUTS.slice(0, 3);
 
-interface Run {
-  status: number;
-  out: string;
-  err: string;
-}
-
-function cli(args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { maxBuffer: 64 << 20, timeout: 300_000 }, (error, out, err) => {
-      const code = error ? ((error as { code?: unknown }).code as number) : 0;
-      done({ status: typeof code === 'number' ? code : 1, out: String(out), err: String(err) });
-    });
-  });
-}
 
 const METRICS = ['records', 'patients', 'classes_averaged', 'classes_absent', 'macro_auroc', 'macro_auprc', 'macro_f1', 'macro_sensitivity', 'macro_specificity', 'challenge_metric', 'per_class', 'ci'] as const;
 const pick = (e: Record<string, unknown>) => Object.fromEntries(METRICS.map((k) => [k, e[k]]));
@@ -161,6 +145,9 @@ describe.skipIf(torchMissing !== null)('openecg evaluate on a foreign model', ()
     const bad = await cli(['evaluate', '--bundle', bundle, '--workspace', workspace, '--split', 'all', '--out', join(root, 'bad'), '--thresholds', ours]);
     expect(bad.status).toBe(2);
     // one line saying what is wrong (the usage follows it)
+    const noKey = await cli(['evaluate', '--bundle', bundle, '--workspace', workspace, '--out', join(root, 'bad'), '--site-key', join(root, 'nowhere.key')]);
+    expect(noKey.status).toBe(2);
+    expect(noKey.err.split('\n')[0]).toBe(`openecg evaluate: --site-key: no key file '${join(root, 'nowhere.key')}'`);
     expect(bad.err.split('\n')[0]).toMatch(/^openecg evaluate: --thresholds: .* lacks columns AFIB, normal, myocardial infarction, ST elevation \(found: AF, NSR\)$/);
   }, 300_000);
 });

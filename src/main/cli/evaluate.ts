@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { CLASSES } from '../../shared/classes.js';
 import { Catalog, type JobRow } from '../catalog/index.js';
 import { ConfigError, readExperimentConfig, type ExperimentConfig } from '../experiments/config.js';
+import { SITE_KEY_FILE_ENV } from '../datasets/site-key-store.js';
 import { EVALUATION_FILES } from '../experiments/evaluation-folder.js';
 import { loadThresholds, type Evaluation } from '../experiments/metrics/index.js';
 import { FormatError } from '../formats/types.js';
@@ -45,6 +46,10 @@ options:
                         (default: small-cpu; docs/experiment-config.md)
   --bootstrap <n>       bootstrap replicates over patients (default: the config's; 0: no intervals)
   --batch <n>           records per inference batch (default: the config's)
+  --site-key <file>     the site key file the records were imported with (openecg import
+                        --site-key): a foreign model reads site records again from their files,
+                        found by their keyed names (default: OPENECG_SITE_KEY_FILE, else this
+                        machine's key store)
   --json                print one JSON document (out dir, job id, metrics summary) on stdout
 exit status: 0 done, 2 unusable arguments, 1 the job failed or was cancelled`;
 
@@ -95,7 +100,7 @@ function bundleOption(dir: string): void {
 }
 
 /** The job's params from the arguments, checked against the workspace before any job exists. */
-export function evaluateParamsOf(argv: string[]): { params: EvaluateParams; workspace: string; json: boolean } {
+export function evaluateParamsOf(argv: string[]): { params: EvaluateParams; workspace: string; json: boolean; siteKey: string | null } {
   const { values } = parseCommandArgs(
     argv,
     {
@@ -108,6 +113,7 @@ export function evaluateParamsOf(argv: string[]): { params: EvaluateParams; work
       config: { type: 'string' },
       bootstrap: { type: 'string' },
       batch: { type: 'string' },
+      'site-key': { type: 'string' },
       json: { type: 'boolean' },
     },
     false,
@@ -115,6 +121,8 @@ export function evaluateParamsOf(argv: string[]): { params: EvaluateParams; work
   if (!values.bundle) throw new UsageError('--bundle is required');
   if (!values.workspace) throw new UsageError('--workspace is required');
   if (!values.out) throw new UsageError('--out is required');
+  const siteKey = values['site-key'];
+  if (siteKey !== undefined && (!siteKey.trim() || !existsSync(siteKey) || statSync(siteKey).isDirectory())) throw new UsageError(`--site-key: no key file '${siteKey}'`);
   if (values.split !== undefined && values.split !== 'test' && values.split !== 'all') throw new UsageError(`--split must be test or all, got '${values.split}'`);
   if (!Catalog.exists(values.workspace)) throw new UsageError(`no catalog in '${values.workspace}': import records first (or openecg demo)`);
   bundleOption(values.bundle);
@@ -148,7 +156,7 @@ export function evaluateParamsOf(argv: string[]): { params: EvaluateParams; work
   } finally {
     catalog.close();
   }
-  return { params, workspace: values.workspace, json: values.json === true };
+  return { params, workspace: values.workspace, json: values.json === true, siteKey: siteKey === undefined ? null : resolve(siteKey) };
 }
 
 /** Redraws a bar with the records' rate and ETA from the job row's "scored N/M records" messages. */
@@ -208,7 +216,9 @@ export const evaluateCommand: Command = {
   summary: 'score a classifier bundle on a workspace as a job: per-class and per-center metrics with CIs, predictions, report',
   usage: USAGE,
   async run(argv) {
-    const { params, workspace, json } = evaluateParamsOf(argv);
+    const { params, workspace, json, siteKey } = evaluateParamsOf(argv);
+    // The job process inherits the environment: where it reads site files again, it finds the key there.
+    if (siteKey) process.env[SITE_KEY_FILE_ENV] = siteKey;
     const started = performance.now();
     const id = submitJob(workspace, 'evaluate', params);
     const child = startJob(workspace, id);

@@ -15,7 +15,6 @@ import { join, resolve } from 'node:path';
 import { mapCardClasses } from '../../shared/model-card.js';
 import { CLASSES } from '../../shared/classes.js';
 import { Catalog } from '../catalog/index.js';
-import { runImport } from '../import/pipeline.js';
 import { recordRefs, labelColumns, type RecordRef } from '../experiments/data.js';
 import { asWritten, type EvaluatedRecord } from '../experiments/evaluation-folder.js';
 import { chooseThresholds } from '../experiments/metrics/index.js';
@@ -26,6 +25,7 @@ import { SourceReader } from '../ml/foreign/source.js';
 import { scoreForeignResumable } from './evaluate-foreign-score.js';
 import { finishEvaluation } from './evaluate-output.js';
 import { FIXED_THRESHOLD, selectEvaluation, type ForeignOutputs } from './evaluate-select.js';
+import { importForEvaluation } from './evaluate-import.js';
 import type { JobContext } from './handlers.js';
 import { PARAMS } from './kinds.js';
 import { jobCheckpoints } from './paths.js';
@@ -81,16 +81,7 @@ export async function runEvaluateForeignJob(rawParams: unknown, ctx: JobContext)
   const bundle = readForeignBundle(bundleDir);
   const outputs = foreignOutputsOf(bundleDir);
   const importing = p.folder !== undefined;
-  if (importing) {
-    if (!p.center) throw new Error('an evaluation of a local folder needs the center name its records get');
-    ctx.log(`importing ${p.folder} as center ${p.center}`);
-    const s = await runImport(
-      { folder: p.folder!, workspace: ctx.workspace, dataset: p.dataset, center: p.center, signal: ctx.signal, workers: 0 },
-      { progress: (q) => ctx.progress(q.total ? (0.4 * q.done) / q.total : 0, `import ${q.done}/${q.total} records`), phase: (ph, d) => ctx.log(`${ph}: ${d}`), notice: (t) => ctx.log(t) },
-    );
-    ctx.log(`import ${s.status}: ${s.imported} imported, ${s.skipped} skipped, ${s.failed} failed`);
-    if (s.status === 'cancelled' || ctx.signal.aborted) return { status: 'cancelled' };
-  }
+  if (importing && !(await importForEvaluation(p, ctx))) return { status: 'cancelled' };
   const t0 = performance.now();
   const catalog = Catalog.open(ctx.workspace);
   const session = await openForeignSession(bundleDir);

@@ -9,7 +9,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { CLASSES } from '../../shared/classes.js';
 import { Catalog } from '../catalog/index.js';
-import { runImport } from '../import/pipeline.js';
 import type { EngineInfo } from '../ml/index.js';
 import { ShardStore } from '../signal/store.js';
 import { labelColumns, recordRefs, type RecordRef } from '../experiments/data.js';
@@ -19,6 +18,7 @@ import { finishEvaluation } from './evaluate-output.js';
 import { openClassifier, scoreRecords } from './evaluate-score.js';
 import { selectEvaluation, type EvaluationSelection } from './evaluate-select.js';
 import { foreignBundleOf, runEvaluateForeignJob } from './evaluate-foreign.js';
+import { importForEvaluation } from './evaluate-import.js';
 import type { JobContext } from './handlers.js';
 import { PARAMS } from './kinds.js';
 import { jobCheckpoints } from './paths.js';
@@ -28,16 +28,7 @@ export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promi
   if (foreignBundleOf(ctx.workspace, (rawParams as { bundle?: unknown } | null)?.bundle)) return runEvaluateForeignJob(rawParams, ctx);
   const p = PARAMS.evaluate.parse(rawParams);
   const importing = p.folder !== undefined;
-  if (importing) {
-    if (!p.center) throw new Error('an evaluation of a local folder needs the center name its records get');
-    ctx.log(`importing ${p.folder} as center ${p.center}`);
-    const s = await runImport(
-      { folder: p.folder!, workspace: ctx.workspace, dataset: p.dataset, center: p.center, signal: ctx.signal, workers: 0 },
-      { progress: (q) => ctx.progress(q.total ? (0.4 * q.done) / q.total : 0, `import ${q.done}/${q.total} records`), phase: (ph, d) => ctx.log(`${ph}: ${d}`), notice: (t) => ctx.log(t) },
-    );
-    ctx.log(`import ${s.status}: ${s.imported} imported, ${s.skipped} skipped, ${s.failed} failed`);
-    if (s.status === 'cancelled' || ctx.signal.aborted) return { status: 'cancelled' };
-  }
+  if (importing && !(await importForEvaluation(p, ctx))) return { status: 'cancelled' };
   const t0 = performance.now();
   const catalog = Catalog.open(ctx.workspace);
   let sel: EvaluationSelection;
