@@ -159,7 +159,7 @@ else {
   const fe = timed([cli, 'evaluate', '--bundle', fm.bundle, '--workspace', ws, '--split', 'all', '--out', fout, '--site-key', join(work, 'site.key'), ...batch, '--json'], 'openecg evaluate (foreign)');
   const fj = JSON.parse(fe.stdout);
   const fs = fj.job_seconds;
-  const skipped = readFileSync(join(fout, 'records.csv'), 'utf8').trim().split('\n').slice(1).filter((l) => !l.endsWith(',')).length;
+  const skipped = fj.foreign?.skipped ?? 0;
   stages.push({ extra: true, stage: 'evaluate foreign ONNX model (PyTorch)', seconds: fe.seconds, cpu: fe.cpu, inner: fs ? fs.scoring + fs.metrics + fs.report : undefined, records: fj.overall.records, note: `${fj.engine ? `${fj.engine.engine} (${fj.engine.provider})` : ''}${fs ? `; inside the job: scoring ${fs.scoring} s (${(fj.overall.records / fs.scoring).toFixed(1)} records/s from source files at 500 Hz)` : ''}; ${skipped} skipped; thresholds ${fj.thresholds_from}; outputs scored ${fj.overall.classes_averaged}${fm.madeS ? `; torch.onnx export ${fm.madeS.toFixed(1)} s (set-up)` : ''}` });
   foreignRate = { seconds: fe.seconds, rate: fj.overall.records / fe.seconds, scoring: fs?.scoring ?? null, records: fj.overall.records };
 }

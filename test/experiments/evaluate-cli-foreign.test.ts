@@ -76,6 +76,16 @@ describe.skipIf(torchMissing !== null)('openecg evaluate on a foreign model', ()
     doc = r.doc;
     expect(r.err).toMatch(/evaluate \[[#.]+\] +\d+% \d+\/\d+/);
     expect(r.summary.thresholds_from).toBe('card');
+    expect(r.summary.foreign).toEqual({
+      name: 'resnet-a',
+      outputs: [
+        { name: 'AFIB', labels: 'class', threshold: 0.5 },
+        { name: 'normal', labels: 'class', threshold: 0.4 },
+        { name: 'myocardial infarction', labels: 'snomed', threshold: 0.5 },
+        { name: 'ST elevation', labels: 'none', threshold: 0.5 },
+      ],
+      skipped: 1,
+    });
   }, 300_000);
 
   it("writes the evaluation folder under the card's output names", () => {

@@ -206,6 +206,8 @@ interface JobResult {
   readonly per_center: { center: string; records: number; evaluation: Evaluation | null }[];
   readonly engine: { engine: string; provider: string; reason: string; threads?: number } | null;
   readonly seconds?: { setup: number; scoring: number; metrics: number; report: number };
+  /** A foreign model's outputs and the records it could not be fed (jobs/evaluate-foreign.ts). */
+  readonly foreign?: { name: string; columns: { key: string; labels: string; threshold: number }[]; skipped: { record: string; reason: string }[] };
 }
 
 const macroOf = (e: Evaluation | null) =>
@@ -268,6 +270,7 @@ export const evaluateCommand: Command = {
         job_seconds: r.seconds ?? null,
         overall: macroOf(r.evaluation),
         per_center: r.per_center.map((c) => ({ center: c.center, records: c.records, ...macroOf(c.evaluation) })),
+        foreign: r.foreign ? { name: r.foreign.name, outputs: r.foreign.columns.map((c) => ({ name: c.key, labels: c.labels, threshold: c.threshold })), skipped: r.foreign.skipped.length } : null,
         files: Object.fromEntries(Object.entries(EVALUATION_FILES).map(([k, f]) => [k, join(out, f)])),
       });
       return 0;
@@ -279,6 +282,12 @@ export const evaluateCommand: Command = {
       macroLine('all', e.records, e),
       ...r.per_center.map((c) => macroLine(c.center, c.records, c.evaluation)),
       `absent classes (no positives or no negatives): ${e.classes_absent.length ? e.classes_absent.join(', ') : 'none'}`,
+      ...(r.foreign
+        ? [
+            `foreign model ${r.foreign.name}: outputs without labels here (predicted, not scored): ${r.foreign.columns.filter((c) => c.labels === 'none').map((c) => c.key).join(', ') || 'none'}`,
+            `records the model could not be fed: ${r.foreign.skipped.length}${r.foreign.skipped.length ? ` (first: ${r.foreign.skipped[0].record}: ${r.foreign.skipped[0].reason}; all in records.csv)` : ''}`,
+          ]
+        : []),
       `written to ${out}: ${Object.values(EVALUATION_FILES).join(', ')}`,
     ];
     process.stdout.write(lines.join('\n') + '\n');
