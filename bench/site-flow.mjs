@@ -5,17 +5,22 @@
 // whole `openecg` process, start-up and exit included:
 //   import    openecg import <files> --dataset site --site-key K   (pseudonymised)
 //   evaluate  openecg evaluate --bundle <full-size resnet50_1d> --split all --out DIR
-//   foreign   openecg evaluate --bundle <--foreign BUNDLE> ...      (only when given)
+//   model import  openecg model import --onnx model.onnx --card card.json --workspace WS
+//   foreign   openecg evaluate --bundle WS/models/<card name> --split all --out DIR
 //   report    openecg report --evaluation DIR --out report.html
 // The classifier is resnet50_1d at full width and depth with random weights (this measures
-// inference speed, not accuracy). Writing the files and the bundle is set-up, timed but outside the
-// total. Prints each stage's seconds and records/s, the total against the 5-minute target for
+// inference speed, not accuracy). The foreign model is a PyTorch 1-D CNN (four strided conv layers,
+// 12 -> 128 channels, random weights) exported by torch.onnx with a card: 500 Hz x 5000 samples,
+// leads in another order, microvolts, band-pass and per-lead z-score, four outputs of which two map
+// to our classes, one to a SNOMED-CT code and one to nothing; it is made with Debian's python3-torch
+// (/usr/bin/python3; the stage is skipped with a note where torch is absent) or given by --foreign.
+// Writing the files, the bundle and the ONNX model is set-up, timed but outside the total. Prints each stage's seconds and records/s, the total against the 5-minute target for
 // N = 10,000, and (for another N) the total projected to 10,000 records by each stage's rate.
 //
-//   node bench/site-flow.mjs [--records 10000] [--foreign BUNDLE] [--batch B] [--dir DIR] [--keep]
+//   node bench/site-flow.mjs [--records 10000] [--foreign BUNDLE | --no-foreign] [--batch B] [--dir DIR] [--keep]
 // Needs: npm run build.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -25,7 +30,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'bin', 'openecg.js');
 const dist = (p) => pathToFileURL(join(root, 'dist', 'main', p)).href;
 const { values } = parseArgs({
-  options: { records: { type: 'string', default: '10000' }, foreign: { type: 'string' }, batch: { type: 'string' }, dir: { type: 'string' }, keep: { type: 'boolean', default: false } },
+  options: { records: { type: 'string', default: '10000' }, foreign: { type: 'string' }, 'no-foreign': { type: 'boolean', default: false }, batch: { type: 'string' }, dir: { type: 'string' }, keep: { type: 'boolean', default: false } },
 });
 const count = Number(values.records);
 if (!Number.isInteger(count) || count < 3) throw new Error(`--records must be an integer >= 3, got '${values.records}'`);
@@ -98,32 +103,83 @@ const js = evaluated.job_seconds;
 const inside = (j) => (j ? `; inside the job: set-up ${j.setup} s, scoring ${j.scoring} s (${(evaluated.overall.records / j.scoring).toFixed(1)} records/s), metrics ${j.metrics} s, report ${j.report} s` : '');
 stages.push({ stage: 'evaluate resnet50_1d (full size)', seconds: ev.seconds, cpu: ev.cpu, inner: js ? js.scoring + js.metrics + js.report : undefined, records: evaluated.overall.records, note: `${engine}, batch ${values.batch ?? 'config'}${inside(js)}; macro AUROC ${evaluated.overall.macro_auroc?.toFixed(3) ?? 'n/a'} (random weights)` });
 
+// The foreign model: a given bundle, else one made here from PyTorch (set-up) and imported (a stage).
+const TORCH_SCRIPT = `
+import inspect, sys, torch
+torch.manual_seed(18)
+class Net(torch.nn.Module):
+    def __init__(s):
+        super().__init__()
+        chans = [12, 32, 64, 96, 128]
+        s.convs = torch.nn.ModuleList([torch.nn.Conv1d(a, b, 9, stride=2, padding=4) for a, b in zip(chans, chans[1:])])
+        s.fc = torch.nn.Linear(128, 4)
+    def forward(s, x):
+        for c in s.convs: x = torch.relu(c(x))
+        return torch.sigmoid(s.fc(x.mean(dim=2)))
+m = Net().eval()
+extra = {'dynamo': False} if 'dynamo' in inspect.signature(torch.onnx.export).parameters else {}
+torch.onnx.export(m, torch.zeros(1, 12, 5000), sys.argv[1], input_names=['ecg'], output_names=['probs'], dynamic_axes={'ecg': {0: 'batch'}, 'probs': {0: 'batch'}}, opset_version=17, **extra)
+`;
+const FOREIGN_CARD = {
+  name: 'site-flow-cnn',
+  version: '1',
+  source: 'bench/site-flow.mjs (PyTorch, random weights)',
+  licence: 'MIT',
+  input: { name: 'ecg', layout: 'NCL', rate: 500, samples: 5000, leads: ['AVF', 'AVL', 'AVR', 'III', 'II', 'I', 'V6', 'V5', 'V4', 'V3', 'V2', 'V1'], units: 'uV', filter: { type: 'bandpass', design: 'butterworth', order: 4, low: 0.5, high: 40, zeroPhase: true }, normalization: 'per-lead-zscore' },
+  output: { name: 'probs', activation: 'sigmoid', classes: [{ name: 'AFIB', class: 'AF' }, { name: 'normal', snomed: '426783006' }, { name: 'myocardial infarction', snomed: '164865005' }, { name: 'ST elevation' }], thresholds: [0.5, 0.4, 0.5, 0.5] },
+};
+
+/** The foreign bundle folder to evaluate, or a note why the stage is skipped; the ONNX export is set-up. */
+function foreignModel() {
+  if (values['no-foreign']) return { note: 'foreign ONNX model: skipped (--no-foreign)' };
+  if (values.foreign) return existsSync(join(values.foreign, 'bundle.json')) ? { bundle: resolve(values.foreign), madeS: 0 } : { note: `foreign ONNX model: skipped (no bundle at ${values.foreign})` };
+  const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) return { note: 'foreign ONNX model: skipped (no PyTorch at /usr/bin/python3: apt-get install python3-torch, or give --foreign BUNDLE)' };
+  const dir = join(work, 'foreign');
+  mkdirSync(dir, { recursive: true });
+  const t = performance.now();
+  const onnx = join(dir, 'model.onnx');
+  const card = join(dir, 'card.json');
+  const r = spawnSync('/usr/bin/python3', ['-c', TORCH_SCRIPT, onnx], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  if (r.status !== 0) throw new Error(`torch.onnx export failed: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+  writeFileSync(card, JSON.stringify(FOREIGN_CARD, null, 2));
+  const made = (performance.now() - t) / 1000;
+  const mi = timed([cli, 'model', 'import', '--onnx', onnx, '--card', card, '--workspace', ws, '--force', '--json'], 'openecg model import');
+  stages.push({ extra: true, stage: 'model import (ONNX + card)', seconds: mi.seconds, cpu: mi.cpu, records: 0, note: `${Math.round(statSync(onnx).size / 1024)} KiB graph, checked and pinned` });
+  return { bundle: JSON.parse(mi.stdout).out, madeS: made };
+}
+
 let foreignNote = null;
-if (!values.foreign) foreignNote = 'foreign ONNX model: skipped (no --foreign BUNDLE given; `openecg model import --onnx ... --card ...` makes one)';
-else if (!existsSync(join(values.foreign, 'bundle.json')) && !existsSync(join(values.foreign, 'card.json'))) foreignNote = `foreign ONNX model: skipped (no bundle at ${values.foreign})`;
+let foreignRate = null;
+const fm = foreignModel();
+if (fm.note) foreignNote = fm.note;
 else {
   const fout = join(work, 'evaluation-foreign');
   rmSync(fout, { recursive: true, force: true });
-  const fe = timed([cli, 'evaluate', '--bundle', resolve(values.foreign), '--workspace', ws, '--split', 'all', '--out', fout, ...batch, '--json'], 'openecg evaluate (foreign)');
+  const fe = timed([cli, 'evaluate', '--bundle', fm.bundle, '--workspace', ws, '--split', 'all', '--out', fout, '--site-key', join(work, 'site.key'), ...batch, '--json'], 'openecg evaluate (foreign)');
   const fj = JSON.parse(fe.stdout);
   const fs = fj.job_seconds;
-  stages.push({ stage: 'evaluate foreign ONNX model', seconds: fe.seconds, cpu: fe.cpu, inner: fs ? fs.scoring + fs.metrics + fs.report : undefined, records: fj.overall.records, note: `${fj.engine ? `${fj.engine.engine} (${fj.engine.provider})` : ''}${fs ? `; scoring ${fs.scoring} s` : ''}` });
+  const skipped = fj.foreign?.skipped ?? 0;
+  stages.push({ extra: true, stage: 'evaluate foreign ONNX model (PyTorch)', seconds: fe.seconds, cpu: fe.cpu, inner: fs ? fs.scoring + fs.metrics + fs.report : undefined, records: fj.overall.records, note: `${fj.engine ? `${fj.engine.engine} (${fj.engine.provider})` : ''}${fs ? `; inside the job: scoring ${fs.scoring} s (${(fj.overall.records / fs.scoring).toFixed(1)} records/s from source files at 500 Hz)` : ''}; ${skipped} skipped; thresholds ${fj.thresholds_from}; outputs scored ${fj.overall.classes_averaged}${fm.madeS ? `; torch.onnx export ${fm.madeS.toFixed(1)} s (set-up)` : ''}` });
+  foreignRate = { seconds: fe.seconds, rate: fj.overall.records / fe.seconds, scoring: fs?.scoring ?? null, records: fj.overall.records };
 }
 
 const html = join(work, 'report.html');
 const rep = timed([cli, 'report', '--evaluation', out, '--out', html, '--json'], 'openecg report');
 stages.push({ stage: 'report --evaluation', seconds: rep.seconds, cpu: rep.cpu, records: evaluated.overall.records, note: `${Math.round(statSync(html).size / 1024)} KiB` });
 
-const total = stages.reduce((a, x) => a + x.seconds, 0);
-const cpuTotal = stages.every((x) => x.cpu !== null) ? stages.reduce((a, x) => a + x.cpu, 0) : null;
+// The foreign model's stages are beside the site flow, not part of it.
+const flow = stages.filter((x) => !x.extra);
+const total = flow.reduce((a, x) => a + x.seconds, 0);
+const cpuTotal = flow.every((x) => x.cpu !== null) ? flow.reduce((a, x) => a + x.cpu, 0) : null;
 const cores = (await import('node:os')).availableParallelism();
-const rate = (x) => (x.records / x.seconds).toFixed(1);
+const rate = (x) => (x.records ? (x.records / x.seconds).toFixed(1) : '-');
 const lines = [
   `site flow, ${count} ECGs written (${Object.entries(s.site.formats).map(([f, n]) => `${f} ${n}`).join(', ')}; ${s.site.patients} patients) in ${work}`,
   `set-up (outside the total): vendor files ${s.writeS === null ? 'reused' : `${s.writeS.toFixed(1)} s`}, resnet50_1d bundle ${s.bundleS.toFixed(1)} s`,
   `${'stage'.padEnd(40)} ${'seconds'.padStart(8)} ${'CPU s'.padStart(8)} ${'records'.padStart(8)} ${'records/s'.padStart(10)}  notes`,
-  ...stages.map((x) => `${x.stage.padEnd(40)} ${x.seconds.toFixed(1).padStart(8)} ${(x.cpu === null ? '-' : x.cpu.toFixed(1)).padStart(8)} ${String(x.records).padStart(8)} ${rate(x).padStart(10)}  ${x.note}`),
-  `${'total, vendor files to report'.padEnd(40)} ${total.toFixed(1).padStart(8)} ${(cpuTotal === null ? '-' : cpuTotal.toFixed(1)).padStart(8)} ${String(count).padStart(8)} ${(count / total).toFixed(1).padStart(10)}  target <= ${TARGET_S} s for ${TARGET_RECORDS} records`,
+  ...stages.map((x) => `${(x.extra ? `+ ${x.stage}` : x.stage).padEnd(40)} ${x.seconds.toFixed(1).padStart(8)} ${(x.cpu === null ? '-' : x.cpu.toFixed(1)).padStart(8)} ${String(x.records).padStart(8)} ${rate(x).padStart(10)}  ${x.note}`),
+  `${'total, vendor files to report (no +)'.padEnd(40)} ${total.toFixed(1).padStart(8)} ${(cpuTotal === null ? '-' : cpuTotal.toFixed(1)).padStart(8)} ${String(count).padStart(8)} ${(count / total).toFixed(1).padStart(10)}  target <= ${TARGET_S} s for ${TARGET_RECORDS} records`,
 ];
 if (cpuTotal !== null) {
   // What the same work would take on this machine with nothing else running: every stage keeps both
@@ -132,10 +188,15 @@ if (cpuTotal !== null) {
   lines.push(`idle-machine estimate for ${TARGET_RECORDS} records: CPU ${cpuTotal.toFixed(0)} s x ${TARGET_RECORDS / count} / ${cores} cores = ${idle.toFixed(0)} s (${(idle / 60).toFixed(1)} min; assumes every stage keeps all cores busy and start-up scales, so rough)`);
 }
 if (foreignNote) lines.push(foreignNote);
+if (foreignRate) {
+  const ours = stages[1];
+  const j = js ? js.scoring : null;
+  lines.push(`side by side, whole openecg evaluate process: resnet50_1d ${ours.seconds.toFixed(1)} s (${rate(ours)} records/s${j ? `, scoring ${j} s = ${(ours.records / j).toFixed(1)} records/s` : ''}) vs foreign ONNX ${foreignRate.seconds.toFixed(1)} s (${foreignRate.rate.toFixed(1)} records/s${foreignRate.scoring ? `, scoring ${foreignRate.scoring} s = ${(foreignRate.records / foreignRate.scoring).toFixed(1)} records/s` : ''})`);
+}
 if (count !== TARGET_RECORDS) {
   // Each stage's fixed part (whole process minus the work it reports inside) kept, its work scaled
   // to 10,000 records; a stage without an inside figure is scaled whole (errs high).
-  const projected = stages.reduce((a, x) => a + (x.inner === undefined ? x.seconds * (TARGET_RECORDS / x.records) : x.seconds - x.inner + x.inner * (TARGET_RECORDS / x.records)), 0);
+  const projected = flow.reduce((a, x) => a + (x.inner === undefined ? x.seconds * (TARGET_RECORDS / x.records) : x.seconds - x.inner + x.inner * (TARGET_RECORDS / x.records)), 0);
   lines.push(`projected to ${TARGET_RECORDS} records: ${projected.toFixed(0)} s (${(projected / 60).toFixed(1)} min): each stage's start-up as measured, its work scaled by records at the measured rate`);
 }
 lines.push(`load average (1, 5, 15 min) before: ${loadBefore}; after: ${load()} on ${cores} cores`);

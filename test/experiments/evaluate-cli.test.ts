@@ -3,7 +3,6 @@
 // in evaluation.json, overall and per center, equal `openecg score` on the CSV files it wrote; the
 // thresholds rules; the report opens in Chromium without a single network request; every bad
 // argument is a one-line error with exit status 2.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,28 +18,14 @@ import { StepCancelled } from '../../src/main/experiments/steps.js';
 import { runEvaluateJob } from '../../src/main/jobs/evaluate.js';
 import { submitJob } from '../../src/main/jobs/index.js';
 import { launchChromium } from '../e2e/browser.js';
+import { cli, type Run } from './cli-run.js';
 import { demoWorkspace } from './fixtures.js';
 
-const CLI = fileURLToPath(new URL('../../bin/openecg.js', import.meta.url));
 const ABBR = CLASSES.map((c) => c.abbreviation);
 const BOOTSTRAP = '40';
 /** The seed the evaluation's bootstrap uses: the small-cpu config's first seed. */
 const SEED = '1';
 
-interface Run {
-  status: number;
-  out: string;
-  err: string;
-}
-
-function cli(args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { maxBuffer: 64 << 20, timeout: 300_000 }, (error, out, err) => {
-      const code = error ? ((error as { code?: unknown }).code as number) : 0;
-      done({ status: typeof code === 'number' ? code : 1, out: String(out), err: String(err) });
-    });
-  });
-}
 
 let root: string;
 let ws: string;

@@ -153,4 +153,17 @@ describe('openecg score', () => {
       expect(err).toMatch(message);
     }
   });
+  it("scores a foreign model's outputs: the labels file's columns are the classes when they are not our 24", async () => {
+    const labels = join(f.dir, 'fl.csv');
+    const scores = join(f.dir, 'fs.csv');
+    writeFileSync(labels, 'record,AFIB,normal\na,1,0\nb,0,1\nc,1,1\nd,0,0\n');
+    // an output without labels (ST elevation) is a column of the scores only: ignored with a warning
+    writeFileSync(scores, 'record,AFIB,normal,ST elevation\na,0.9,0.2,0.5\nb,0.1,0.8,0.5\nc,0.7,0.6,0.5\nd,0.3,0.1,0.5\n');
+    const { status, out, err } = await score(['--labels', labels, '--scores', scores, '--bootstrap', '0', '--json']);
+    expect(status, err).toBe(0);
+    const r = JSON.parse(out) as { per_class: Record<string, { auroc: number }> };
+    expect(Object.keys(r.per_class)).toEqual(['AFIB', 'normal']);
+    expect(r.per_class.AFIB.auroc).toBe(1);
+    expect(r.per_class.normal.auroc).toBe(1);
+  });
 });

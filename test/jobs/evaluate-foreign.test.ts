@@ -13,6 +13,7 @@ import { Catalog, finishJob } from '../../src/main/catalog/index.js';
 import type { Evaluation, PresentClass } from '../../src/main/experiments/metrics/index.js';
 import { runEvaluateJob } from '../../src/main/jobs/evaluate.js';
 import { submitJob } from '../../src/main/jobs/index.js';
+import { jobCheckpoints } from '../../src/main/jobs/paths.js';
 import { inspectConfig } from '../api/model-fixtures.js';
 import { CINC } from '../api/fixtures.js';
 import { torchMissing } from '../cluster/python.js';
@@ -131,8 +132,30 @@ describe.skipIf(torchMissing !== null)('evaluate job on a foreign bundle', () =>
     expect(view.overall?.perClass.map((c) => c.abbreviation)).toEqual(['AFIB', 'normal', 'myocardial infarction']);
   });
 
-  it('refuses thresholds from validation where there is no validation split', async () => {
+  it("chooses thresholds on the centers' validation split like our bundles' job, the unlabelled output keeping the card's", async () => {
     const params = { config: inspectConfig(), bundle, centers: CENTERS, part: 'all' as const, thresholds: 'from-validation' };
-    await expect(runEvaluateJob(params, { workspace, id, signal: new AbortController().signal, progress: () => {}, log: () => {} })).rejects.toThrow(/thresholds from validation need a validation split/);
+    const r = (await runEvaluateJob(params, { workspace, id, signal: new AbortController().signal, progress: () => {}, log: () => {} })) as Result;
+    expect(r.thresholds_from).toBe('validation');
+    expect(r.foreign.columns.find((c) => c.key === 'ST elevation')!.threshold).toBe(0.5);
+    expect(r.thresholds).toHaveLength(4);
+    const bad = { ...params, thresholds: [0.5, 0.5] };
+    await expect(runEvaluateJob(bad, { workspace, id, signal: new AbortController().signal, progress: () => {}, log: () => {} })).rejects.toThrow(/2 thresholds given for 4 of the model's outputs/);
+  });
+
+  it('stops at a cancel with the records scored so far kept, and a resume gives the same evaluation', async () => {
+    const config = inspectConfig();
+    const params = { config: { ...config, evaluation: { ...config.evaluation, batchSize: 2 } }, bundle, centers: CENTERS, part: 'all' as const };
+    const again = submitJob(workspace, 'evaluate', params);
+    const stop = new AbortController();
+    const seen: string[] = [];
+    const run = runEvaluateJob(params, { workspace, id: again, signal: stop.signal, progress: (_f, msg) => { if (msg) seen.push(msg); if (msg?.startsWith('scored 8/')) stop.abort(); }, log: () => {} });
+    await expect(run).rejects.toThrow(/stopped on request/);
+    const kept = JSON.parse(readFileSync(join(jobCheckpoints(workspace, again), 'foreign-all.json'), 'utf8')) as { done: number };
+    expect(kept.done).toBe(8);
+    const resumed: string[] = [];
+    const r = (await runEvaluateJob(params, { workspace, id: again, signal: new AbortController().signal, progress: (_f, msg) => msg && resumed.push(msg), log: () => {} })) as Result;
+    expect(resumed[0]).toMatch(/^scored 8\/18 records/);
+    expect(r.evaluation.per_class).toEqual(result.evaluation.per_class);
+    expect(r.foreign.skipped).toEqual(result.foreign.skipped);
   });
 });

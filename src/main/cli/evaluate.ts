@@ -7,11 +7,13 @@ import { join, resolve } from 'node:path';
 import { CLASSES } from '../../shared/classes.js';
 import { Catalog, type JobRow } from '../catalog/index.js';
 import { ConfigError, readExperimentConfig, type ExperimentConfig } from '../experiments/config.js';
+import { SITE_KEY_FILE_ENV } from '../datasets/site-key-store.js';
 import { EVALUATION_FILES } from '../experiments/evaluation-folder.js';
 import { loadThresholds, type Evaluation } from '../experiments/metrics/index.js';
 import { FormatError } from '../formats/types.js';
 import { formatDuration, progressLine, RateMeter } from '../import/progress.js';
-import { EvaluationSelectionError, selectEvaluation, type EvaluateParams } from '../jobs/evaluate-select.js';
+import { foreignBundleOf, foreignOutputsOf } from '../jobs/evaluate-foreign.js';
+import { EvaluationSelectionError, selectEvaluation, type EvaluateParams, type ForeignOutputs } from '../jobs/evaluate-select.js';
 import { cancelJob, jobDir, startJob, submitJob, waitForJob } from '../jobs/index.js';
 import { PARAMS } from '../jobs/kinds.js';
 import { intOption, parseCommandArgs, printJson, UsageError, type Command } from './command.js';
@@ -26,6 +28,8 @@ TensorFlow.js. Writes into --out: evaluation.json (per-class and per-center AURO
 sensitivity, specificity with patient-bootstrap 95% intervals, macro values, the engine and
 provider), predictions.csv, labels.csv, thresholds.csv and patients.csv (what openecg score
 --scores --labels --thresholds --patients reads), records.csv (which records) and report.html.
+A foreign model (openecg model import --onnx --card) reads its records from their source files at
+its own rate; its columns are the card's output names (docs/model-card.md).
 
 options:
   --bundle <dir>        the classifier bundle (bundle.json)                              (required)
@@ -35,21 +39,30 @@ options:
   --split test|all      the centers' test split, or every record               (default: test)
   --thresholds <t>      from-validation (the F1-maximising threshold per class on the centers'
                         validation split; default for --split test), a value in [0, 1] for every
-                        class (0.5: default for --split all), or a thresholds CSV as openecg score
-                        reads (the class header and one row)
+                        class (0.5: default for --split all), card (a foreign model's card
+                        thresholds, else 0.5: its default), or a thresholds CSV as openecg score
+                        reads (the class header, or a foreign model's output names, and one row)
   --config <name|file>  the experiment config whose patient split and evaluation settings apply
                         (default: small-cpu; docs/experiment-config.md)
   --bootstrap <n>       bootstrap replicates over patients (default: the config's; 0: no intervals)
   --batch <n>           records per inference batch (default: the config's)
+  --site-key <file>     the site key file the records were imported with (openecg import
+                        --site-key): a foreign model reads site records again from their files,
+                        found by their keyed names (default: OPENECG_SITE_KEY_FILE, else this
+                        machine's key store)
   --json                print one JSON document (out dir, job id, metrics summary) on stdout
 exit status: 0 done, 2 unusable arguments, 1 the job failed or was cancelled`;
 
 const f3 = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : v.toFixed(3));
 
-/** --thresholds: the rule name, a value, or a CSV file read now (the job keeps the values). */
-function thresholdsOption(value: string | undefined): Pick<EvaluateParams, 'thresholds' | 'thresholds_file'> {
+/** --thresholds: the rule name, a value, or a CSV file read now (the job keeps the values): our classes' columns, or a foreign model's outputs. */
+function thresholdsOption(value: string | undefined, foreign: ForeignOutputs | undefined): Pick<EvaluateParams, 'thresholds' | 'thresholds_file'> {
   if (value === undefined) return {};
   if (value === 'from-validation') return { thresholds: 'from-validation' };
+  if (value === 'card') {
+    if (!foreign) throw new UsageError("--thresholds card: only a foreign model (openecg model import) has a card");
+    return { thresholds: 'card' };
+  }
   if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(value)) {
     const v = Number(value);
     if (!(v >= 0 && v <= 1)) throw new UsageError(`--thresholds ${value}: a fixed threshold must lie in [0, 1]`);
@@ -58,7 +71,7 @@ function thresholdsOption(value: string | undefined): Pick<EvaluateParams, 'thre
   if (!existsSync(value)) throw new UsageError(`--thresholds: no file '${value}' (give a thresholds CSV, from-validation or a value in [0, 1])`);
   if (statSync(value).isDirectory()) throw new UsageError(`--thresholds: '${value}' is a folder, not a thresholds CSV`);
   try {
-    return { thresholds: loadThresholds(value, CLASSES.map((c) => c.abbreviation)), thresholds_file: resolve(value) };
+    return { thresholds: loadThresholds(value, foreign ? foreign.keys : CLASSES.map((c) => c.abbreviation)), thresholds_file: resolve(value) };
   } catch (err) {
     if (err instanceof FormatError) throw new UsageError(`--thresholds: ${err.message}`);
     throw err;
@@ -87,7 +100,7 @@ function bundleOption(dir: string): void {
 }
 
 /** The job's params from the arguments, checked against the workspace before any job exists. */
-export function evaluateParamsOf(argv: string[]): { params: EvaluateParams; workspace: string; json: boolean } {
+export function evaluateParamsOf(argv: string[]): { params: EvaluateParams; workspace: string; json: boolean; siteKey: string | null } {
   const { values } = parseCommandArgs(
     argv,
     {
@@ -100,6 +113,7 @@ export function evaluateParamsOf(argv: string[]): { params: EvaluateParams; work
       config: { type: 'string' },
       bootstrap: { type: 'string' },
       batch: { type: 'string' },
+      'site-key': { type: 'string' },
       json: { type: 'boolean' },
     },
     false,
@@ -107,9 +121,18 @@ export function evaluateParamsOf(argv: string[]): { params: EvaluateParams; work
   if (!values.bundle) throw new UsageError('--bundle is required');
   if (!values.workspace) throw new UsageError('--workspace is required');
   if (!values.out) throw new UsageError('--out is required');
+  const siteKey = values['site-key'];
+  if (siteKey !== undefined && (!siteKey.trim() || !existsSync(siteKey) || statSync(siteKey).isDirectory())) throw new UsageError(`--site-key: no key file '${siteKey}'`);
   if (values.split !== undefined && values.split !== 'test' && values.split !== 'all') throw new UsageError(`--split must be test or all, got '${values.split}'`);
   if (!Catalog.exists(values.workspace)) throw new UsageError(`no catalog in '${values.workspace}': import records first (or openecg demo)`);
   bundleOption(values.bundle);
+  const foreignDir = foreignBundleOf(values.workspace, values.bundle);
+  let foreign: ForeignOutputs | undefined;
+  try {
+    foreign = foreignDir ? foreignOutputsOf(foreignDir) : undefined;
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0]);
+  }
   if (existsSync(values.out) && !statSync(values.out).isDirectory()) throw new UsageError(`--out '${values.out}' is a file, not a folder`);
   const config = configOption(values.config);
   const bootstrap = intOption(values.bootstrap, 'bootstrap');
@@ -118,22 +141,22 @@ export function evaluateParamsOf(argv: string[]): { params: EvaluateParams; work
   const evaluation = { ...config.evaluation, ...(bootstrap !== undefined ? { bootstrap } : {}), ...(batch !== undefined ? { batchSize: batch } : {}) };
   const params = PARAMS.evaluate.parse({
     config: { ...config, evaluation },
-    bundle: resolve(values.bundle),
+    bundle: resolve(foreignDir ?? values.bundle),
     ...(values.center?.length ? { centers: [...new Set(values.center)] } : {}),
     part: (values.split as 'test' | 'all' | undefined) ?? 'test',
-    ...thresholdsOption(values.thresholds),
+    ...thresholdsOption(values.thresholds, foreign),
     out: resolve(values.out),
   });
   const catalog = Catalog.open(values.workspace);
   try {
-    selectEvaluation(catalog, params);
+    selectEvaluation(catalog, params, foreign);
   } catch (err) {
     if (err instanceof EvaluationSelectionError) throw new UsageError(err.message);
     throw err;
   } finally {
     catalog.close();
   }
-  return { params, workspace: values.workspace, json: values.json === true };
+  return { params, workspace: values.workspace, json: values.json === true, siteKey: siteKey === undefined ? null : resolve(siteKey) };
 }
 
 /** Redraws a bar with the records' rate and ETA from the job row's "scored N/M records" messages. */
@@ -183,6 +206,8 @@ interface JobResult {
   readonly per_center: { center: string; records: number; evaluation: Evaluation | null }[];
   readonly engine: { engine: string; provider: string; reason: string; threads?: number } | null;
   readonly seconds?: { setup: number; scoring: number; metrics: number; report: number };
+  /** A foreign model's outputs and the records it could not be fed (jobs/evaluate-foreign.ts). */
+  readonly foreign?: { name: string; columns: { key: string; labels: string; threshold: number }[]; skipped: { record: string; reason: string }[] };
 }
 
 const macroOf = (e: Evaluation | null) =>
@@ -193,7 +218,9 @@ export const evaluateCommand: Command = {
   summary: 'score a classifier bundle on a workspace as a job: per-class and per-center metrics with CIs, predictions, report',
   usage: USAGE,
   async run(argv) {
-    const { params, workspace, json } = evaluateParamsOf(argv);
+    const { params, workspace, json, siteKey } = evaluateParamsOf(argv);
+    // The job process inherits the environment: where it reads site files again, it finds the key there.
+    if (siteKey) process.env[SITE_KEY_FILE_ENV] = siteKey;
     const started = performance.now();
     const id = submitJob(workspace, 'evaluate', params);
     const child = startJob(workspace, id);
@@ -243,6 +270,7 @@ export const evaluateCommand: Command = {
         job_seconds: r.seconds ?? null,
         overall: macroOf(r.evaluation),
         per_center: r.per_center.map((c) => ({ center: c.center, records: c.records, ...macroOf(c.evaluation) })),
+        foreign: r.foreign ? { name: r.foreign.name, outputs: r.foreign.columns.map((c) => ({ name: c.key, labels: c.labels, threshold: c.threshold })), skipped: r.foreign.skipped.length } : null,
         files: Object.fromEntries(Object.entries(EVALUATION_FILES).map(([k, f]) => [k, join(out, f)])),
       });
       return 0;
@@ -254,6 +282,12 @@ export const evaluateCommand: Command = {
       macroLine('all', e.records, e),
       ...r.per_center.map((c) => macroLine(c.center, c.records, c.evaluation)),
       `absent classes (no positives or no negatives): ${e.classes_absent.length ? e.classes_absent.join(', ') : 'none'}`,
+      ...(r.foreign
+        ? [
+            `foreign model ${r.foreign.name}: outputs without labels here (predicted, not scored): ${r.foreign.columns.filter((c) => c.labels === 'none').map((c) => c.key).join(', ') || 'none'}`,
+            `records the model could not be fed: ${r.foreign.skipped.length}${r.foreign.skipped.length ? ` (first: ${r.foreign.skipped[0].record}: ${r.foreign.skipped[0].reason}; all in records.csv)` : ''}`,
+          ]
+        : []),
       `written to ${out}: ${Object.values(EVALUATION_FILES).join(', ')}`,
     ];
     process.stdout.write(lines.join('\n') + '\n');

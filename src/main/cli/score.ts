@@ -11,6 +11,7 @@ import {
   DEFAULT_THRESHOLD,
   evaluate,
   loadScoreSet,
+  scoreClasses,
   type Evaluation,
   type Interval,
   type LoadedScoreSet,
@@ -25,7 +26,8 @@ export const scoreCommand: Command = {
   summary: 'score predictions against labels: AUROC, AUPRC, F1, challenge metric, bootstrap CIs',
   usage:
     'usage: openecg score --labels L.csv --scores S.csv [--thresholds T.csv] [--patients P.csv] [--bootstrap N] [--seed S] [--json]\n' +
-    `  L: record + one 0/1 column per class (${CLASSES.map((c) => c.abbreviation).join(',')}); S: the same columns with scores\n` +
+    `  L: record + one 0/1 column per class (${CLASSES.map((c) => c.abbreviation).join(',')}), or a foreign model's output names\n` +
+    '     (L\'s own columns are then the classes, as openecg evaluate writes labels.csv); S: the same columns with scores\n' +
     '  T: one row of thresholds under the class header; P: record,patient (records of a patient are resampled together)\n' +
     `  --bootstrap N replicates (default ${DEFAULT_REPLICATES}, 0 = no intervals), --seed S (default ${DEFAULT_SEED})`,
   async run(argv) {
@@ -49,7 +51,7 @@ export const scoreCommand: Command = {
     try {
       loaded = loadScoreSet(
         { labels: values.labels, scores: values.scores, thresholds: values.thresholds, patients: values.patients },
-        CLASSES.map((c) => c.abbreviation),
+        scoreClasses(values.labels, CLASSES.map((c) => c.abbreviation)),
       );
     } catch (err) {
       if (err instanceof FormatError) throw new UsageError(err.message);

@@ -2,7 +2,8 @@
 // folder): evaluation.json (what was scored, how, and the metrics overall and per center),
 // predictions.csv, labels.csv, thresholds.csv and patients.csv in the formats `openecg score
 // --scores --labels --thresholds --patients` reads (so anyone can re-score the files), records.csv
-// (which records: catalog id, name, center, zero padding) and report.html. evaluation.json is
+// (which records: catalog id, name, center, zero padding; records a foreign model could not be fed,
+// with the reason) and report.html. evaluation.json is
 // checked with zod when read back (`openecg report --evaluation`).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +30,8 @@ export interface EvaluatedRecord {
   readonly name: string;
   /** Seconds of zero padding at the end (records shorter than the canonical window). */
   readonly paddedS: number;
+  /** Why the record was not scored (a foreign model's input could not be made from it); absent: scored. */
+  readonly skipped?: string;
 }
 
 const interval = z.object({ low: z.number(), high: z.number() }).nullable();
@@ -56,7 +59,7 @@ export const evaluationSchema = z.looseObject({
     .nullable(),
 });
 
-export const thresholdsSourceSchema = z.enum(['validation', 'fixed', 'file']);
+export const thresholdsSourceSchema = z.enum(['validation', 'fixed', 'file', 'card']);
 export type ThresholdsSource = z.infer<typeof thresholdsSourceSchema>;
 
 /** evaluation.json. */
@@ -113,7 +116,7 @@ export function patientsCsv(records: readonly EvaluatedRecord[]): string {
 }
 
 export function recordsCsv(records: readonly EvaluatedRecord[]): string {
-  return ['record,patient,center,name,padded_s', ...records.map((r) => [r.id, csvCell(r.patient), csvCell(r.center), csvCell(r.name), r.paddedS].join(','))].join('\n') + '\n';
+  return ['record,patient,center,name,padded_s,skipped', ...records.map((r) => [r.id, csvCell(r.patient), csvCell(r.center), csvCell(r.name), r.skipped === undefined ? r.paddedS : '', csvCell(r.skipped ?? '')].join(','))].join('\n') + '\n';
 }
 
 /**

@@ -1,34 +1,34 @@
 // The evaluate job for a foreign bundle (an ONNX model with its card, `openecg model import`): the
-// same record selection as jobs/evaluate.ts (a local folder imported first, or the centers' test
-// split, or all their records), but the records are read from their source files at the model's
-// rate and length (ml/foreign/score.ts) and the metrics are per OUTPUT of the model, under the
-// card's class names:
+// same params, record selection (evaluate-select.ts) and evaluation folder (evaluate-output.ts) as
+// jobs/evaluate.ts, but the records are read from their source files at the model's rate and length
+// (ml/foreign/score.ts, resumable in evaluate-foreign-score.ts) and the columns are the OUTPUTS of
+// the model, under the card's names:
 // - an output mapped to one of our 24 classes is scored against the catalog's class labels;
 // - an unmapped output with a SNOMED-CT code is scored against the records' labels with that code,
 //   where the catalog holds that code at all (else the records are not known to lack it);
-// - any other output is listed under its name with "no labels".
-// Thresholds: the card's, else 0.5; from the centers' validation split when asked.
-// Records the model cannot be fed are skipped, counted and listed in the result and the log.
+// - any other output is predicted (predictions.csv) but not scored ("no labels").
+// Thresholds: the card's, else 0.5 (default); from the centers' validation split, a fixed value, or
+// a file with one per output when asked. Records the model cannot be fed are skipped, counted and
+// listed in the result, the log and records.csv with the reason.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
-import { Catalog } from '../catalog/index.js';
-import { runImport } from '../import/pipeline.js';
-import { recordRefs, labelColumns, type RecordRef } from '../experiments/data.js';
-import { chooseThresholds, evaluate, type Evaluation } from '../experiments/metrics/index.js';
-import { writeFileAtomic } from '../experiments/run-folder.js';
-import { experimentCenters, recordsOf, splitOf } from '../experiments/selection.js';
+import { mapCardClasses } from '../../shared/model-card.js';
 import { CLASSES } from '../../shared/classes.js';
-import { renderEvaluationReport } from '../experiments/report/index.js';
+import { Catalog } from '../catalog/index.js';
+import { recordRefs, labelColumns, type RecordRef } from '../experiments/data.js';
+import { asWritten, type EvaluatedRecord } from '../experiments/evaluation-folder.js';
+import { chooseThresholds } from '../experiments/metrics/index.js';
 import { isForeignBundle, readForeignBundle } from '../ml/foreign/bundle.js';
-import { scoreForeign, type ForeignColumn, type ForeignScores } from '../ml/foreign/score.js';
+import { foreignColumns, type ForeignColumn, type ForeignScores } from '../ml/foreign/score.js';
 import { openForeignSession } from '../ml/foreign/session.js';
 import { SourceReader } from '../ml/foreign/source.js';
+import { scoreForeignResumable } from './evaluate-foreign-score.js';
+import { finishEvaluation } from './evaluate-output.js';
+import { FIXED_THRESHOLD, selectEvaluation, type ForeignOutputs } from './evaluate-select.js';
+import { importForEvaluation } from './evaluate-import.js';
 import type { JobContext } from './handlers.js';
 import { PARAMS } from './kinds.js';
-import { jobDir } from './paths.js';
-
-const FIXED_THRESHOLD = 0.5;
+import { jobCheckpoints } from './paths.js';
 
 /** The foreign bundle folder an evaluate job names (as given, or relative to the workspace), or null for ours. */
 export function foreignBundleOf(workspace: string, bundle: unknown): string | null {
@@ -45,21 +45,21 @@ export interface ForeignColumnResult extends ForeignColumn {
   readonly threshold: number;
 }
 
-/**
- * The evaluate parameters plus the threshold rule: 'card' (default: the card's, else 0.5),
- * 'from-validation' (chosen on the centers' validation split), or one fixed value.
- */
-const foreignParams = PARAMS.evaluate.extend({
-  thresholds: z.union([z.enum(['card', 'from-validation']), z.number().finite(), z.string().regex(/^\d*\.?\d+$/).transform(Number)]).optional(),
-});
-
+/** The outputs' names as columns: CSV-safe (no comma, quote or line break) and unique. */
 function uniqueKeys(columns: readonly ForeignColumn[]): string[] {
   const seen = new Map<string, number>();
   return columns.map((c) => {
-    const n = (seen.get(c.name) ?? 0) + 1;
-    seen.set(c.name, n);
-    return n === 1 ? c.name : `${c.name} (${n})`;
+    const name = c.name.replace(/[,"\r\n]+/g, ' ').trim() || `output ${c.output}`;
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    return n === 1 ? name : `${name} (${n})`;
   });
+}
+
+/** A foreign model's outputs as the selection and a thresholds file need them (column names, label codes). */
+export function foreignOutputsOf(bundleDir: string): ForeignOutputs {
+  const mapping = mapCardClasses(readForeignBundle(bundleDir).card);
+  return { keys: uniqueKeys(foreignColumns(mapping)), codes: mapping.flatMap((m) => (m.classIndex !== null ? CLASSES[m.classIndex].snomed : m.snomed !== null ? [m.snomed] : [])) };
 }
 
 /** [column][record] 0/1 for the columns that have labels, by class bit or by SNOMED-CT code. */
@@ -74,154 +74,99 @@ function columnLabels(catalog: Catalog, columns: readonly ForeignColumn[], refs:
   });
 }
 
-/** Centers with a record labelled with one of the codes the model's outputs stand for: the ones that can be evaluated. */
-function labelledCentersFor(catalog: Catalog, centers: readonly string[], codes: readonly string[]): string[] {
-  if (!codes.length || !centers.length) return [];
-  const rows = catalog.db
-    .prepare(
-      `SELECT DISTINCT c.name FROM labels l JOIN records r ON r.id = l.record_id JOIN centers c ON c.id = r.center_id
-       WHERE l.code IN (${codes.map(() => '?').join(',')}) AND c.name IN (${centers.map(() => '?').join(',')})`,
-    )
-    .pluck()
-    .all(...codes, ...centers) as string[];
-  return centers.filter((c) => rows.includes(c));
-}
-
-const csvName = (s: string) => s.replace(/[,"\r\n]+/g, ' ').trim();
-
 export async function runEvaluateForeignJob(rawParams: unknown, ctx: JobContext): Promise<unknown> {
-  const p = foreignParams.parse(rawParams);
+  const p = PARAMS.evaluate.parse(rawParams);
   const bundleDir = foreignBundleOf(ctx.workspace, p.bundle);
   if (!bundleDir) throw new Error(`${p.bundle} is not a foreign model bundle`);
   const bundle = readForeignBundle(bundleDir);
-  const rule = p.thresholds ?? 'card';
+  const outputs = foreignOutputsOf(bundleDir);
   const importing = p.folder !== undefined;
-  if (importing) {
-    if (!p.center) throw new Error('an evaluation of a local folder needs the center name its records get');
-    ctx.log(`importing ${p.folder} as center ${p.center}`);
-    const s = await runImport(
-      { folder: p.folder!, workspace: ctx.workspace, dataset: p.dataset, center: p.center, signal: ctx.signal, workers: 0 },
-      { progress: (q) => ctx.progress(q.total ? (0.4 * q.done) / q.total : 0, `import ${q.done}/${q.total} records`), phase: (ph, d) => ctx.log(`${ph}: ${d}`), notice: (t) => ctx.log(t) },
-    );
-    ctx.log(`import ${s.status}: ${s.imported} imported, ${s.skipped} skipped, ${s.failed} failed`);
-    if (s.status === 'cancelled' || ctx.signal.aborted) return { status: 'cancelled' };
-  }
-  const part = p.part ?? (importing ? 'all' : 'test');
+  if (importing && !(await importForEvaluation(p, ctx))) return { status: 'cancelled' };
+  const t0 = performance.now();
   const catalog = Catalog.open(ctx.workspace);
   const session = await openForeignSession(bundleDir);
   try {
-    const wanted = importing ? [p.center!] : (p.centers ?? experimentCenters(catalog, p.config));
-    const centers = labelledCentersFor(catalog, wanted, session.mapping.flatMap((m) => (m.classIndex !== null ? CLASSES[m.classIndex].snomed : m.snomed !== null ? [m.snomed] : [])));
-    if (!centers.length) throw new Error(`no records in ${wanted.join(', ')} carry a label the model's outputs stand for: nothing to score`);
-    let val: RecordRef[] = [];
-    let test: RecordRef[];
-    if (part === 'all') {
-      const ids = catalog.db
-        .prepare(`SELECT r.id FROM records r JOIN centers c ON c.id = r.center_id WHERE c.name IN (${centers.map(() => '?').join(',')}) ORDER BY r.id`)
-        .pluck()
-        .all(...centers) as number[];
-      test = recordRefs(catalog, ids);
-    } else {
-      const split = splitOf(catalog, p.config);
-      if (rule === 'from-validation') val = recordRefs(catalog, recordsOf(catalog, split, 'val', centers, p.config.shortRecords));
-      test = recordRefs(catalog, recordsOf(catalog, split, 'test', centers));
-    }
-    if (rule === 'from-validation' && !val.length) throw new Error(`thresholds from validation need a validation split: ${part === 'all' ? "'all' records have none" : `no validation records in ${centers.join(', ')}`}`);
-    if (!test.length) throw new Error(`no ${part === 'test' ? 'test-split ' : ''}records in ${centers.join(', ')}`);
+    const sel = selectEvaluation(catalog, p, outputs);
+    const { centers, part } = sel;
+    const rule = sel.thresholds;
+    const val = recordRefs(catalog, sel.val);
+    const test = recordRefs(catalog, sel.scored);
     const { card } = bundle;
     ctx.log(`foreign model ${card.name} ${card.version}: ${card.input.leads.length} leads x ${card.input.samples} samples at ${card.input.rate} Hz; engine ${session.info.engine} (${session.info.provider})`);
+    ctx.log(`scoring ${test.length} records of ${centers.join(', ')} (${part}), thresholds ${rule.kind}${val.length ? ` on ${val.length} validation records` : ''}`);
     const base = importing ? 0.4 : 0;
     const total = val.length + test.length;
     const batch = p.config.evaluation.batchSize;
     const source = new SourceReader(ctx.workspace, catalog);
-    const started = Date.now();
-    const score = async (refs: RecordRef[], offset: number): Promise<ForeignScores> =>
-      scoreForeign(bundleDir, catalog, refs.map((r) => r.id), {
+    const tStart = performance.now();
+    const score = async (refs: RecordRef[], offset: number, name: string): Promise<ForeignScores> =>
+      scoreForeignResumable(bundleDir, catalog, refs.map((r) => r.id), {
         batch,
         session,
         source,
         signal: ctx.signal,
+        part: name,
+        checkpoint: join(jobCheckpoints(ctx.workspace, ctx.id), `foreign-${name}`),
         onBatch: (done) => {
           const all = offset + done;
-          const rate = all / Math.max(1e-3, (Date.now() - started) / 1000);
+          const rate = done / Math.max(1e-3, (performance.now() - tStart) / 1000);
           ctx.progress(base + ((1 - base) * all) / total, `scored ${all}/${total} records (${rate.toFixed(1)}/s, ETA ${Math.round((total - all) / Math.max(rate, 1e-6))} s)`);
         },
       });
-    let valScores: ForeignScores | null = null;
-    let scores: ForeignScores;
-    try {
-      valScores = val.length ? await score(val, 0) : null;
-      scores = await score(test, val.length);
-    } catch (err) {
-      if (ctx.signal.aborted) return { status: 'cancelled' };
-      throw err;
-    }
+    const valScores = val.length ? await score(val, 0, 'validation') : null;
+    const scores = await score(test, val.length, part);
+    const tScored = performance.now();
     const skipped = [...(valScores?.skipped ?? []), ...scores.skipped];
     for (const s of skipped) ctx.log(`skipped record ${s.record} (id ${s.id}): ${s.reason}`);
     const byId = new Map(test.map((r) => [r.id, r]));
     const scored = scores.ids.map((id) => byId.get(id)!);
     if (!scored.length) throw new Error(`none of the ${test.length} records could be brought to the model's input (${skipped[0]?.reason ?? 'no reason'})`);
-    const keys = uniqueKeys(scores.columns);
+    const keys = outputs.keys;
     const labels = columnLabels(catalog, scores.columns, scored);
-    const thresholdsFrom = rule === 'from-validation' ? 'validation' : typeof rule === 'number' ? `fixed-${rule}` : card.output.thresholds ? 'card' : `fixed-${FIXED_THRESHOLD}`;
-    let thresholds = scores.columns.map((_, c) => (typeof rule === 'number' ? rule : (card.output.thresholds?.[c] ?? FIXED_THRESHOLD)));
+    const cardAt = (c: number) => card.output.thresholds?.[c] ?? FIXED_THRESHOLD;
+    let thresholds = scores.columns.map((_, c) => (rule.kind === 'fixed' ? rule.value : rule.kind === 'given' ? rule.values[c] : cardAt(c)));
     if (valScores) {
       const vById = new Map(val.map((r) => [r.id, r]));
       const vRefs = valScores.ids.map((id) => vById.get(id)!);
       const vLabels = columnLabels(catalog, valScores.columns, vRefs);
-      const chosen = chooseThresholds(vLabels.map((l) => l ?? new Uint8Array(vRefs.length)), valScores.scores).map((t) => t.threshold);
+      const chosen = chooseThresholds(vLabels.map((l) => l ?? new Uint8Array(vRefs.length)), asWritten(valScores.scores)).map((t) => t.threshold);
       thresholds = thresholds.map((t, c) => (vLabels[c] ? chosen[c] : t));
     }
-    const columns: ForeignColumnResult[] = scores.columns.map((c, i) => ({ ...c, key: keys[i], labels: labels[i] === null ? 'none' : c.classIndex !== undefined ? 'class' : 'snomed', threshold: thresholds[i] }));
-    const usable = columns.flatMap((c, i) => (labels[i] ? [i] : []));
-    const options = { replicates: p.config.evaluation.bootstrap, seed: p.config.seeds[0] };
-    const evaluateOn = (idx: number[]): Evaluation =>
-      evaluate(
-        {
-          classes: usable.map((c) => keys[c]),
-          labels: usable.map((c) => Uint8Array.from(idx, (i) => labels[c]![i])),
-          scores: usable.map((c) => Float32Array.from(idx, (i) => scores.scores[c][i])),
-          thresholds: usable.map((c) => thresholds[c]),
-          patients: idx.map((i) => String(scored[i].patient)),
-          paddedS: idx.map((i) => scores.paddedS[i]),
-        },
-        options,
-      );
-    const centerOf = new Map(catalog.db.prepare(`SELECT r.id, c.name FROM records r JOIN centers c ON c.id = r.center_id WHERE r.id IN (${scored.map((r) => r.id).join(',')})`).raw().all() as [number, string][]);
-    const evaluation = evaluateOn(scored.map((_, i) => i));
-    const perCenter = centers.map((center) => {
-      const idx = scored.flatMap((r, i) => (centerOf.get(r.id) === center ? [i] : []));
-      return { center, records: idx.length, evaluation: idx.length ? evaluateOn(idx) : null };
-    });
-    const dir = jobDir(ctx.workspace, ctx.id);
-    const predictions = join(dir, 'predictions.csv');
-    const header = ['record', 'patient', ...keys.map(csvName)];
-    const lines = [header.join(','), ...scored.map((r, i) => [r.id, r.patient, ...scores.scores.map((s) => s[i].toPrecision(6))].join(','))];
-    writeFileAtomic(predictions, lines.join('\n') + '\n');
-    const report = join(dir, 'report.html');
+    const onCard = rule.kind === 'card' && card.output.thresholds !== undefined;
+    const source_ = rule.kind === 'validation' ? 'validation' : rule.kind === 'given' ? 'file' : onCard ? 'card' : 'fixed';
+    const fixedValue = rule.kind === 'fixed' ? rule.value : FIXED_THRESHOLD;
+    const thresholdsFrom = source_ === 'fixed' ? `fixed-${fixedValue}` : source_;
+    const columns = scores.columns.map((c, i) => ({ ...c, key: keys[i], labels: labels[i] === null ? ('none' as const) : c.classIndex !== undefined ? ('class' as const) : ('snomed' as const), threshold: thresholds[i] }));
+    const listed = describeScored(catalog, scored, scores.paddedS);
+    const skippedRows = describeSkipped(catalog, scores.skipped);
+    const manifest = manifestOf(bundleDir);
     const engine = { engine: session.info.engine, provider: session.info.provider, reason: session.info.reason };
-    writeFileAtomic(
-      report,
-      renderEvaluationReport({
-        job: ctx.id,
-        bundle: bundleDir,
-        manifest: manifestOf(bundleDir),
-        engine,
-        centers,
-        part,
-        thresholdsFrom,
-        evaluation,
-        perCenter,
-        classes: usable.map((c) => keys[c]),
-        labels: usable.map((c) => labels[c]!),
-        scores: usable.map((c) => scores.scores[c]),
-        recordCenters: scored.map((r) => centerOf.get(r.id) ?? ''),
-        createdAt: new Date().toISOString(),
-      }),
-    );
-    ctx.log(`${scored.length} records scored, ${skipped.length} skipped; report ${report}`);
-    return {
+    const result = finishEvaluation({
+      ctx,
+      p,
       bundle: bundleDir,
+      manifest,
+      model: { name: card.name, task: 'classifier (foreign model)', architecture: 'ONNX graph with a model card', card: (manifest?.card as Record<string, unknown> | undefined) ?? null },
+      engine,
+      centers,
+      part,
+      columns: keys,
+      thresholds,
+      scores: asWritten(scores.scores),
+      labels,
+      source: source_,
+      thresholdsFrom,
+      thresholdsFile: rule.kind === 'given' ? rule.file : null,
+      scored,
+      listed,
+      skipped: skippedRows,
+      marks: { t0, tStart, tScored },
+      scoredCount: total,
+      batch,
+    });
+    ctx.log(`${scored.length} records scored, ${skipped.length} skipped`);
+    return {
+      ...result,
       foreign: {
         name: card.name,
         version: card.version,
@@ -231,20 +176,29 @@ export async function runEvaluateForeignJob(rawParams: unknown, ctx: JobContext)
         skipped,
         padded: scores.paddedS.filter((s) => s > 0).length,
       },
-      centers,
-      part,
-      thresholds_from: thresholdsFrom,
-      thresholds,
-      evaluation,
-      per_center: perCenter,
-      predictions,
-      report,
-      engine,
     };
   } finally {
     await session.dispose();
     catalog.close();
   }
+}
+
+/** Center, name and the model input's zero padding of each scored record. */
+function describeScored(catalog: Catalog, refs: readonly RecordRef[], paddedS: readonly number[]): EvaluatedRecord[] {
+  const get = catalog.db.prepare('SELECT c.name AS center, r.record AS name FROM records r JOIN centers c ON c.id = r.center_id WHERE r.id = ?');
+  return refs.map((r, i) => {
+    const row = get.get(r.id) as { center: string; name: string };
+    return { id: r.id, patient: r.patient, center: row.center, name: row.name, paddedS: paddedS[i] };
+  });
+}
+
+/** The records the model could not be fed, with the reason, for records.csv. */
+function describeSkipped(catalog: Catalog, skipped: ForeignScores['skipped']): EvaluatedRecord[] {
+  const get = catalog.db.prepare('SELECT c.name AS center, r.record AS name, r.patient_id AS patient FROM records r JOIN centers c ON c.id = r.center_id WHERE r.id = ?');
+  return skipped.map((s) => {
+    const row = get.get(s.id) as { center: string; name: string; patient: number | null } | undefined;
+    return { id: s.id, patient: row?.patient ?? '', center: row?.center ?? '', name: row?.name ?? s.record, paddedS: 0, skipped: s.reason };
+  });
 }
 
 /** bundle.json with the card, shaped for the report's provenance table. */

@@ -9,36 +9,26 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { CLASSES } from '../../shared/classes.js';
 import { Catalog } from '../catalog/index.js';
-import { runImport } from '../import/pipeline.js';
 import type { EngineInfo } from '../ml/index.js';
 import { ShardStore } from '../signal/store.js';
 import { labelColumns, recordRefs, type RecordRef } from '../experiments/data.js';
-import { asWritten, EVALUATION_FILES, labelsCsv, patientsCsv, recordsCsv, thresholdsCsv, writeEvaluationFolder, type EvaluatedRecord, type EvaluationDocument } from '../experiments/evaluation-folder.js';
-import { chooseThresholds, evaluate } from '../experiments/metrics/index.js';
-import { predictionsCsv } from '../experiments/predictions-csv.js';
-import { renderEvaluationReport } from '../experiments/report/index.js';
+import { asWritten, type EvaluatedRecord, type EvaluationDocument } from '../experiments/evaluation-folder.js';
+import { chooseThresholds } from '../experiments/metrics/index.js';
+import { finishEvaluation } from './evaluate-output.js';
 import { openClassifier, scoreRecords } from './evaluate-score.js';
 import { selectEvaluation, type EvaluationSelection } from './evaluate-select.js';
 import { foreignBundleOf, runEvaluateForeignJob } from './evaluate-foreign.js';
+import { importForEvaluation } from './evaluate-import.js';
 import type { JobContext } from './handlers.js';
 import { PARAMS } from './kinds.js';
-import { jobCheckpoints, jobDir } from './paths.js';
+import { jobCheckpoints } from './paths.js';
 
 export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promise<unknown> {
   // A model made elsewhere (ONNX + card) reads records from their source files: evaluate-foreign.ts.
   if (foreignBundleOf(ctx.workspace, (rawParams as { bundle?: unknown } | null)?.bundle)) return runEvaluateForeignJob(rawParams, ctx);
   const p = PARAMS.evaluate.parse(rawParams);
   const importing = p.folder !== undefined;
-  if (importing) {
-    if (!p.center) throw new Error('an evaluation of a local folder needs the center name its records get');
-    ctx.log(`importing ${p.folder} as center ${p.center}`);
-    const s = await runImport(
-      { folder: p.folder!, workspace: ctx.workspace, dataset: p.dataset, center: p.center, signal: ctx.signal, workers: 0 },
-      { progress: (q) => ctx.progress(q.total ? (0.4 * q.done) / q.total : 0, `import ${q.done}/${q.total} records`), phase: (ph, d) => ctx.log(`${ph}: ${d}`), notice: (t) => ctx.log(t) },
-    );
-    ctx.log(`import ${s.status}: ${s.imported} imported, ${s.skipped} skipped, ${s.failed} failed`);
-    if (s.status === 'cancelled' || ctx.signal.aborted) return { status: 'cancelled' };
-  }
+  if (importing && !(await importForEvaluation(p, ctx))) return { status: 'cancelled' };
   const t0 = performance.now();
   const catalog = Catalog.open(ctx.workspace);
   let sel: EvaluationSelection;
@@ -78,93 +68,40 @@ export async function runEvaluateJob(rawParams: unknown, ctx: JobContext): Promi
     const tScored = performance.now();
     const classes = CLASSES.map((c) => c.abbreviation);
     const rule = sel.thresholds;
+    if (rule.kind === 'card') throw new Error("thresholds 'card' apply to a foreign model only");
     const thresholds = rule.kind === 'validation' ? chooseThresholds(labelColumns(val), asWritten(valScores!)).map((t) => t.threshold) : rule.kind === 'fixed' ? classes.map(() => rule.value) : [...rule.values];
-    const thresholdsFrom = rule.kind === 'validation' ? 'validation' : rule.kind === 'fixed' ? `fixed-${rule.value}` : 'file';
-    const options = { replicates: p.config.evaluation.bootstrap, seed: p.config.seeds[0] };
-    const score = (idx: number[]) =>
-      evaluate({ classes, labels: labelColumns(idx.map((i) => test[i])), scores: scores.map((s) => Float64Array.from(idx, (i) => s[i])), thresholds, patients: idx.map((i) => String(test[i].patient)), paddedS: idx.map((i) => test[i].paddedS) }, options);
-    const perCenter = centers.map((center) => {
-      const idx = listed.flatMap((r, i) => (r.center === center ? [i] : []));
-      return { center, records: idx.length, evaluation: idx.length ? score(idx) : null };
-    });
-    const evaluation = score(test.map((_, i) => i));
-    const tMetrics = performance.now();
     const used = engine as EngineInfo | null;
     const engineInfo = used ? { engine: used.engine, provider: used.provider, reason: used.reason, ...(used.threads ? { threads: used.threads } : {}) } : null;
     const manifest = readJsonObject(join(p.bundle, 'bundle.json'));
-    const dir = jobDir(ctx.workspace, ctx.id);
-    const createdAt = new Date().toISOString();
-    const document: EvaluationDocument = {
-      format: 'openecg-evaluation',
-      version: 1,
-      job: ctx.id,
-      workspace: resolve(ctx.workspace),
-      bundle: resolve(p.bundle),
+    return finishEvaluation({
+      ctx,
+      p,
+      bundle: p.bundle,
+      manifest,
       model: modelIdentity(p.bundle, manifest),
-      manifest,
-      engine: engineInfo,
-      centers,
-      split: part,
-      thresholds: { source: rule.kind === 'validation' ? 'validation' : rule.kind === 'fixed' ? 'fixed' : 'file', file: rule.kind === 'given' ? rule.file : null, values: Object.fromEntries(classes.map((c, i) => [c, thresholds[i]])) },
-      bootstrap: { replicates: options.replicates, seed: options.seed },
-      classes,
-      records: test.length,
-      short_records: test.filter((r) => r.paddedS > 0).length,
-      evaluation,
-      per_center: perCenter,
-      files: { ...EVALUATION_FILES },
-      created_at: createdAt,
-    };
-    const labels = labelColumns(test);
-    const report = renderEvaluationReport({
-      job: ctx.id,
-      bundle: p.bundle,
-      manifest,
-      card: document.model.card,
       engine: engineInfo,
       centers,
       part,
-      thresholdsFrom,
+      columns: classes,
       thresholds,
-      evaluation,
-      perCenter,
-      classes,
-      labels,
       scores,
-      recordCenters: listed.map((r) => r.center),
-      records: listed,
-      createdAt,
+      labels: labelColumns(test),
+      source: rule.kind === 'validation' ? 'validation' : rule.kind === 'fixed' ? 'fixed' : 'file',
+      thresholdsFrom: rule.kind === 'validation' ? 'validation' : rule.kind === 'fixed' ? `fixed-${rule.value}` : 'file',
+      thresholdsFile: rule.kind === 'given' ? rule.file : null,
+      scored: test,
+      listed,
+      marks: { t0, tStart, tScored },
+      scoredCount: total,
+      batch,
     });
-    const tReport = performance.now();
-    const seconds = { setup: s1(tStart - t0), scoring: s1(tScored - tStart), metrics: s1(tMetrics - tScored), report: s1(tReport - tMetrics) };
-    ctx.log(`scored ${total} records in ${seconds.scoring} s (${(total / Math.max(1e-3, seconds.scoring)).toFixed(1)} records/s, batch ${batch}); set-up ${seconds.setup} s, metrics ${seconds.metrics} s, report ${seconds.report} s`);
-    const files = { document: { ...document, seconds }, predictions: predictionsCsv(test, scores, classes), labels: labelsCsv(test, labels, classes), thresholds: thresholdsCsv(thresholds, classes), patients: patientsCsv(listed), records: recordsCsv(listed), report };
-    writeEvaluationFolder(dir, files);
-    if (p.out) writeEvaluationFolder(p.out, files);
-    ctx.log(`report ${join(dir, EVALUATION_FILES.report)}${p.out ? `; outputs in ${p.out}` : ''}`);
-    return {
-      bundle: p.bundle,
-      centers,
-      part,
-      thresholds_from: thresholdsFrom,
-      thresholds,
-      evaluation,
-      per_center: perCenter,
-      predictions: join(dir, EVALUATION_FILES.predictions),
-      report: join(dir, EVALUATION_FILES.report),
-      out: p.out ?? null,
-      engine: engineInfo,
-      seconds,
-    };
   } finally {
     store.close();
   }
 }
 
-const s1 = (ms: number) => Math.round(ms / 100) / 10;
-
 /** A JSON object file; null (and a note in the report) if unreadable. */
-function readJsonObject(path: string): Record<string, unknown> | null {
+export function readJsonObject(path: string): Record<string, unknown> | null {
   try {
     const doc: unknown = JSON.parse(readFileSync(path, 'utf8'));
     return doc && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : null;
@@ -174,7 +111,7 @@ function readJsonObject(path: string): Record<string, unknown> | null {
 }
 
 /** Name, task and architecture from bundle.json; a foreign model's card (card.json beside it) when there is one. */
-function modelIdentity(bundle: string, manifest: Record<string, unknown> | null): EvaluationDocument['model'] {
+export function modelIdentity(bundle: string, manifest: Record<string, unknown> | null): EvaluationDocument['model'] {
   const card = existsSync(join(bundle, 'card.json')) ? readJsonObject(join(bundle, 'card.json')) : null;
   const arch = manifest?.architecture as { name?: unknown } | undefined;
   const cardName = typeof card?.name === 'string' ? card.name : null;

@@ -1,7 +1,6 @@
 // What each kind of job takes as parameters (stored as JSON in the job row, checked again when the
 // job process starts, so a resumed job runs with exactly what it was submitted with).
 import { z } from 'zod';
-import { CLASS_COUNT } from '../../shared/classes.js';
 import { experimentConfigSchema } from '../experiments/config.js';
 import { demoModelsParams } from './demo-models.js';
 
@@ -29,11 +28,15 @@ export const evaluateParams = z
     center: z.string().optional(),
     part: z.enum(['test', 'all']).optional(),
     /**
-     * Added for `openecg evaluate` (older jobs lack them): 'from-validation' (the default for the test
-     * part), one fixed threshold for every class (0.5 is the default for all records), or one per class
-     * in CLASSES order (a thresholds CSV read by the CLI, named by thresholds_file for the record).
+     * Added for `openecg evaluate` and foreign models (older jobs lack them; one schema for both, so
+     * every row either wrote still parses): 'from-validation' (the default for our bundles' test
+     * part), 'card' (a foreign model's card thresholds, else 0.5: its default), one fixed threshold
+     * for every class or output (a numeric string from early foreign rows is read as that number), or
+     * one per class in CLASSES order / per output in the card's order (a thresholds CSV read by the
+     * CLI, named by thresholds_file). Counts and ranges are checked where the bundle is known
+     * (jobs/evaluate-select.ts thresholdRule).
      */
-    thresholds: z.union([z.literal('from-validation'), z.number().min(0).max(1), z.array(z.number()).length(CLASS_COUNT)]).optional(),
+    thresholds: z.union([z.enum(['from-validation', 'card']), z.number().finite(), z.string().regex(/^\d*\.?\d+$/).transform(Number), z.array(z.number().finite()).min(1)]).optional(),
     thresholds_file: z.string().optional(),
     /** A folder the outputs (evaluation.json, predictions/labels/thresholds CSV, report) are copied into. */
     out: z.string().optional(),

@@ -57,4 +57,4 @@ export {
   type EvaluationOptions,
   type PresentClass,
 } from './evaluate.js';
-export { loadScoreSet, loadThresholds, type LoadedScoreSet, type ScoreFiles } from './score-files.js';
+export { loadScoreSet, loadThresholds, scoreClasses, type LoadedScoreSet, type ScoreFiles } from './score-files.js';

@@ -98,6 +98,17 @@ export function loadThresholds(path: string, classes: readonly string[], warning
   return classes.map((name) => numberAt(t, t.rows[0], name, 'a number', 'line 2'));
 }
 
+/**
+ * The classes a score set is about: `known` (our 24) when the labels file has them all, else the
+ * labels file's own columns (a foreign model's outputs, as `openecg evaluate` writes labels.csv).
+ */
+export function scoreClasses(labelsPath: string, known: readonly string[]): string[] {
+  const t = readTable(labelsPath);
+  if (known.every((c) => t.columns.includes(c))) return [...known];
+  const own = t.columns.filter((c) => c !== 'record');
+  return t.columns.includes('record') && own.length ? own : [...known];
+}
+
 export function loadScoreSet(files: ScoreFiles, classes: readonly string[]): LoadedScoreSet {
   const warnings: string[] = [];
   const labelTable = readTable(files.labels);

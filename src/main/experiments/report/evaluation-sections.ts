@@ -32,19 +32,22 @@ export function prPlots(classes: readonly string[], labels: readonly ArrayLike<n
   return plots.length ? html`<div class="plots">${join(plots)}</div>` : html`<p class="missing">No class has both positives and negatives among the scored records: no precision-recall curve exists.</p>`;
 }
 
-/** How the thresholds were set, in words. */
-export function thresholdsRule(from: string): string {
+/**
+ * How the thresholds were set, in words. A fixed value is the user's choice (or the default for all
+ * records of a site, which has no validation split: said only there, and only of 0.5).
+ */
+export function thresholdsRule(from: string, part?: string): string {
   if (from === 'validation') return "chosen per class on the centers' validation split (the threshold maximising F1)";
   if (from === 'file') return 'given per class in a thresholds file';
   if (from === 'card') return "the model card's (docs/model-card.md)";
   const fixedAt = /^fixed-(.+)$/.exec(from);
-  return fixedAt ? `fixed at ${fixedAt[1]} for every class${fixedAt[1] === '0.5' ? ' (no local validation split to choose them on)' : ''}` : from;
+  return fixedAt ? `fixed at ${fixedAt[1]} for every class${fixedAt[1] === '0.5' && part === 'all' ? ' (the default: all records scored, no validation split to choose them on)' : ''}` : from;
 }
 
 /** The thresholds table: one row per class with the value a record is called positive at (score >= threshold). */
-export function thresholdsTable(classes: readonly string[], thresholds: readonly number[], from: string, file: string | null): Html {
+export function thresholdsTable(classes: readonly string[], thresholds: readonly number[], from: string, file: string | null, part?: string): Html {
   const rows = classes.map((c, i) => html`<tr data-threshold="${c}"><td>${c}</td><td class="num">${String(+thresholds[i].toPrecision(6))}</td></tr>`);
-  return html`<p>Thresholds ${thresholdsRule(from)}${file ? html`: <span class="name">${file}</span>` : null}. thresholds.csv holds them in the format <code>openecg score --thresholds</code> reads.</p><table class="thresholds"><tr><th>class</th><th>threshold</th></tr>${rows}</table>`;
+  return html`<p>Thresholds ${thresholdsRule(from, part)}${file ? html`: <span class="name">${file}</span>` : null}. thresholds.csv holds them in the format <code>openecg score --thresholds</code> reads.</p><table class="thresholds"><tr><th>class</th><th>threshold</th></tr>${rows}</table>`;
 }
 
 const show = (v: unknown): string => (v === null || v === undefined ? '–' : typeof v === 'object' ? JSON.stringify(v) : String(v));

@@ -110,13 +110,13 @@ export function renderEvaluationReport(m: EvaluationReportModel): string {
     {
       id: 'summary',
       title: 'Summary',
-      body: html`<table class="facts"><tr><th>model bundle</th><td>${name(m.bundle)}</td></tr><tr><th>inference engine</th><td>${engine}</td></tr><tr><th>centers</th><td>${join(m.centers.map((c, i) => html`${i ? ', ' : ''}${name(c)}`))}</td></tr><tr><th>records scored</th><td>${m.part === 'all' ? 'all records of the centers' : "the centers' test split"} (${e.records} records, ${e.patients} patients${e.short_records ? `, ${e.short_records} shorter than the window and zero-padded` : ''})</td></tr><tr><th>thresholds</th><td>${thresholdsRule(m.thresholdsFrom)}</td></tr><tr><th>intervals</th><td>95%, ${boot}</td></tr><tr><th>written</th><td>${m.createdAt}</td></tr></table>${macroTable([{ label: 'all', records: e.records, e }])}`,
+      body: html`<table class="facts"><tr><th>model bundle</th><td>${name(m.bundle)}</td></tr><tr><th>inference engine</th><td>${engine}</td></tr><tr><th>centers</th><td>${join(m.centers.map((c, i) => html`${i ? ', ' : ''}${name(c)}`))}</td></tr><tr><th>records scored</th><td>${m.part === 'all' ? 'all records of the centers' : "the centers' test split"} (${e.records} records, ${e.patients} patients${e.short_records ? `, ${e.short_records} shorter than the window and zero-padded` : ''})</td></tr><tr><th>thresholds</th><td>${thresholdsRule(m.thresholdsFrom, m.part)}</td></tr><tr><th>intervals</th><td>95%, ${boot}</td></tr><tr><th>written</th><td>${m.createdAt}</td></tr></table>${macroTable([{ label: 'all', records: e.records, e }])}`,
     },
     { id: 'centers', title: 'Per center', body: macroTable(m.perCenter.map((c) => ({ label: c.center, records: c.records, e: c.evaluation }))) },
     { id: 'classes', title: 'Per class', body: html`<p>Over all scored records. A class without positives or negatives has no AUROC; the macro values average the ${e.classes_averaged} classes that have both.</p>${classTable(e)}` },
     { id: 'roc', title: 'ROC curves per class', body: html`<p>From the scores in predictions.csv and the records' labels; dashed lines are the centers' own curves.</p>${rocPlots(m)}` },
     { id: 'pr', title: 'Precision-recall curves per class', body: html`<p>The same scores; the area is the class AUPRC (average precision). Dashed lines are the centers' own curves.</p>${prPlots(m.classes, m.labels, m.scores, m.recordCenters)}` },
-    ...(m.thresholds ? [{ id: 'thresholds', title: 'Thresholds', body: thresholdsTable(m.classes, m.thresholds, m.thresholdsFrom, m.thresholdsFile ?? null) }] : []),
+    ...(m.thresholds ? [{ id: 'thresholds', title: 'Thresholds', body: thresholdsTable(m.classes, m.thresholds, m.thresholdsFrom, m.thresholdsFile ?? null, m.part) }] : []),
     { id: 'records', title: 'Records scored', body: recordsSection(m.records, e.short_records) },
     { id: 'provenance', title: 'Model provenance', body: html`${cardSection(m.card)}${provenance(m)}` },
   ];
