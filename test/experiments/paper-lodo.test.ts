@@ -124,8 +124,12 @@ describe('LODO as the paper runs it', () => {
         const val = recordRefs(catalog, ids.val);
         const test = recordRefs(catalog, ids.test);
         // Thresholds re-chosen from the bundle's validation scores; test metrics re-scored with them.
+        // To float32 rounding: the run scored validation and test records in one call, so its last
+        // validation batch held other records, and ONNX Runtime's GEMM may split a batch of another
+        // size differently (a last-bit difference seen once in CI).
         const thresholds = chooseThresholds(labelColumns(val), predict(b.bundle, val, store, 32)).map((t) => t.threshold);
-        expect(b.thresholds).toEqual(thresholds);
+        expect(b.thresholds.length).toBe(thresholds.length);
+        b.thresholds.forEach((t, i) => expect(Math.abs(t - thresholds[i]), `threshold ${i}: ${t} vs ${thresholds[i]}`).toBeLessThan(1e-6));
         const scores = predict(b.bundle, test, store, 32);
         const e = evaluate({ classes: CLASSES.map((c) => c.abbreviation), labels: labelColumns(test), scores, thresholds, patients: test.map((r) => String(r.patient)) }, { replicates: 0 });
         expect(e.macro_auroc).toBe(b.evaluation.macro_auroc);
