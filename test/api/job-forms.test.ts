@@ -64,4 +64,20 @@ describe('jobs.submit, jobs.log, jobs.resume', () => {
     expect(params.config.inference).toBe('auto');
     await waitForJob(workspace, job.id, { intervalMs: 200 });
   }, 120_000);
+
+  it("a pretrain or probe job's engine from the form is the job's own; none leaves the config's", async () => {
+    const pre = await api.call('jobs.submit', { kind: 'pretrain', config: 'small-cpu', engine: 'torch' });
+    cancelJob(workspace, pre.id); // only its parameters matter here
+    const params = jobRow(workspace, pre.id).params as { engine?: string; config: { engine: string } };
+    expect(params.engine).toBe('torch');
+    expect(params.config.engine).toBe('tfjs'); // the bundled config's, untouched: the job's engine wins when it starts
+    const probe = await api.call('jobs.submit', { kind: 'probe', config: 'small-cpu', init: join(workspace, 'no-bundle-needed'), engine: 'auto' });
+    cancelJob(workspace, probe.id);
+    expect((jobRow(workspace, probe.id).params as { engine?: string }).engine).toBe('auto');
+    const plain = await api.call('jobs.submit', { kind: 'finetune', config: 'small-cpu', init: join(workspace, 'no-bundle-needed') });
+    cancelJob(workspace, plain.id);
+    expect((jobRow(workspace, plain.id).params as { engine?: string }).engine).toBeUndefined();
+    expect(await code(api.call('jobs.submit', { kind: 'pretrain', config: 'small-cpu', engine: 'jax' } as never))).toBe('invalid-input');
+    for (const id of [pre.id, probe.id, plain.id]) await waitForJob(workspace, id, { intervalMs: 200 });
+  }, 120_000);
 });
