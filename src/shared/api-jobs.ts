@@ -7,7 +7,7 @@ const path = z.string().min(1).max(4096).refine((p) => !p.includes('\0'), { mess
 const centers = z.array(z.string().min(1).max(200)).min(1).optional();
 const center = z.string().min(1).max(200);
 const dataset = z.string().regex(/^[a-z0-9-]{1,32}$/);
-/** Who trains an experiment's steps (docs/experiment-config.md, engine). */
+/** Who trains an experiment's steps, or a pretrain/probe/finetune job (docs/experiment-config.md, engine). */
 export const TRAINING_ENGINE_NAMES = ['tfjs', 'torch', 'slurm', 'auto'] as const;
 const trainingEngine = z.enum(TRAINING_ENGINE_NAMES);
 
@@ -18,10 +18,10 @@ export const jobSubmitSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('import'), folder: path, dataset: dataset.optional(), center: center.optional(), workers: z.number().int().min(0).max(64).optional() }).strict(),
   /** `openecg experiment lodo|scaling --config <name> [--engine E]`; without engine, the config's. */
   z.object({ kind: z.literal('experiment'), experiment: z.enum(['lodo', 'scaling']), config: configName, engine: trainingEngine.optional() }).strict(),
-  /** Pre-train config.methods[method] on the train split of `centers` (default: the config's). */
-  z.object({ kind: z.literal('pretrain'), config: configName, method: z.number().int().min(0).max(20).default(0), centers }).strict(),
-  /** Probe or fine-tune from a pre-training bundle on the centers' train split, scored on their test split. */
-  z.object({ kind: z.enum(['probe', 'finetune']), config: configName, init: path, centers }).strict(),
+  /** Pre-train config.methods[method] on the train split of `centers` (default: the config's); without engine, the config's. */
+  z.object({ kind: z.literal('pretrain'), config: configName, method: z.number().int().min(0).max(20).default(0), centers, engine: trainingEngine.optional() }).strict(),
+  /** Probe or fine-tune from a pre-training bundle on the centers' train split, scored on their test split; without engine, the config's. */
+  z.object({ kind: z.enum(['probe', 'finetune']), config: configName, init: path, centers, engine: trainingEngine.optional() }).strict(),
   /**
    * Score a classifier bundle. With `folder`, the folder is imported first (as `center`, through
    * the usual adapters) and every one of its records is scored ('all', thresholds 0.5): the

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/shared/api.js';
 import { createWorkstationApi, type WorkstationApi } from '../../src/main/api/index.js';
-import { cancelJob, job as jobRow, waitForJob } from '../../src/main/jobs/index.js';
+import { JobError, cancelJob, job as jobRow, waitForJob } from '../../src/main/jobs/index.js';
 import { CALIPER_RECORD, makeWorkspace, tempDir, writePulseRecord } from './fixtures.js';
 
 let root: string;
@@ -25,6 +25,25 @@ afterAll(() => {
 });
 
 const code = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => (e as ApiError).code);
+
+/**
+ * Stops a job the form started and waits for its end. Cancelled once its process has claimed it
+ * (cancelling it while queued does not stop a process already started for it: that claims it
+ * anyway), or left to end on its own when it is already over.
+ */
+async function stopJob(id: number) {
+  const t0 = Date.now();
+  while (jobRow(workspace, id).state === 'queued') {
+    if (Date.now() - t0 > 60_000) throw new Error(`job ${id} never started`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  try {
+    cancelJob(workspace, id);
+  } catch (err) {
+    if (!(err instanceof JobError)) throw err; // ended already: nothing to cancel
+  }
+  return waitForJob(workspace, id, { intervalMs: 200 });
+}
 
 describe('jobs.submit, jobs.log, jobs.resume', () => {
   it('runs an import job from the form and reads its log', async () => {
@@ -58,10 +77,23 @@ describe('jobs.submit, jobs.log, jobs.resume', () => {
 
   it("an experiment's engine from the form wins over the config's (the job runs with it)", async () => {
     const job = await api.call('jobs.submit', { kind: 'experiment', experiment: 'lodo', config: 'small-cpu', engine: 'torch' });
-    cancelJob(workspace, job.id); // only its parameters matter here
     const params = jobRow(workspace, job.id).params as { config: { engine: string; inference: string } };
     expect(params.config.engine).toBe('torch');
     expect(params.config.inference).toBe('auto');
-    await waitForJob(workspace, job.id, { intervalMs: 200 });
+    await stopJob(job.id); // only its parameters matter here
+  }, 120_000);
+
+  it("a pretrain or probe job's engine from the form is the job's own; none leaves the config's", async () => {
+    const pre = await api.call('jobs.submit', { kind: 'pretrain', config: 'small-cpu', engine: 'torch' });
+    const params = jobRow(workspace, pre.id).params as { engine?: string; config: { engine: string } };
+    expect(params.engine).toBe('torch');
+    expect(params.config.engine).toBe('tfjs'); // the bundled config's, untouched: the job's engine wins when it starts
+    const probe = await api.call('jobs.submit', { kind: 'probe', config: 'small-cpu', init: join(workspace, 'no-bundle-needed'), engine: 'auto' });
+    expect((jobRow(workspace, probe.id).params as { engine?: string }).engine).toBe('auto');
+    const plain = await api.call('jobs.submit', { kind: 'finetune', config: 'small-cpu', init: join(workspace, 'no-bundle-needed') });
+    expect((jobRow(workspace, plain.id).params as { engine?: string }).engine).toBeUndefined();
+    expect(await code(api.call('jobs.submit', { kind: 'pretrain', config: 'small-cpu', engine: 'jax' } as never))).toBe('invalid-input');
+    // Only their parameters matter here (test/engines/torch-single-jobs.test.ts trains on torch).
+    for (const id of [pre.id, probe.id, plain.id]) await stopJob(id);
   }, 120_000);
 });

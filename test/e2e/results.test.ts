@@ -9,7 +9,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DownstreamRecord } from '../../src/main/experiments/records.js';
 import { runExperiment } from '../../src/main/experiments/run.js';
-import { jobs } from '../../src/main/jobs/index.js';
+import { cancelJob, job, jobs } from '../../src/main/jobs/index.js';
 import { writeSafeTensors } from '../../src/main/ml/safetensors.js';
 import { startServer, type RunningServer } from '../../src/main/server/server.js';
 import { RUN, TARGETS, inspectConfig, modelWorkspace, type ModelWorkspace } from '../api/model-fixtures.js';
@@ -190,6 +190,26 @@ describe('jobs from the UI', () => {
     expect(await page.locator(`${row} [data-testid=job-resume]`).count()).toBe(1);
     await screenshot(page, 'jobs-cancelled-resumable');
   }, 420_000);
+
+  it("the form's engine for a pre-training job reaches the job (none for an evaluation)", async () => {
+    await page.selectOption('[data-testid=new-job-kind]', 'evaluate');
+    expect(await page.locator('[data-testid=new-job-engine]').count()).toBe(0);
+    await page.selectOption('[data-testid=new-job-kind]', 'pretrain');
+    await page.selectOption('[data-testid=new-job-config]', 'small-cpu');
+    await page.selectOption('[data-testid=new-job-engine]', 'torch');
+    const before = new Set(jobs(m.workspace).map((j) => j.id));
+    await page.click('[data-testid=new-job-start]');
+    await expect.poll(() => jobs(m.workspace).filter((j) => !before.has(j.id)).length, { timeout: 30_000, interval: 100 }).toBe(1);
+    const started = jobs(m.workspace).find((j) => !before.has(j.id))!;
+    expect(started.kind).toBe('pretrain');
+    expect((started.params as { engine?: string }).engine).toBe('torch');
+    // Only what the form sent matters here (test/engines/torch-single-jobs.test.ts trains on torch):
+    // stopped once its process has claimed it (a process started for a queued job claims it even
+    // when it was cancelled meanwhile), so nothing runs on after this test.
+    await expect.poll(() => job(m.workspace, started.id).state, { timeout: 60_000, interval: 50 }).not.toBe('queued');
+    if (job(m.workspace, started.id).state === 'running') cancelJob(m.workspace, started.id);
+    await expect.poll(() => page.getAttribute(`[data-testid=job-row][data-job="${started.id}"]`, 'data-state'), { timeout: 120_000, interval: 250 }).toMatch(/^(cancelled|failed)$/);
+  }, 180_000);
 
   it('ran without page errors', () => {
     expect(problems).toEqual([]);

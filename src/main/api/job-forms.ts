@@ -31,11 +31,12 @@ function paramsOf(workspace: string, input: Exclude<ApiParsedInput<'jobs.submit'
       // The form's engine wins over the config's (as `openecg experiment --engine`).
       return { kind: 'experiment', params: { experiment: input.experiment, config: input.engine ? { ...c.config, engine: input.engine } : c.config, config_file: c.file } };
     }
+    // The form's engine is the job's own (it wins over the config's when the job starts, jobs/training.ts).
     case 'pretrain':
-      return { kind: 'pretrain', params: { config: config(input.config).config, method: input.method, centers: input.centers } };
+      return { kind: 'pretrain', params: { config: config(input.config).config, method: input.method, centers: input.centers, engine: input.engine } };
     case 'probe':
     case 'finetune':
-      return { kind: input.kind, params: { config: config(input.config).config, init: abs(workspace, input.init), centers: input.centers } };
+      return { kind: input.kind, params: { config: config(input.config).config, init: abs(workspace, input.init), centers: input.centers, engine: input.engine } };
     case 'evaluate': {
       const folder = input.folder ? abs(workspace, input.folder) : undefined;
       if (folder && !existsSync(folder)) throw new ApiError('invalid-input', `no folder ${folder}`);

@@ -6,7 +6,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { experimentConfigSchema } from '../experiments/config.js';
-import type { DownstreamStep, JobContext, PretrainStep } from './handlers.js';
+import type { JobContext } from './handlers.js';
+import type { DownstreamStep, PretrainStep } from './training.js';
 import { jobCheckpoints, jobDir } from './paths.js';
 
 export const demoModelsParams = z.object({ config: experimentConfigSchema }).strict();

@@ -1,18 +1,21 @@
 // What each kind of job takes as parameters (stored as JSON in the job row, checked again when the
 // job process starts, so a resumed job runs with exactly what it was submitted with).
 import { z } from 'zod';
-import { experimentConfigSchema } from '../experiments/config.js';
+import { experimentConfigSchema, TRAINING_ENGINES } from '../experiments/config.js';
 import { demoModelsParams } from './demo-models.js';
 
 export const importParams = z.object({ folder: z.string(), dataset: z.string().optional(), center: z.string().optional(), workers: z.number().int().min(0).optional() }).strict();
 
 export const experimentParams = z.object({ experiment: z.enum(['lodo', 'scaling']), config: experimentConfigSchema, config_file: z.string().nullable().default(null) }).strict();
 
+/** Who trains a single-step job (jobs/training.ts); absent: the config's `engine` (older rows lack it). */
+const engine = z.enum(TRAINING_ENGINES).optional();
+
 /** One pre-training of config.methods[method] on the train split of `centers` (default: all the config's). */
-export const pretrainParams = z.object({ config: experimentConfigSchema, method: z.number().int().min(0).default(0), centers: z.array(z.string()).min(1).optional() }).strict();
+export const pretrainParams = z.object({ config: experimentConfigSchema, method: z.number().int().min(0).default(0), centers: z.array(z.string()).min(1).optional(), engine }).strict();
 
 /** Probe or fine-tune from a pre-training bundle on the centers' train split, scored on their test split. */
-export const downstreamParams = z.object({ config: experimentConfigSchema, init: z.string(), centers: z.array(z.string()).min(1).optional() }).strict();
+export const downstreamParams = z.object({ config: experimentConfigSchema, init: z.string(), centers: z.array(z.string()).min(1).optional(), engine }).strict();
 
 /**
  * Scores a classifier bundle on the centers' test split, thresholds from their val split; or, with

@@ -1,6 +1,7 @@
 // New jobs of every kind, with the settings the CLI and the job parameters take: import a folder,
 // an experiment (LODO or scaling), one pre-training, a probe or fine-tune from a pre-trained
-// bundle, an evaluation of a classifier bundle. Experiment settings come from a bundled config.
+// bundle, an evaluation of a classifier bundle. Experiment settings come from a bundled config; the
+// training kinds (experiment, pretrain, probe, finetune) take an engine, else the config's.
 import { useEffect, useState } from 'react';
 import type { ApiClient, JobSubmit, SystemInfo } from '../../shared/api.js';
 import { TRAINING_ENGINE_NAMES } from '../../shared/api-jobs.js';
@@ -56,10 +57,10 @@ export function NewJobForm({ client, configs, onStarted }: { client: ApiClient; 
       case 'experiment':
         return { kind, experiment, config, ...(engine ? { engine } : {}) };
       case 'pretrain':
-        return { kind, config, method, ...centerList(centers) };
+        return { kind, config, method, ...centerList(centers), ...(engine ? { engine } : {}) };
       case 'probe':
       case 'finetune':
-        return { kind, config, init: bundle, ...centerList(centers) };
+        return { kind, config, init: bundle, ...centerList(centers), ...(engine ? { engine } : {}) };
       case 'evaluate':
         return { kind, config, bundle, ...centerList(centers) };
       case 'demo-models':
@@ -75,6 +76,20 @@ export function NewJobForm({ client, configs, onStarted }: { client: ApiClient; 
   const centersField = (kind === 'pretrain' || kind === 'probe' || kind === 'finetune' || kind === 'evaluate') && (
     <label title="comma-separated; empty: every center the config takes part with">
       centers <input value={centers} onChange={(e) => setCenters(e.target.value)} size={24} placeholder="all" data-testid="new-job-centers" />
+    </label>
+  );
+  const trains = kind === 'experiment' || kind === 'pretrain' || kind === 'probe' || kind === 'finetune';
+  const engineField = trains && (
+    <label title={kind === 'experiment' ? 'who trains every step; scoring always runs here on ONNX Runtime' : 'who trains this job; scoring always runs here on ONNX Runtime'}>
+      engine{' '}
+      <select value={engine} onChange={(e) => setEngine(e.target.value as Engine | '')} data-testid="new-job-engine">
+        <option value="">the config's</option>
+        {TRAINING_ENGINE_NAMES.map((n) => (
+          <option key={n} value={n} title={ENGINE_TITLES[n]}>
+            {n}
+          </option>
+        ))}
+      </select>
     </label>
   );
   return (
@@ -110,17 +125,7 @@ export function NewJobForm({ client, configs, onStarted }: { client: ApiClient; 
             <option value="lodo">LODO</option>
             <option value="scaling">data scaling</option>
           </select>
-          <label title="who trains every step; scoring always runs here on ONNX Runtime">
-            engine{' '}
-            <select value={engine} onChange={(e) => setEngine(e.target.value as Engine | '')} data-testid="new-job-engine">
-              <option value="">the config's</option>
-              {TRAINING_ENGINE_NAMES.map((n) => (
-                <option key={n} value={n} title={ENGINE_TITLES[n]}>
-                  {n}
-                </option>
-              ))}
-            </select>
-          </label>
+          {engineField}
         </>
       )}
       {configField}
@@ -132,6 +137,7 @@ export function NewJobForm({ client, configs, onStarted }: { client: ApiClient; 
       {(kind === 'probe' || kind === 'finetune') && <ModelPicker client={client} tasks={['pretrain-simclr', 'pretrain-byol', 'pretrain-mae']} value={bundle} onChange={setBundle} testId="new-job-init" />}
       {kind === 'evaluate' && <ModelPicker client={client} tasks={['probe', 'classifier']} value={bundle} onChange={setBundle} testId="new-job-bundle" />}
       {centersField}
+      {kind !== 'experiment' && engineField}
       <button type="submit" data-testid="new-job-start">
         Start
       </button>

@@ -1,5 +1,5 @@
 // The training engine of one run: chosen once at its start (auto resolved with its reason) and opened.
-import { chooseTrainingEngine, trainingEngine } from './select.js';
+import { chooseTrainingEngine, trainerPython, trainingEngine, type EngineRequestedBy } from './select.js';
 import { TorchEngine } from './torch.js';
 import type { TrainingEngine, TrainingEngineName } from './types.js';
 import type { TrainingEngineInfo } from './info.js';
@@ -7,8 +7,8 @@ import type { ExperimentConfig } from '../config.js';
 
 export { describeTrainingEngine, type TrainingEngineInfo } from './info.js';
 
-export async function openTrainingEngine(requested: TrainingEngineName, config: Pick<ExperimentConfig, 'slurm'> = {}): Promise<{ info: TrainingEngineInfo; engine: TrainingEngine | null }> {
-  const choice = await chooseTrainingEngine(requested);
+export async function openTrainingEngine(requested: TrainingEngineName, config: Pick<ExperimentConfig, 'slurm'> = {}, by: EngineRequestedBy = 'config'): Promise<{ info: TrainingEngineInfo; engine: TrainingEngine | null }> {
+  const choice = await chooseTrainingEngine(requested, trainerPython(), by);
   if (choice.name === 'tfjs') return { info: { requested, name: 'tfjs', reason: choice.reason }, engine: null };
   if (choice.name === 'slurm') return { info: { requested, name: 'slurm', reason: choice.reason }, engine: await trainingEngine('slurm', config) };
   const engine = new TorchEngine();

@@ -90,17 +90,20 @@ export interface EngineChoice {
   readonly torch: TorchProbe | null;
 }
 
+/** Who named the engine, for the reason: the config (or `--engine`), or a job's own `engine` parameter. */
+export type EngineRequestedBy = 'config' | 'job';
+
 /**
  * The engine a run trains with. `auto`: torch when the probe succeeds, else tfjs. `torch` without a
  * usable torch is an error here, before anything trains, with the probe's reason.
  */
-export async function chooseTrainingEngine(requested: TrainingEngineName, python = trainerPython()): Promise<EngineChoice> {
-  if (requested === 'tfjs') return { name: 'tfjs', requested, reason: 'the config asks for tfjs (TensorFlow.js in the job process)', torch: null };
-  if (requested === 'slurm') return { name: 'slurm', requested, reason: 'the config asks for slurm (the PyTorch trainer as Slurm jobs)', torch: null };
+export async function chooseTrainingEngine(requested: TrainingEngineName, python = trainerPython(), by: EngineRequestedBy = 'config'): Promise<EngineChoice> {
+  if (requested === 'tfjs') return { name: 'tfjs', requested, reason: `the ${by} asks for tfjs (TensorFlow.js in the job process)`, torch: null };
+  if (requested === 'slurm') return { name: 'slurm', requested, reason: `the ${by} asks for slurm (the PyTorch trainer as Slurm jobs)`, torch: null };
   const probe = await probeTorch(python);
   if (requested === 'torch') {
     if (!probe.ok) throw new Error(`engine torch: ${probe.reason}`);
-    return { name: 'torch', requested, reason: `the config asks for torch; ${probe.reason}`, torch: probe };
+    return { name: 'torch', requested, reason: `the ${by} asks for torch; ${probe.reason}`, torch: probe };
   }
   return probe.ok
     ? { name: 'torch', requested, reason: `auto: ${probe.reason}`, torch: probe }

@@ -118,6 +118,8 @@ export class TorchEngine implements TrainingEngine {
     const python = this.options.python ?? trainerPython();
     const { probe, device, threads, workers } = await this.placement();
     if (!probe.ok) throw new TrainerFailed(step.name, `engine torch: ${probe.reason}`, []);
+    // A stop asked while the probe ran: the abort listener below would never fire.
+    if (io.signal?.aborted) throw new TrainerCancelled(step.name);
     const cluster = this.options.clusterDir ?? shippedPath('cluster');
     if (!existsSync(join(cluster, 'openecg_cluster', 'train.py'))) throw new TrainerFailed(step.name, `the trainer is missing: no ${join(cluster, 'openecg_cluster', 'train.py')}`, []);
     mkdirSync(step.out, { recursive: true });

@@ -23,7 +23,8 @@ export interface EngineContext {
   readonly config: ExperimentConfig;
   /** The patient split every step uses (the index's split column). */
   readonly splitId: number;
-  readonly folder: RunFolder;
+  /** Where each step's files go: a run folder's checkpoints/<step>/, or a single-step job's checkpoints/. */
+  readonly folder: Pick<RunFolder, 'checkpointDir'>;
   log(line: string): void;
 }
 
@@ -44,7 +45,7 @@ export function poolShards(ctx: Pick<EngineContext, 'workspace' | 'splitId' | 'l
 }
 
 /** The step's folder under checkpoints/: config.json, trainer/ (the trainer's out), losses.json. */
-function stepFiles(folder: RunFolder, name: string) {
+function stepFiles(folder: EngineContext['folder'], name: string) {
   const dir = folder.checkpointDir(name);
   mkdirSync(dir, { recursive: true });
   return { dir, config: join(dir, 'config.json'), out: join(dir, 'trainer'), losses: join(dir, 'losses.json') };
