@@ -73,6 +73,22 @@ describe('jobs', () => {
     expect((end.result as { lodo: unknown[] }).lodo.length).toBe(1);
   }, 600_000);
 
+  it('a job cancelled after its process was started but before it claimed the job stays cancelled; resumed, it runs', async () => {
+    const id = submitJob(ws, 'pretrain', { config: tinyConfig({ pretrain: { steps: 4, batchSize: 4, checkpointEvery: 2 } }), method: 0 });
+    const child = startJob(ws, id);
+    const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    // The process takes far longer to start than this call: the job is still queued, so it is cancelled at once.
+    expect(cancelJob(ws, id).state).toBe('cancelled');
+    expect(await exit).toBe(3);
+    const row = job(ws, id);
+    expect(row.state).toBe('cancelled');
+    expect(row.attempts).toBe(0);
+    expect(readFileSync(jobLog(ws, id), 'utf8')).toMatch(new RegExp(`not started: job ${id} is cancelled`));
+    const end = await waitForJob(ws, id, { child: resumeJob(ws, id) });
+    expect(end.state, end.error ?? '').toBe('done');
+    expect(end.attempts).toBe(1);
+  }, 300_000);
+
   it('refuses bad parameters at submission and resuming a finished job', () => {
     expect(() => submitJob(ws, 'experiment', { experiment: 'sideways', config: tinyConfig() })).toThrow(/experiment/);
     const done = jobs(ws).find((j) => j.state === 'done')!;

@@ -66,14 +66,19 @@ export function listJobs(catalog: Catalog, options: { states?: readonly JobState
  * Takes the job for process `pid`: only from a state that has work left, in one statement so two
  * processes started for the same job cannot both run it. Returns false when it was not available.
  */
-export function claimJob(catalog: Catalog, id: number, pid: number): boolean {
-  const marks = RESUMABLE_STATES.map(() => '?').join(',');
+/**
+ * Takes the job for this process. `from` is the state the job had when its process was started: a
+ * job cancelled between the start and this claim stays cancelled (without it, any resumable state).
+ */
+export function claimJob(catalog: Catalog, id: number, pid: number, from?: JobState): boolean {
+  const states = from ? [from] : RESUMABLE_STATES;
+  const marks = states.map(() => '?').join(',');
   const info = catalog.db
     .prepare(
       `UPDATE jobs SET state = 'running', pid = ?, started_at = ?, finished_at = NULL, error = NULL, attempts = attempts + 1
        WHERE id = ? AND state IN (${marks})`,
     )
-    .run(pid, new Date().toISOString(), id, ...RESUMABLE_STATES);
+    .run(pid, new Date().toISOString(), id, ...states);
   return info.changes === 1;
 }
 

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Catalog, finishJob, getJob, insertJob, listJobs, markInterrupted, RESUMABLE_STATES, setJobPaths, type JobKind, type JobRow } from '../catalog/index.js';
 import { PARAMS } from './kinds.js';
-import { experimentRunDir, jobCheckpoints, jobDir, jobLog, runnerScript } from './paths.js';
+import { experimentRunDir, FROM_FLAG, jobCheckpoints, jobDir, jobLog, runnerScript } from './paths.js';
 import { forkScript } from '../platform/processes.js';
 import { handOverSiteKey, HANDOVER_FLAG, siteKeyMessage } from '../datasets/site-key-handover.js';
 import { keyProtector } from '../datasets/site-key-store.js';
@@ -67,7 +67,9 @@ export function startJob(workspace: string, id: number, options: { detached?: bo
   // The catalog is read for the kind only where a keychain has a key to hand over (the desktop app).
   const keyed = keyProtector()?.protectNew && KEYED_KINDS.includes(withCatalog(workspace, (c) => getJob(c, id)?.kind) as JobKind);
   const handover = keyed ? siteKeyMessage(workspace) : null;
-  const child = forkScript(runnerScript(), [resolve(workspace), String(id), ...(handover ? [HANDOVER_FLAG] : [])], { detached: options.detached ?? false, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  // The state it starts from: a cancel that lands before the process claims the job then holds.
+  const from = withCatalog(workspace, (c) => getJob(c, id)?.state);
+  const child = forkScript(runnerScript(), [resolve(workspace), String(id), ...(from ? [`${FROM_FLAG}${from}`] : []), ...(handover ? [HANDOVER_FLAG] : [])], { detached: options.detached ?? false, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const letGo = () => {
     if (child.connected) child.disconnect();
   };

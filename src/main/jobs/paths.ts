@@ -10,3 +10,6 @@ export const experimentRunDir = (workspace: string, id: number) => join(resolve(
 
 /** The compiled runner the job process executes (dist/, or the build's copy when this runs from src/). */
 export const runnerScript = (): string => compiledScript(import.meta.url, 'runner.js');
+
+/** The runner's argument naming the state its job was started from (`--from=queued`). */
+export const FROM_FLAG = '--from=';

@@ -1,20 +1,22 @@
-// The job process: `node dist/main/jobs/runner.js <workspace> <job id> [--site-key-over-ipc]`, forked
-// by control.ts (with the flag, the desktop app's site key comes over the IPC channel first).
+// The job process: `node dist/main/jobs/runner.js <workspace> <job id> [--from=<state>] [--site-key-over-ipc]`,
+// forked by control.ts (with the flag, the desktop app's site key comes over the IPC channel first).
 // It takes the job row (only one process can), runs the work, and records the outcome. SIGTERM or
 // SIGINT asks the work to stop at its next step boundary: it writes a checkpoint and the job ends
 // 'cancelled', ready to resume.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Catalog, claimJob, finishJob, getJob, updateJobProgress } from '../catalog/index.js';
+import { Catalog, claimJob, finishJob, getJob, RESUMABLE_STATES, updateJobProgress } from '../catalog/index.js';
 import { StepCancelled } from '../experiments/steps.js';
 import { HANDOVER_FLAG, receiveSiteKey } from '../datasets/site-key-handover.js';
 import { runJob } from './handlers.js';
-import { jobLog } from './paths.js';
+import { FROM_FLAG, jobLog } from './paths.js';
 import { ThrottledProgress } from './progress.js';
 
 async function main(argv: string[]): Promise<number> {
   const handover = argv.includes(HANDOVER_FLAG);
-  const [workspace, idText] = argv.filter((a) => a !== HANDOVER_FLAG);
+  const fromArg = argv.find((a) => a.startsWith(FROM_FLAG))?.slice(FROM_FLAG.length);
+  const from = RESUMABLE_STATES.find((s) => s === fromArg);
+  const [workspace, idText] = argv.filter((a) => a !== HANDOVER_FLAG && !a.startsWith(FROM_FLAG));
   const id = Number(idText);
   if (!workspace || !Number.isInteger(id)) {
     process.stderr.write('usage: runner.js <workspace> <job id>\n');
@@ -43,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
     process.channel?.unref();
   }
   try {
-    if (!claimJob(catalog, id, process.pid)) {
+    if (!claimJob(catalog, id, process.pid, from)) {
       const row = getJob(catalog, id);
       log(`not started: job ${id} is ${row ? row.state : 'missing'}`);
       return 3;
