@@ -1,0 +1,103 @@
+// Pinned kernel routes (docs/kernels.md, "Pinned routes"): separate processes training the small
+// config's SimCLR from one seed with one route table give bit-identical weights, and flipping the
+// table's decisions changes them (the routes matter); a resumed run keeps its own table over a
+// machine cache that says otherwise; a corrupt cache is ignored with a notice; two data-parallel
+// replicas take one route per shape. The processes run the compiled build (npm run build).
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const script = join(import.meta.dirname, 'fixtures', 'route-train.mjs');
+const tmp = mkdtempSync(join(tmpdir(), 'openecg-routes-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface Trained {
+  readonly hash: string;
+  readonly startStep: number;
+  readonly endStep: number;
+  readonly routes: Record<string, { route: 'gemm' | 'xnnpack'; source: 'measured' | 'machine' | 'run' }>;
+  readonly stderr: string;
+}
+
+/** Trains in a child process with configuration folder `config` into checkpoint folder `dir`. */
+async function train(config: string, dir: string, steps: number, stopAfter?: number): Promise<Trained> {
+  const env = { ...process.env, OPENECG_CONFIG_HOME: config };
+  delete env.OPENECG_CONV;
+  delete env.OPENECG_KERNEL_CACHE;
+  const { stdout, stderr } = await run(process.execPath, [script, JSON.stringify({ steps, dir, stopAfter })], { env, timeout: 120_000 });
+  return { ...(JSON.parse(stdout) as Omit<Trained, 'stderr'>), stderr };
+}
+
+const cacheOf = (config: string) => JSON.parse(readFileSync(join(config, 'kernel-routes.json'), 'utf8')) as { tables: { routes: Record<string, { route: string }> }[] };
+const routesOf = (t: Trained) => Object.fromEntries(Object.entries(t.routes).map(([k, r]) => [k, r.route]));
+
+/** A configuration folder whose machine cache holds `from`'s routes with every decision flipped. */
+function flippedConfig(from: string, name: string): string {
+  const doc = cacheOf(from);
+  for (const t of doc.tables) for (const r of Object.values(t.routes)) r.route = r.route === 'gemm' ? 'xnnpack' : 'gemm';
+  const dir = join(tmp, name);
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'kernel-routes.json'), JSON.stringify(doc));
+  return dir;
+}
+
+describe('pinned kernel routes across processes', () => {
+  const measured = join(tmp, 'config-measured');
+  let first: Trained;
+
+  it('a second process reuses the machine cache without measuring and gets bit-identical weights', async () => {
+    first = await train(measured, join(tmp, 'run-1'), 3);
+    expect(Object.values(first.routes).every((r) => r.source === 'measured')).toBe(true);
+    expect(Object.keys(first.routes).length).toBeGreaterThan(10);
+    expect(Object.keys(cacheOf(measured).tables[0].routes).sort()).toEqual(Object.keys(first.routes).sort());
+    const second = await train(measured, join(tmp, 'run-2'), 3);
+    expect(Object.values(second.routes).every((r) => r.source === 'machine')).toBe(true);
+    expect(routesOf(second)).toEqual(routesOf(first));
+    expect(second.hash).toBe(first.hash);
+  });
+
+  it('the routes matter: the same training with every decision flipped gives other weights', async () => {
+    const flipped = await train(flippedConfig(measured, 'config-flipped'), join(tmp, 'run-3'), 3);
+    for (const [key, route] of Object.entries(routesOf(first))) expect(flipped.routes[key]?.route, key).toBe(route === 'gemm' ? 'xnnpack' : 'gemm');
+    expect(flipped.hash).not.toBe(first.hash);
+  });
+
+  it("a resumed run continues on its own table even when the machine's cache says otherwise", async () => {
+    const dir = join(tmp, 'run-4');
+    const stopped = await train(measured, dir, 3, 2);
+    expect(stopped.endStep).toBe(2);
+    expect(existsSync(join(dir, 'kernel-routes.json'))).toBe(true);
+    const resumed = await train(flippedConfig(measured, 'config-flipped-2'), dir, 3);
+    expect(resumed.startStep).toBe(2);
+    expect(routesOf(resumed)).toEqual(routesOf(first));
+    expect(Object.values(resumed.routes).every((r) => r.source === 'run')).toBe(true);
+    // Exact resume on the same routes: the weights of the run that never stopped.
+    expect(resumed.hash).toBe(first.hash);
+  });
+
+  it('ignores a corrupt machine cache with a notice, trains, and writes a valid one', async () => {
+    const config = join(tmp, 'config-corrupt');
+    mkdirSync(config);
+    writeFileSync(join(config, 'kernel-routes.json'), '{"format": "openecg-kernel-rou');
+    const t = await train(config, join(tmp, 'run-5'), 1);
+    expect(t.stderr).toMatch(/kernel route cache .*kernel-routes\.json is unreadable .*: ignored/);
+    expect(t.endStep).toBe(1);
+    expect(Object.values(t.routes).every((r) => r.source === 'measured')).toBe(true);
+    expect(Object.keys(cacheOf(config).tables[0].routes).length).toBe(Object.keys(t.routes).length);
+  });
+
+  it("ignores another machine's cache with a notice", async () => {
+    const config = join(tmp, 'config-foreign');
+    cpSync(measured, config, { recursive: true });
+    const doc = JSON.parse(readFileSync(join(config, 'kernel-routes.json'), 'utf8')) as { machine: { cpu: string } };
+    doc.machine.cpu = 'Some Other CPU @ 9.99GHz';
+    writeFileSync(join(config, 'kernel-routes.json'), JSON.stringify(doc));
+    const t = await train(config, join(tmp, 'run-6'), 1);
+    expect(t.stderr).toMatch(/measured on another machine \(Some Other CPU @ 9\.99GHz, \d+ cores\): ignored/);
+    expect(Object.values(t.routes).every((r) => r.source === 'measured')).toBe(true);
+  });
+});
