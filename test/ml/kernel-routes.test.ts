@@ -25,7 +25,7 @@ interface Trained {
 
 /** Trains in a child process with configuration folder `config` into checkpoint folder `dir`. */
 async function train(config: string, dir: string, steps: number, stopAfter?: number): Promise<Trained> {
-  const env = { ...process.env, OPENECG_CONFIG_HOME: config };
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENECG_CONFIG_HOME: config };
   delete env.OPENECG_CONV;
   delete env.OPENECG_KERNEL_CACHE;
   const { stdout, stderr } = await run(process.execPath, [script, JSON.stringify({ steps, dir, stopAfter })], { env, timeout: 120_000 });
@@ -99,5 +99,50 @@ describe('pinned kernel routes across processes', () => {
     const t = await train(config, join(tmp, 'run-6'), 1);
     expect(t.stderr).toMatch(/measured on another machine \(Some Other CPU @ 9\.99GHz, \d+ cores\): ignored/);
     expect(Object.values(t.routes).every((r) => r.source === 'measured')).toBe(true);
+  });
+});
+
+describe('pinned kernel routes across data-parallel replicas', () => {
+  it('two replicas meeting every shape at once end a step with one route per shape, the process table', async () => {
+    const { chooseBackend } = await import('../../src/main/ml/backend.js');
+    const { clearRouteDecisions } = await import('../../src/main/ml/kernels/kernel-router.js');
+    const { sharedRoutes } = await import('../../src/main/ml/kernels/route-share.js');
+    const { setKernelRoute } = await import('../../src/main/ml/kernels/gemm-route.js');
+    const { DataParallelTrainer } = await import('../../src/main/ml/parallel/data-parallel.js');
+    const { Adam } = await import('../../src/main/ml/train/adam.js');
+    const { Replica } = await import('../../src/main/ml/train/replica.js');
+    const { buildTask } = await import('../../src/main/ml/train/task.js');
+    expect((await chooseBackend({ prefer: 'wasm', env: {} })).name).toBe('wasm');
+    setKernelRoute(undefined);
+    clearRouteDecisions();
+    const spec = {
+      kind: 'ssl' as const,
+      method: 'simclr' as const,
+      options: { model: 'resnet18_1d' as const, modelOptions: { width: 0.0625, depth: 0.25, seed: 1 }, projectorHidden: 128, projectorOut: 64 },
+      seed: 1,
+      normalisation: 'zscore-per-lead' as const,
+      adam: { weightDecay: 1e-6, beta2: 0.999 },
+    };
+    const local = new Replica(buildTask(spec), new Adam(spec.adam));
+    // Shares of 4 and 4 records: both replicas meet the same new shapes in the same step.
+    const dp = await DataParallelTrainer.open(local, 2);
+    try {
+      const n = 8;
+      const raw = Float32Array.from({ length: n * 12 * 1000 }, (_, i) => Math.sin(i * 0.013) + ((i * 7919) % 11) / 11);
+      await dp.step(local.task.prepare(raw, n, 0), n, 0, 1e-3, 2);
+      const [own, worker] = await dp.replicaRoutes();
+      const table = sharedRoutes();
+      // Either may meet a shape the other does not (the worker's backend check at start-up): compare the common ones.
+      const common = [...worker.keys()].filter((k) => own.has(k));
+      expect(common.length).toBeGreaterThan(10);
+      for (const key of common) expect(worker.get(key), key).toBe(own.get(key));
+      for (const [key, route] of [...own, ...worker]) {
+        expect(table.get(key)?.route, key).toBe(route);
+        expect(table.get(key)?.source, key).toBe('measured');
+      }
+    } finally {
+      await dp.close();
+      local.dispose();
+    }
   });
 });
