@@ -71,6 +71,13 @@ export function routeCounts(): { gemm: number; xnnpack: number } {
   return { gemm, xnnpack: all.size - gemm };
 }
 
+/** Shapes of this process's table by where their route came from. */
+export function routeSources(): Record<SharedRoute['source'], number> {
+  const out = { measured: 0, machine: 0, run: 0 };
+  for (const d of sharedRoutes().values()) out[d.source]++;
+  return out;
+}
+
 export interface RoutedOp {
   readonly backend: BackendWasm;
   /** The shape's key (also the ONNX Runtime session's). */
