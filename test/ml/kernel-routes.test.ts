@@ -45,34 +45,35 @@ function flippedConfig(from: string, name: string): string {
   return dir;
 }
 
-describe('pinned kernel routes across processes', () => {
+// Each case starts one or two Node processes loading TensorFlow.js and ONNX Runtime: slow on a loaded machine.
+describe('pinned kernel routes across processes', { timeout: 240_000 }, () => {
   const measured = join(tmp, 'config-measured');
   let first: Trained;
 
   it('a second process reuses the machine cache without measuring and gets bit-identical weights', async () => {
-    first = await train(measured, join(tmp, 'run-1'), 3);
+    first = await train(measured, join(tmp, 'run-1'), 2);
     expect(Object.values(first.routes).every((r) => r.source === 'measured')).toBe(true);
     expect(Object.keys(first.routes).length).toBeGreaterThan(10);
     expect(Object.keys(cacheOf(measured).tables[0].routes).sort()).toEqual(Object.keys(first.routes).sort());
-    const second = await train(measured, join(tmp, 'run-2'), 3);
+    const second = await train(measured, join(tmp, 'run-2'), 2);
     expect(Object.values(second.routes).every((r) => r.source === 'machine')).toBe(true);
     expect(routesOf(second)).toEqual(routesOf(first));
     expect(second.hash).toBe(first.hash);
   });
 
   it('the routes matter: the same training with every decision flipped gives other weights', async () => {
-    const flipped = await train(flippedConfig(measured, 'config-flipped'), join(tmp, 'run-3'), 3);
+    const flipped = await train(flippedConfig(measured, 'config-flipped'), join(tmp, 'run-3'), 2);
     for (const [key, route] of Object.entries(routesOf(first))) expect(flipped.routes[key]?.route, key).toBe(route === 'gemm' ? 'xnnpack' : 'gemm');
     expect(flipped.hash).not.toBe(first.hash);
   });
 
   it("a resumed run continues on its own table even when the machine's cache says otherwise", async () => {
     const dir = join(tmp, 'run-4');
-    const stopped = await train(measured, dir, 3, 2);
-    expect(stopped.endStep).toBe(2);
+    const stopped = await train(measured, dir, 2, 1);
+    expect(stopped.endStep).toBe(1);
     expect(existsSync(join(dir, 'kernel-routes.json'))).toBe(true);
-    const resumed = await train(flippedConfig(measured, 'config-flipped-2'), dir, 3);
-    expect(resumed.startStep).toBe(2);
+    const resumed = await train(flippedConfig(measured, 'config-flipped-2'), dir, 2);
+    expect(resumed.startStep).toBe(1);
     expect(routesOf(resumed)).toEqual(routesOf(first));
     expect(Object.values(resumed.routes).every((r) => r.source === 'run')).toBe(true);
     // Exact resume on the same routes: the weights of the run that never stopped.
@@ -102,7 +103,7 @@ describe('pinned kernel routes across processes', () => {
   });
 });
 
-describe('pinned kernel routes across data-parallel replicas', () => {
+describe('pinned kernel routes across data-parallel replicas', { timeout: 240_000 }, () => {
   it('two replicas meeting every shape at once end a step with one route per shape, the process table', async () => {
     const { chooseBackend } = await import('../../src/main/ml/backend.js');
     const { clearRouteDecisions } = await import('../../src/main/ml/kernels/kernel-router.js');

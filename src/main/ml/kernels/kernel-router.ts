@@ -10,7 +10,7 @@
 // numbers: the two routes sum in different orders, so their results differ in the last bits.
 import { isMainThread } from 'node:worker_threads';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { nativeOrt } from './ort-native.js';
+import { nativeOrt, nativeOrtThreadsSetting } from './ort-native.js';
 import { forgetMachineRoutes, machineRoute, saveMachineRoutes } from './route-cache.js';
 import { claimRoute, clearSharedRoutes, sharedRoute, sharedRoutes, sharedRoutesEpoch, type SharedRoute } from './route-share.js';
 import type { BackendWasm } from './wasm-call.js';
@@ -94,7 +94,12 @@ function timed(run: () => TensorInfo): [TensorInfo, number] {
   return [out, performance.now() - t0];
 }
 
-const ortThreads = () => nativeOrt()?.threads ?? 0;
+/**
+ * The timing context of a decision: ONNX Runtime threads per replica as set for the process's
+ * replicas (the cores shared among them), the same in every thread of a data-parallel run, so all
+ * replicas look up one table of the machine's cache and two runs of one layout pin the same routes.
+ */
+const ortThreads = () => (nativeOrt() ? nativeOrtThreadsSetting() : 0);
 
 /** The shape's pinned route: this thread's copy, the process's table, else the machine's cache (claimed for the process). */
 function pinned(key: string): SharedRoute | undefined {

@@ -23,6 +23,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 let buffer = new SharedArrayBuffer(HEADER * 4 + BYTES);
+let header = new Int32Array(buffer, 0, HEADER);
 
 /** This process's table (to hand to workers). */
 export function sharedRouteBuffer(): SharedArrayBuffer {
@@ -32,10 +33,11 @@ export function sharedRouteBuffer(): SharedArrayBuffer {
 /** A worker adopts its coordinator's table before its first kernel runs. */
 export function adoptSharedRoutes(shared: SharedArrayBuffer): void {
   buffer = shared;
+  header = new Int32Array(buffer, 0, HEADER);
 }
 
 function locked<T>(fn: (head: Int32Array, data: Uint8Array) => T): T {
-  const head = new Int32Array(buffer, 0, HEADER);
+  const head = header;
   // Critical sections are a few microseconds (no measuring inside): wait in 1 ms slices.
   while (Atomics.compareExchange(head, 0, 0, 1) !== 0) Atomics.wait(head, 0, 1, 1);
   try {
@@ -96,12 +98,12 @@ export function sharedRoutes(): Map<string, SharedRoute> {
 
 /** Bumped on every change: a cheap "anything new to save?". */
 export function sharedRoutesVersion(): number {
-  return Atomics.load(new Int32Array(buffer, 0, HEADER), 2);
+  return Atomics.load(header, 2);
 }
 
 /** Bumped when routes are replaced or cleared: each thread then forgets its own copies. */
 export function sharedRoutesEpoch(): number {
-  return Atomics.load(new Int32Array(buffer, 0, HEADER), 3);
+  return Atomics.load(header, 3);
 }
 
 /** Puts routes into the table, replacing those of the same shapes (a run's table pinned at its start). */
