@@ -2,13 +2,15 @@
 // config's SimCLR from one seed with one route table give bit-identical weights, and flipping the
 // table's decisions changes them (the routes matter); a resumed run keeps its own table over a
 // machine cache that says otherwise; a corrupt cache is ignored with a notice; two data-parallel
-// replicas take one route per shape. The processes run the compiled build (npm run build).
+// replicas take one route per shape; a run's table pinned in this process wins over the machine's
+// cache. The processes run the compiled build (npm run build).
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
 
 const run = promisify(execFile);
 const script = join(import.meta.dirname, 'fixtures', 'route-train.mjs');
@@ -145,5 +147,41 @@ describe('pinned kernel routes across data-parallel replicas', { timeout: 240_00
       await dp.close();
       local.dispose();
     }
+  });
+});
+
+describe('a run table pinned in this process', { timeout: 120_000 }, () => {
+  it("wins over the machine's cache: the next kernels take its routes without measuring", async () => {
+    const { chooseBackend } = await import('../../src/main/ml/backend.js');
+    const { clearRouteDecisions, routeDecisions } = await import('../../src/main/ml/kernels/kernel-router.js');
+    const { machineCacheFile, pinRunRoutes, reloadMachineRoutes, writeRunRoutes } = await import('../../src/main/ml/kernels/route-cache.js');
+    expect((await chooseBackend({ prefer: 'wasm', env: {} })).name).toBe('wasm');
+    const conv = () =>
+      tf.tidy(() => {
+        const x = tf.randomNormal([4, 1, 64, 8], 0, 1, 'float32', 3) as tf.Tensor4D;
+        const w = tf.randomNormal([1, 5, 8, 8], 0, 1, 'float32', 4) as tf.Tensor4D;
+        return tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same')))([x, w]).map((g) => g.dataSync());
+      });
+    clearRouteDecisions();
+    conv();
+    const measured = new Map([...routeDecisions()].map(([k, d]) => [k, d.route]));
+    expect(measured.size).toBeGreaterThanOrEqual(2);
+    // The machine's cache now holds the measured routes; a run's table says the opposite of each.
+    const cache = JSON.parse(readFileSync(machineCacheFile(), 'utf8')) as { tables: { routes: Record<string, { route: string }> }[] };
+    for (const [k, route] of measured) expect(cache.tables.some((t) => t.routes[k]?.route === route), k).toBe(true);
+    const dir = join(tmp, 'run-pinned');
+    expect(writeRunRoutes(dir).shapes).toBe(measured.size);
+    const table = JSON.parse(readFileSync(join(dir, 'kernel-routes.json'), 'utf8')) as { routes: Record<string, { route: string }> };
+    for (const r of Object.values(table.routes)) r.route = r.route === 'gemm' ? 'xnnpack' : 'gemm';
+    writeFileSync(join(dir, 'kernel-routes.json'), JSON.stringify(table));
+    clearRouteDecisions();
+    reloadMachineRoutes();
+    expect(pinRunRoutes(dir)).toBe(measured.size);
+    conv();
+    for (const [k, route] of measured) {
+      expect(routeDecisions().get(k)?.route, k).toBe(route === 'gemm' ? 'xnnpack' : 'gemm');
+      expect(routeDecisions().get(k)?.source, k).toBe('run');
+    }
+    clearRouteDecisions();
   });
 });
