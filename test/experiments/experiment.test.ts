@@ -7,6 +7,7 @@ import { Catalog } from '../../src/main/catalog/index.js';
 import { parseExperimentConfig, readExperimentConfig, stepsOf } from '../../src/main/experiments/config.js';
 import { planExperiment, type PretrainStep } from '../../src/main/experiments/plan.js';
 import { runExperiment } from '../../src/main/experiments/run.js';
+import { nativeOrt } from '../../src/main/ml/kernels/ort-native.js';
 import { saturationFraction } from '../../src/main/experiments/tables.js';
 import { demoWorkspace, tinyConfig } from './fixtures.js';
 
@@ -122,6 +123,13 @@ describe('running an experiment', () => {
     const run = JSON.parse(readFileSync(join(ws, 'runs', 'a', 'run.json'), 'utf8'));
     expect(run.backend.name).toBe('wasm');
     expect(run.config.name).toBe('tiny');
+    // The kernel routes it used are pinned beside run.json, their count in it (docs/kernels.md).
+    if (nativeOrt()) {
+      const table = JSON.parse(readFileSync(join(ws, 'runs', 'a', 'kernel-routes.json'), 'utf8')) as { routes: Record<string, { route: string }> };
+      const shapes = Object.keys(table.routes).length;
+      expect(shapes).toBeGreaterThan(0);
+      expect(run.kernel_routes).toEqual({ file: 'kernel-routes.json', shapes, gemm: Object.values(table.routes).filter((r) => r.route === 'gemm').length, xnnpack: Object.values(table.routes).filter((r) => r.route === 'xnnpack').length });
+    }
     const pre = JSON.parse(readFileSync(join(ws, 'runs', 'a', 'steps', `${run.steps[0]}.json`), 'utf8'));
     expect(pre.losses.length).toBe(6);
     expect(pre.losses.every(Number.isFinite)).toBe(true);

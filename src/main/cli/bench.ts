@@ -73,7 +73,7 @@ export const benchCommand: Command = {
     if (values.json) {
       printJson(result);
     } else {
-      process.stdout.write(`${result.model} ${result.mode} batch ${result.batch} on ${result.engine} (${result.provider})${result.workers > 1 ? ` x${result.workers} workers` : ''}${result.gemm ? `, convolutions and matrix products on ${result.gemm}` : ''}: ${result.msPerStep} ms/step, ${result.samplesPerSecond} samples/s (median of ${result.steps})\n`);
+      process.stdout.write(`${result.model} ${result.mode} batch ${result.batch} on ${result.engine} (${result.provider})${result.workers > 1 ? ` x${result.workers} workers` : ''}${result.gemm ? `, convolutions and matrix products on ${result.gemm}` : ''}${result.kernelRoutes && result.kernelRoutes.machine + result.kernelRoutes.run > 0 ? ` (${result.kernelRoutes.machine} from the machine's route cache, ${result.kernelRoutes.measured} measured now)` : ''}: ${result.msPerStep} ms/step, ${result.samplesPerSecond} samples/s (median of ${result.steps})\n`);
     }
     return 0;
   },

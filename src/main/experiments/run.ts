@@ -2,7 +2,7 @@
 // is skipped, a step with a checkpoint continues from it, so a cancelled or killed run resumes
 // where it stopped and a finished one reproduces its numbers from the same config and backend.
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Catalog } from '../catalog/index.js';
 import { chooseBackend, codeVersionOf } from './backend-info.js';
@@ -16,6 +16,7 @@ import { robustnessByMethod, robustnessCurves, type RobustnessCurve } from './ro
 import { RunFolder, writeJsonAtomic } from './run-folder.js';
 import { ShardStore } from '../signal/store.js';
 import { probeEngine } from '../ml/index.js';
+import { pinRunRoutes, ROUTES_FILE, writeRunRoutes } from '../ml/kernels/route-cache.js';
 import { downstream, pretrain } from './steps.js';
 import { describeTrainingEngine, openTrainingEngine } from './engines/run-engine.js';
 import { engineDownstream, enginePretrain, type EngineContext } from './engines/trainer-steps.js';
@@ -57,6 +58,17 @@ export interface ExperimentSummary {
   readonly seconds: number;
 }
 
+/** The kernel routes used so far into the run folder's table, their counts into run.json and the log. */
+function recordRoutes(runFile: string, runDir: string, log: (line: string) => void): void {
+  const counts = writeRunRoutes(runDir);
+  if (!counts.shapes) return; // no routed kernel ran (another backend, a forced route, the PyTorch engine)
+  const run = JSON.parse(readFileSync(runFile, 'utf8')) as Record<string, unknown>;
+  const before = run.kernel_routes as { shapes?: number } | undefined;
+  if (before?.shapes === counts.shapes) return;
+  writeJsonAtomic(runFile, { ...run, kernel_routes: { file: ROUTES_FILE, ...counts } });
+  log(`kernel routes: ${counts.shapes} shapes pinned in ${ROUTES_FILE} (${counts.gemm} on onnxruntime-gemm, ${counts.xnnpack} on xnnpack)`);
+}
+
 const sha256 = (ids: readonly number[]) => createHash('sha256').update(ids.join(',')).digest('hex');
 
 export async function runExperiment(options: ExperimentOptions): Promise<ExperimentSummary> {
@@ -94,6 +106,9 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         created_at: new Date().toISOString(),
       });
     }
+    // A resumed run continues on the kernel routes it started with (docs/kernels.md, "Pinned routes").
+    const pinned = pinRunRoutes(options.runDir);
+    if (pinned) log(`kernel routes: ${pinned} shapes pinned from ${ROUTES_FILE} in the run folder`);
     log(`${kind}: ${plan.steps.length} steps, targets ${plan.targets.join(', ')}; backend ${backend.name}${backend.gemm ? ` (convolutions and matrix products on ${backend.gemm})` : ''}${plan.skipped.length ? `; skipped ${plan.skipped.map((s) => `${s.target} (${s.reason})`).join(', ')}` : ''}`);
     const totalWork = plan.steps.reduce((a, s) => a + s.work, 0);
     let doneWork = 0;
@@ -114,6 +129,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         const t = performance.now();
         const record = await runStep(step, folder, byName, catalog, io, config, engineCtx);
         folder.writeStep(step.name, { ...record, seconds: +((performance.now() - t) / 1000).toFixed(2) });
+        recordRoutes(folder.runFile, options.runDir, log);
         log(`step ${step.name} done in ${((performance.now() - t) / 1000).toFixed(1)} s${record.kind === 'downstream' ? `: macro AUROC ${fmt(record.evaluation.macro_auroc)}, macro F1 ${fmt(record.evaluation.macro_f1)}` : ''}`);
       }
       const rec = folder.readStep<StepRecord>(step.name);

@@ -17,6 +17,7 @@ import type { EngineName } from './infer/engine.js';
 import { createSession, loadOrt } from './infer/ort.js';
 import { exportOnnx } from './onnx/export.js';
 import { describeGemmRoute } from './kernels/gemm-route.js';
+import { routeSources } from './kernels/kernel-router.js';
 
 export type BenchMode = 'train' | 'infer';
 
@@ -51,6 +52,8 @@ export interface BenchResult {
   readonly workers: number;
   /** WASM: where convolutions and large matrix products ran ('onnxruntime-gemm (N threads per worker)' or 'xnnpack (why)'). */
   readonly gemm?: string;
+  /** Where the measured route's shapes came from: measured in this run, the machine's cache (docs/kernels.md). */
+  readonly kernelRoutes?: { readonly measured: number; readonly machine: number; readonly run: number };
   /** Median milliseconds per training step or inference pass. */
   readonly msPerStep: number;
   readonly samplesPerSecond: number;
@@ -152,7 +155,7 @@ export async function runBench(options: BenchOptions, choice?: BackendChoice): P
     provider: ort ? ort.provider : backend.tfBackend,
     params,
     workers,
-    ...(backend.tfBackend === 'wasm' && !ort ? { gemm: describeGemmRoute(workers > 1 ? gemmThreadsPerWorker(workers) : undefined) } : {}),
+    ...(backend.tfBackend === 'wasm' && !ort ? { gemm: describeGemmRoute(workers > 1 ? gemmThreadsPerWorker(workers) : undefined), kernelRoutes: routeSources() } : {}),
     msPerStep: Math.round(ms * 10) / 10,
     samplesPerSecond: Math.round((options.batch / ms) * 10000) / 10,
     timesMs: timesMs.map((t) => Math.round(t * 10) / 10),

@@ -4,10 +4,15 @@
 // formula predicts the crossover across machines, so the first time a shape is met both routes
 // run on the real inputs and are timed (each once untimed, as that call builds the GEMM session
 // and the XNNPACK operator; then alternately, the minimum of each); the cheaper one serves that
-// shape for the rest of the process. Decisions live per thread (each data-parallel worker measures its own, its cores being
-// shared differently); workers broadcast theirs so the main thread can report the counts.
-import { BroadcastChannel, isMainThread } from 'node:worker_threads';
+// shape from then on. A decision is pinned (docs/kernels.md, "Pinned routes"): shared by every
+// replica of the process (route-share.ts: the first claim wins), taken from a run's table or the
+// machine's cache before measuring, and written to the cache, so the same seed gives the same
+// numbers: the two routes sum in different orders, so their results differ in the last bits.
+import { isMainThread } from 'node:worker_threads';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { nativeOrt, nativeOrtThreadsSetting } from './ort-native.js';
+import { forgetMachineRoutes, machineRoute, saveMachineRoutes } from './route-cache.js';
+import { claimRoute, clearSharedRoutes, sharedRoute, sharedRoutes, sharedRoutesEpoch, type SharedRoute } from './route-share.js';
 import type { BackendWasm } from './wasm-call.js';
 
 export type Route = 'gemm' | 'xnnpack';
@@ -42,52 +47,35 @@ function xnnpackOnly(op: RoutedOp): TensorInfo {
   }
 }
 
-const decisions = new Map<string, RouteDecision>();
-/** Decisions data-parallel workers reported (main thread only), by worker and shape. */
-const reported = new Map<string, RouteDecision>();
-
-const CHANNEL = 'openecg-kernel-routes';
-let channel: BroadcastChannel | undefined;
-
-function broadcast(key: string, d: RouteDecision): void {
-  if (isMainThread) return;
-  if (!channel) {
-    channel = new BroadcastChannel(CHANNEL);
-    (channel as unknown as { unref(): void }).unref();
-  }
-  channel.postMessage({ key, ...d });
-}
-
-function listen(): void {
-  if (!isMainThread || channel) return;
-  channel = new BroadcastChannel(CHANNEL);
-  (channel as unknown as { unref(): void }).unref(); // never keeps the process alive
-  channel.onmessage = (event) => {
-    const m = (event as MessageEvent).data as { key?: unknown; route?: unknown; gemmMs?: unknown; xnnpackMs?: unknown };
-    if (typeof m.key === 'string' && (m.route === 'gemm' || m.route === 'xnnpack') && typeof m.gemmMs === 'number' && typeof m.xnnpackMs === 'number') {
-      reported.set(m.key, { route: m.route, gemmMs: m.gemmMs, xnnpackMs: m.xnnpackMs });
-    }
-  };
-}
-listen();
+/** This thread's copies of the shared decisions it used (no lock on the hot path). */
+const decisions = new Map<string, SharedRoute>();
+let epoch = -1;
 
 /** This thread's decisions, by shape key (tests assert against the costs recorded here). */
-export function routeDecisions(): ReadonlyMap<string, RouteDecision> {
+export function routeDecisions(): ReadonlyMap<string, SharedRoute> {
   return decisions;
 }
 
-/** Forgets every decision (tests measure afresh). */
+/** Forgets every decision, the process's and the machine cache's copy (tests measure afresh; the file stays). */
 export function clearRouteDecisions(): void {
   decisions.clear();
-  reported.clear();
+  clearSharedRoutes();
+  forgetMachineRoutes();
 }
 
-/** Shapes on each route, over this thread's decisions and those workers reported (this thread's first). */
+/** Shapes on each route in this process (every thread's, and those pinned from a run's table). */
 export function routeCounts(): { gemm: number; xnnpack: number } {
-  const all = new Map([...reported, ...decisions]);
+  const all = sharedRoutes();
   let gemm = 0;
   for (const d of all.values()) if (d.route === 'gemm') gemm++;
   return { gemm, xnnpack: all.size - gemm };
+}
+
+/** Shapes of this process's table by where their route came from. */
+export function routeSources(): Record<SharedRoute['source'], number> {
+  const out = { measured: 0, machine: 0, run: 0 };
+  for (const d of sharedRoutes().values()) out[d.source]++;
+  return out;
 }
 
 export interface RoutedOp {
@@ -106,18 +94,44 @@ function timed(run: () => TensorInfo): [TensorInfo, number] {
   return [out, performance.now() - t0];
 }
 
-/** Runs the op on its shape's measured route, measuring both the first time the shape is met. */
+/**
+ * The timing context of a decision: ONNX Runtime threads per replica as set for the process's
+ * replicas (the cores shared among them), the same in every thread of a data-parallel run, so all
+ * replicas look up one table of the machine's cache and two runs of one layout pin the same routes.
+ */
+const ortThreads = () => (nativeOrt() ? nativeOrtThreadsSetting() : 0);
+
+/** The shape's pinned route: this thread's copy, the process's table, else the machine's cache (claimed for the process). */
+function pinned(key: string): SharedRoute | undefined {
+  const e = sharedRoutesEpoch();
+  if (e !== epoch) {
+    // A run's table was pinned (or the table cleared): copies may be stale.
+    decisions.clear();
+    epoch = e;
+  }
+  let d = decisions.get(key) ?? sharedRoute(key);
+  if (!d) {
+    const cached = machineRoute(key, ortThreads());
+    if (cached) d = claimRoute(key, cached);
+  }
+  if (d) decisions.set(key, d);
+  return d;
+}
+
+/** Runs the op on its shape's pinned route, measuring both the first time the shape is met. */
 export function runMeasured(op: RoutedOp): TensorInfo {
   if (inXnnpack > 0) return op.xnnpack();
-  const known = decisions.get(op.key);
+  const known = pinned(op.key);
   if (known) return known.route === 'gemm' ? op.gemm() : xnnpackOnly(op);
   const free = (t: TensorInfo) => op.backend.disposeData(t.dataId);
+  const threads = ortThreads();
   // First calls set up (the GEMM session is built and loaded, XNNPACK creates its operator): untimed.
   try {
     free(op.gemm());
   } catch {
     // A shape ONNX Runtime refuses stays on XNNPACK, which computes every shape.
-    return decide(op, { route: 'xnnpack', gemmMs: Infinity, xnnpackMs: 0 }, xnnpackOnly(op));
+    const d = decide(op, { route: 'xnnpack', gemmMs: Infinity, xnnpackMs: 0, threads, source: 'measured' });
+    return d.route === 'gemm' ? op.gemm() : xnnpackOnly(op);
   }
   free(xnnpackOnly(op));
   let gemmMs = Infinity;
@@ -139,18 +153,19 @@ export function runMeasured(op: RoutedOp): TensorInfo {
   const round = (ms: number) => Math.round(ms * 1000) / 1000;
   const costs = { gemmMs: round(gemmMs), xnnpackMs: round(xnnpackMs) };
   const route: Route = costs.gemmMs * GEMM_MARGIN < costs.xnnpackMs ? 'gemm' : 'xnnpack';
-  if (route === 'gemm') {
-    free(xnnOut!);
-    return decide(op, { route, ...costs }, gemmOut!);
-  }
-  free(gemmOut!);
-  return decide(op, { route, ...costs }, xnnOut!);
+  // Another replica may have claimed the shape meanwhile: its route's output is the one returned
+  // (both were computed), so every replica's step used one route.
+  const d = decide(op, { route, ...costs, threads, source: 'measured' });
+  free(d.route === 'gemm' ? xnnOut! : gemmOut!);
+  return d.route === 'gemm' ? gemmOut! : xnnOut!;
 }
 
-/** Records the decision (and tells the main thread); a shape XNNPACK won keeps no session. */
-function decide(op: RoutedOp, decision: RouteDecision, out: TensorInfo): TensorInfo {
-  decisions.set(op.key, decision);
-  broadcast(op.key, decision);
-  if (decision.route === 'xnnpack') op.dropGemm();
-  return out;
+/** Claims the decision for the process (the first claim wins) and saves it; a shape XNNPACK won keeps no session. */
+function decide(op: RoutedOp, mine: SharedRoute): SharedRoute {
+  const d = claimRoute(op.key, mine);
+  decisions.set(op.key, d);
+  if (d.route === 'xnnpack') op.dropGemm();
+  // Workers' decisions are saved by their coordinator after each step (parallel/data-parallel.ts).
+  if (isMainThread) saveMachineRoutes();
+  return d;
 }

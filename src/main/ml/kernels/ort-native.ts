@@ -44,6 +44,11 @@ export function setNativeOrtThreads(n: number): void {
   threads = Math.max(1, Math.floor(n));
 }
 
+/** The intra-op threads set for this thread's replica (its share of the cores), whether or not the runtime is loaded yet. */
+export function nativeOrtThreadsSetting(): number {
+  return threads;
+}
+
 /** The native runtime, or null (see nativeOrtFailure) when onnxruntime-node is absent, refused or broken. */
 export function nativeOrt(env: Readonly<Record<string, string | undefined>> = process.env): NativeOrt | null {
   if (loaded !== undefined) return loaded;

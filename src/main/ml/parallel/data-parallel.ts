@@ -11,7 +11,10 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { compiledScript } from '../../platform/app-paths.js';
+import { routeDecisions } from '../kernels/kernel-router.js';
 import { setNativeOrtThreads } from '../kernels/ort-native.js';
+import { machineRoutesForWorkers, saveMachineRoutes } from '../kernels/route-cache.js';
+import { sharedRouteBuffer } from '../kernels/route-share.js';
 import type { Replica, ReplicaState, ShareGradients } from '../train/replica.js';
 import type { BatchStats, FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 
@@ -95,7 +98,7 @@ export class DataParallelTrainer {
     const threads = gemmThreadsPerWorker(workers);
     // This thread's replica shares the cores too (sessions it already made keep their threads).
     setNativeOrtThreads(threads);
-    const setup: WorkerSetup = { task: local.task.spec, backend: backend === 'tensorflow' ? 'tensorflow' : backend === 'cpu' ? 'cpu' : 'wasm', gemmThreads: threads };
+    const setup: WorkerSetup = { task: local.task.spec, backend: backend === 'tensorflow' ? 'tensorflow' : backend === 'cpu' ? 'cpu' : 'wasm', gemmThreads: threads, routes: { shared: sharedRouteBuffer(), machine: machineRoutesForWorkers() } };
     const script = workerScript();
     const remotes = Array.from({ length: workers - 1 }, () => new Remote(new Worker(script, { workerData: setup })));
     try {
@@ -161,6 +164,8 @@ export class DataParallelTrainer {
     const applied = this.remotes.map((r) => r.expect('applied', { type: 'apply', grads: avg, names, stats, lr, step, totalSteps }));
     this.local.apply(avg, names, stats, lr, step, totalSteps);
     await Promise.all(applied);
+    // Routes the workers measured in this step join the machine's cache (a no-op when none).
+    saveMachineRoutes();
     return loss;
   }
 
@@ -196,12 +201,20 @@ export class DataParallelTrainer {
       out.set(p, offset);
       offset += p.length;
     }
+    saveMachineRoutes();
     return out;
   }
 
   /** The state of every worker thread's replica (for checks that they equal this thread's). */
   async remoteStates(): Promise<ReplicaState[]> {
     return Promise.all(this.remotes.map(async (r) => (await r.expect('state', { type: 'state' })).state));
+  }
+
+  /** The route each replica's kernels used per shape (this thread's first), for checks that they agree. */
+  async replicaRoutes(): Promise<Map<string, 'gemm' | 'xnnpack'>[]> {
+    const own = new Map([...routeDecisions()].map(([k, d]) => [k, d.route] as const));
+    const remote = await Promise.all(this.remotes.map(async (r) => new Map((await r.expect('routes', { type: 'routes' })).routes)));
+    return [own, ...remote];
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@
 // Float32Arrays (gradients as one flat buffer, transferred); the task travels as its plain spec.
 import type { TaskSpec } from '../train/task.js';
 import type { BatchStats, ReplicaState } from '../train/replica.js';
+import type { MachineTables } from '../kernels/route-cache.js';
 
 export type { BatchStats };
 
@@ -10,6 +11,8 @@ export interface WorkerSetup {
   readonly backend: 'wasm' | 'cpu' | 'tensorflow';
   /** ONNX Runtime threads per replica for its convolutions and matrix products: the cores shared among the replicas. */
   readonly gemmThreads: number;
+  /** The process's route table (kernels/route-share.ts) and the machine cache's routes: one route per shape for every replica. */
+  readonly routes: { readonly shared: SharedArrayBuffer; readonly machine: MachineTables };
 }
 
 interface Share {
@@ -28,6 +31,8 @@ export type ToWorker =
   | { readonly type: 'apply'; readonly grads: Float32Array; readonly names: string[]; readonly stats: BatchStats[]; readonly lr: number; readonly step: number; readonly totalSteps: number }
   | { readonly type: 'infer'; readonly x: Float32Array; readonly batch: number }
   | { readonly type: 'state' }
+  /** The routes this worker's kernels used, by shape (checks that replicas agree). */
+  | { readonly type: 'routes' }
   | { readonly type: 'close' };
 
 export type FromWorker =
@@ -38,4 +43,5 @@ export type FromWorker =
   | { readonly type: 'applied' }
   | { readonly type: 'logits'; readonly logits: Float32Array }
   | { readonly type: 'state'; readonly state: ReplicaState }
+  | { readonly type: 'routes'; readonly routes: [string, 'gemm' | 'xnnpack'][] }
   | { readonly type: 'error'; readonly message: string };

@@ -5,7 +5,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { chooseBackend } from '../backend.js';
+import { routeDecisions } from '../kernels/kernel-router.js';
 import { setNativeOrtThreads } from '../kernels/ort-native.js';
+import { adoptMachineRoutes } from '../kernels/route-cache.js';
+import { adoptSharedRoutes } from '../kernels/route-share.js';
 import { Adam } from '../train/adam.js';
 import { Replica } from '../train/replica.js';
 import { buildTask } from '../train/task.js';
@@ -21,6 +24,9 @@ function send(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
 async function main(): Promise<void> {
   // Before the first convolution loads ONNX Runtime: replicas share the cores rather than each taking all.
   setNativeOrtThreads(setup.gemmThreads);
+  // Before the first kernel: the coordinator's route table, so every replica takes one route per shape.
+  adoptSharedRoutes(setup.routes.shared);
+  adoptMachineRoutes(setup.routes.machine);
   const choice = await chooseBackend({ prefer: setup.backend, env: {} });
   const replica = new Replica(buildTask(setup.task), new Adam(setup.task.adam));
   let share: { inputs: Float32Array[]; n: number; step: number; first: number } | undefined;
@@ -54,6 +60,8 @@ async function main(): Promise<void> {
         }
         case 'state':
           return send({ type: 'state', state: replica.state() });
+        case 'routes':
+          return send({ type: 'routes', routes: [...routeDecisions()].map(([k, d]) => [k, d.route]) });
         case 'close':
           replica.dispose();
           port.close();

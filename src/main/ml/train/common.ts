@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { bundleClasses, codeVersion, defaultPreprocessing, type BundleMeta, type BundleTask } from '../bundle.js';
 import type { EcgModel, ModelOptions } from '../models/index.js';
 import type { Normalisation } from '../normalize.js';
+import { writeRunRoutes } from '../kernels/route-cache.js';
 import type { OptimConfig } from './loop.js';
 import type { Schedule } from './schedule.js';
 
@@ -53,4 +54,10 @@ export function bundleMeta(args: {
 /** Same architecture? (name and every option) */
 export function sameArchitecture(a: BundleMeta['architecture'], b: BundleMeta['architecture']): boolean {
   return a.name === b.name && (Object.keys(a.options) as (keyof typeof a.options)[]).every((k) => a.options[k] === b.options[k]);
+}
+
+/** After a checkpoint: the kernel routes used so far beside it, pinned again when the run resumes (docs/kernels.md). */
+export function withRoutes(dir: string, checkpoint: string): string {
+  writeRunRoutes(dir);
+  return checkpoint;
 }

@@ -8,8 +8,9 @@ import { createSslMethod, type SslKind, type SslMethod, type SslOptions } from '
 import { countParameters } from '../models/index.js';
 import { DataParallelTrainer } from '../parallel/data-parallel.js';
 import { Adam } from './adam.js';
-import { bundleMeta, sameArchitecture, scheduleOf } from './common.js';
+import { bundleMeta, sameArchitecture, scheduleOf, withRoutes } from './common.js';
 import type { RecordSource } from './data.js';
+import { pinRunRoutes } from '../kernels/route-cache.js';
 import { runLoop, type OptimConfig, type TrainEvents } from './loop.js';
 import { Replica } from './replica.js';
 import { sslTask, type TaskSpec } from './task.js';
@@ -69,6 +70,8 @@ export async function trainSsl(config: SslTrainConfig, data: RecordSource, event
   try {
     let startStep = 0;
     if (config.resume && config.checkpoint) {
+      // Before any kernel runs: the routes this run started with win over the machine's cache.
+      pinRunRoutes(config.checkpoint.dir);
       const found = latestCheckpoint(config.checkpoint.dir);
       if (found) {
         const { json, weights, training } = found.bundle;
@@ -98,7 +101,7 @@ export async function trainSsl(config: SslTrainConfig, data: RecordSource, event
         return dp.step(inputs, config.batchSize, step, lr, config.steps);
       },
       checkpoint: config.checkpoint
-        ? (step, lastLoss) => writeCheckpoint(config.checkpoint!, meta(), method.state, { step, totalSteps: config.steps, lastLoss, optimizer: adam.state() })
+        ? (step, lastLoss) => withRoutes(config.checkpoint!.dir, writeCheckpoint(config.checkpoint!, meta(), method.state, { step, totalSteps: config.steps, lastLoss, optimizer: adam.state() }))
         : undefined,
     });
     return { method, ...result, save: (dir) => saveBundle(dir, meta(), method.state) };

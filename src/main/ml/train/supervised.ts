@@ -9,8 +9,9 @@ import { countParameters, createModel, type EcgModel, type ModelName, type Model
 import type { Normalisation } from '../normalize.js';
 import { DataParallelTrainer } from '../parallel/data-parallel.js';
 import { Adam } from './adam.js';
-import { bundleMeta, sameArchitecture, scheduleOf } from './common.js';
+import { bundleMeta, sameArchitecture, scheduleOf, withRoutes } from './common.js';
 import type { LabelledSource } from './data.js';
+import { pinRunRoutes } from '../kernels/route-cache.js';
 import { runLoop, type OptimConfig, type TrainEvents } from './loop.js';
 import { Replica } from './replica.js';
 import { supervisedTask, type TaskSpec } from './task.js';
@@ -103,6 +104,8 @@ export async function trainSupervised(config: SupervisedConfig, data: LabelledSo
   try {
     let startStep = 0;
     if (config.resume && config.checkpoint) {
+      // Before any kernel runs: the routes this run started with win over the machine's cache.
+      pinRunRoutes(config.checkpoint.dir);
       const found = latestCheckpoint(config.checkpoint.dir);
       if (found) {
         const { json, weights, training } = found.bundle;
@@ -132,7 +135,7 @@ export async function trainSupervised(config: SupervisedConfig, data: LabelledSo
         return dp.step(inputs, config.batchSize, step, lr, config.steps);
       },
       checkpoint: config.checkpoint
-        ? (step, lastLoss) => writeCheckpoint(config.checkpoint!, meta(), all, { step, totalSteps: config.steps, lastLoss, optimizer: adam.state() })
+        ? (step, lastLoss) => withRoutes(config.checkpoint!.dir, writeCheckpoint(config.checkpoint!, meta(), all, { step, totalSteps: config.steps, lastLoss, optimizer: adam.state() }))
         : undefined,
     });
     return { model, ...result, save: (dir) => saveBundle(dir, meta(), all) };
