@@ -4,7 +4,8 @@
 // the first ends, each probe is queued behind its pre-training with afterok, the run folder has a
 // sequential run's format; a run cancelled mid-way (scancel of every job) resumes to the same
 // records; one pre-training failing on the cluster fails its probe only, the rest is recorded and
-// the run fails naming it; a fixed rerun reuses what finished.
+// the run fails naming it; a fixed rerun (one trainer step at a time: slurm.maxConcurrentSteps)
+// reuses what finished.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -138,7 +139,7 @@ describe.skipIf(slurmMissing !== null)('the experiment runner on Slurm: the plan
     expect(again.lodo).toEqual(uninterrupted.summary.lodo);
   }, 900_000);
 
-  it('a pre-training that fails on the cluster fails only its probe; the run names it; a fixed rerun reuses what finished', async () => {
+  it('a pre-training that fails on the cluster fails only its probe; the run names it; a fixed rerun (one step at a time) reuses what finished', async () => {
     const runDir = join(dir, 'failing');
     const lines: string[] = [];
     // The fold's job fails before its trainer starts (as a broken module load or init path would).
@@ -154,8 +155,16 @@ describe.skipIf(slurmMissing !== null)('the experiment runner on Slurm: the plan
     expect([...stepRecords(runDir).keys()].sort()).toEqual([PRE_ALL, PROBE_W].sort());
     expect(existsSync(join(runDir, 'summary.json'))).toBe(false);
     expect(squeue('%j')).toEqual([]);
-    const fixed = await runExperiment({ workspace: ws, runDir, kind: 'lodo', config: config() });
+    // The rerun with at most one trainer step on the cluster at a time: the probe waits here for its
+    // pre-training's slot, so it is submitted after it ended, with no dependency left.
+    const seen: number[] = [];
+    const watch = setInterval(() => seen.push(squeue('%j').length), 300);
+    const again: string[] = [];
+    const fixed = await runExperiment({ workspace: ws, runDir, kind: 'lodo', config: config({ maxConcurrentSteps: 1 }), log: (l) => again.push(l) }).finally(() => clearInterval(watch));
     expect(fixed.steps_reused).toBe(2);
+    expect(again).toContain('at most 1 trainer step submitted at once (slurm.maxConcurrentSteps)');
+    expect(Math.max(...seen)).toBe(1);
+    expect(readJobRecord(trainerOut(runDir, PROBE_WO))!.dependency).toEqual([]);
     const records = stepRecords(runDir);
     expect([...records.keys()].sort()).toEqual([...STEPS].sort());
     if (uninterrupted) for (const name of STEPS) expect(outcome(records.get(name)!), name).toEqual(outcome(stepRecords(uninterrupted.runDir).get(name)!));

@@ -195,7 +195,7 @@ async function runAsGraph(steps: readonly PlannedStep[], c: StepsContext & { eng
     },
   });
   const trackedEngine = graph.engine(c.engine.engine);
-  if (c.maxConcurrent !== null) c.log(`at most ${c.maxConcurrent} trainer steps submitted at once (slurm.maxConcurrentSteps)`);
+  if (c.maxConcurrent !== null) c.log(`at most ${c.maxConcurrent} trainer step${c.maxConcurrent === 1 ? '' : 's'} submitted at once (slurm.maxConcurrentSteps)`);
   const out = await graph.run();
   if (out.cancelled) throw new StepCancelled(`experiment (${steps.filter((s) => c.folder.hasStep(s.name)).length} of ${steps.length} steps recorded; running it again resumes)`);
   if (out.failed.length) {
