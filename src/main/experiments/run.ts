@@ -198,6 +198,8 @@ async function runAsGraph(steps: readonly PlannedStep[], c: StepsContext & { eng
   if (c.maxConcurrent !== null) c.log(`at most ${c.maxConcurrent} trainer step${c.maxConcurrent === 1 ? '' : 's'} submitted at once (slurm.maxConcurrentSteps)`);
   const out = await graph.run();
   if (out.cancelled) throw new StepCancelled(`experiment (${steps.filter((s) => c.folder.hasStep(s.name)).length} of ${steps.length} steps recorded; running it again resumes)`);
+  const missing = steps.filter((s) => !c.folder.hasStep(s.name)).map((s) => s.name);
+  if (out.failed.length === 0 && missing.length) throw new Error(`steps not recorded: ${missing.join(', ')}; a rerun runs them`);
   if (out.failed.length) {
     const recorded = steps.filter((s) => c.folder.hasStep(s.name)).length;
     const firstLine = (e: Error) => e.message.split('\n')[0];
