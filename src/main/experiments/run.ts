@@ -9,7 +9,7 @@ import { chooseBackend, codeVersionOf } from './backend-info.js';
 import type { ExperimentConfig } from './config.js';
 import { recordRefs } from './data.js';
 import { lodoComparisons } from './comparisons.js';
-import { backboneLabel, backboneOf, methodLabel, planExperiment, type DownstreamStep, type ExperimentKind, type PlannedStep, type RobustnessStep } from './plan.js';
+import { backboneLabel, backboneOf, methodLabel, planExperiment, type DownstreamStep, type ExperimentKind, type PlannedStep, type PretrainStep, type RobustnessStep } from './plan.js';
 import type { DownstreamRecord, PretrainRecord, RobustnessRecord, StepRecord } from './records.js';
 import { robustness } from './robustness-step.js';
 import { robustnessByMethod, robustnessCurves, type RobustnessCurve } from './robustness-tables.js';
@@ -17,9 +17,10 @@ import { RunFolder, writeJsonAtomic } from './run-folder.js';
 import { ShardStore } from '../signal/store.js';
 import { probeEngine } from '../ml/index.js';
 import { pinRunRoutes, ROUTES_FILE, writeRunRoutes } from '../ml/kernels/route-cache.js';
-import { downstream, pretrain } from './steps.js';
+import { downstream, pretrain, StepCancelled } from './steps.js';
+import { StepGraph } from './run-graph.js';
 import { describeTrainingEngine, openTrainingEngine } from './engines/run-engine.js';
-import { engineDownstream, enginePretrain, type EngineContext } from './engines/trainer-steps.js';
+import { engineDownstream, enginePretrain, trainerCheckpoint, type EngineContext } from './engines/trainer-steps.js';
 import { baselineTable, lodoTable, scalingCurves, type BaselineRow, type LodoRow, type ScalingCurve } from './tables.js';
 
 export interface ExperimentOptions {
@@ -110,34 +111,12 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     const pinned = pinRunRoutes(options.runDir);
     if (pinned) log(`kernel routes: ${pinned} shapes pinned from ${ROUTES_FILE} in the run folder`);
     log(`${kind}: ${plan.steps.length} steps, targets ${plan.targets.join(', ')}; backend ${backend.name}${backend.gemm ? ` (convolutions and matrix products on ${backend.gemm})` : ''}${plan.skipped.length ? `; skipped ${plan.skipped.map((s) => `${s.target} (${s.reason})`).join(', ')}` : ''}`);
-    const totalWork = plan.steps.reduce((a, s) => a + s.work, 0);
-    let doneWork = 0;
-    let reused = 0;
-    const records: StepRecord[] = [];
-    const byName = new Map<string, StepRecord>();
-    for (const step of plan.steps) {
-      if (folder.hasStep(step.name)) {
-        reused++;
-      } else {
-        log(`step ${step.name}: ${describe(step)}`);
-        const io = {
-          store,
-          signal: options.signal,
-          onProgress: (done: number, total: number, loss: number | null) =>
-            options.onProgress?.((doneWork + (done / total) * step.work) / totalWork, `${step.name} ${done}/${total}${loss === null ? '' : ` loss ${loss.toFixed(4)}`}`),
-        };
-        const t = performance.now();
-        const record = await runStep(step, folder, byName, catalog, io, config, engineCtx);
-        folder.writeStep(step.name, { ...record, seconds: +((performance.now() - t) / 1000).toFixed(2) });
-        recordRoutes(folder.runFile, options.runDir, log);
-        log(`step ${step.name} done in ${((performance.now() - t) / 1000).toFixed(1)} s${record.kind === 'downstream' ? `: macro AUROC ${fmt(record.evaluation.macro_auroc)}, macro F1 ${fmt(record.evaluation.macro_f1)}` : ''}`);
-      }
-      const rec = folder.readStep<StepRecord>(step.name);
-      records.push(rec);
-      byName.set(step.name, rec);
-      doneWork += step.work;
-      options.onProgress?.(doneWork / totalWork, `${step.name} done`);
-    }
+    const common = { folder, catalog, store, config, signal: options.signal, log };
+    const graph = training.engine?.name === 'slurm' && engineCtx;
+    const { reused } = graph
+      ? await runAsGraph(plan.steps, { ...common, engine: engineCtx, where: training.engine!.name, maxConcurrent: config.slurm?.maxConcurrentSteps ?? null, onProgress: options.onProgress })
+      : await runInOrder(plan.steps, { ...common, engine: engineCtx, onProgress: options.onProgress });
+    const records = plan.steps.map((s) => folder.readStep<StepRecord>(s.name));
     const evals = records.filter((r): r is DownstreamRecord => r.kind === 'downstream');
     const robust = records.filter((r): r is RobustnessRecord => r.kind === 'robustness');
     const comparisons = kind === 'lodo' ? lodoComparisons(catalog, evals, { replicates: config.evaluation.bootstrap, seed: config.seeds[0] }) : undefined;
@@ -167,16 +146,116 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
 
 const fmt = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
 
+interface StepsContext {
+  readonly folder: RunFolder;
+  readonly catalog: Catalog;
+  readonly store: ShardStore;
+  readonly config: ExperimentConfig;
+  readonly signal?: AbortSignal;
+  readonly engine: EngineContext | null;
+  onProgress?(fraction: number, message: string): void;
+  log(line: string): void;
+}
+
+/** Runs one step and writes its record (atomically: a failed or cancelled step leaves none). */
+async function runAndRecord(c: StepsContext, step: PlannedStep, recordOf: RecordLookup, engine: EngineContext | null, onProgress: (done: number, total: number, loss: number | null) => void): Promise<void> {
+  c.log(`step ${step.name}: ${describe(step)}`);
+  const t = performance.now();
+  const record = await runStep(step, c.folder, recordOf, c.catalog, { store: c.store, signal: c.signal, onProgress }, c.config, engine);
+  c.folder.writeStep(step.name, { ...record, seconds: +((performance.now() - t) / 1000).toFixed(2) });
+  recordRoutes(c.folder.runFile, c.folder.dir, c.log);
+  c.log(`step ${step.name} done in ${((performance.now() - t) / 1000).toFixed(1)} s${record.kind === 'downstream' ? `: macro AUROC ${fmt(record.evaluation.macro_auroc)}, macro F1 ${fmt(record.evaluation.macro_f1)}` : ''}`);
+}
+
+/** TensorFlow.js and torch share this machine's cores: one step after the other, in plan order. */
+async function runInOrder(steps: readonly PlannedStep[], c: StepsContext): Promise<{ reused: number }> {
+  const totalWork = steps.reduce((a, s) => a + s.work, 0);
+  let doneWork = 0;
+  let reused = 0;
+  const byName = new Map<string, StepRecord>();
+  for (const step of steps) {
+    if (c.folder.hasStep(step.name)) reused++;
+    else
+      await runAndRecord(c, step, (n) => byName.get(n), c.engine, (done, total, loss) =>
+        c.onProgress?.((doneWork + (done / total) * step.work) / totalWork, `${step.name} ${done}/${total}${loss === null ? '' : ` loss ${loss.toFixed(4)}`}`),
+      );
+    byName.set(step.name, c.folder.readStep<StepRecord>(step.name));
+    doneWork += step.work;
+    c.onProgress?.(doneWork / totalWork, `${step.name} done`);
+  }
+  return { reused };
+}
+
+/**
+ * Slurm: the plan as a dependency graph (run-graph.ts), every trainer submitted as soon as what it
+ * starts from is submitted; the workstation's part of each step one at a time. Steps independent of
+ * a failed one still finish and are recorded; then the run fails naming the failed steps.
+ */
+async function runAsGraph(steps: readonly PlannedStep[], c: StepsContext & { engine: EngineContext; where: string; maxConcurrent: number | null }): Promise<{ reused: number }> {
+  const recordOf: RecordLookup = (n) => (c.folder.hasStep(n) ? c.folder.readStep<StepRecord>(n) : undefined);
+  const byName = new Map(steps.map((s) => [s.name, s]));
+  const graph: StepGraph = new StepGraph(steps, {
+    signal: c.signal,
+    maxConcurrent: c.maxConcurrent,
+    where: c.where,
+    recorded: (n) => c.folder.hasStep(n),
+    log: c.log,
+    onProgress: c.onProgress,
+    run: (step, io) => {
+      const engine: EngineContext = { ...c.engine, engine: trackedEngine, local: (fn) => graph.runLocal(step.name, fn) };
+      // A pre-training still training: its trainer checkpoint's path is known before its record.
+      const pre = io.pending === null ? null : byName.get(io.pending);
+      const lookup: RecordLookup = (n) => recordOf(n) ?? (pre && pre.kind === 'pretrain' && n === pre.name ? pendingPretrain(c.folder, pre) : undefined);
+      const go = () => runAndRecord(c, step, lookup, engine, io.onProgress);
+      return step.kind === 'robustness' ? graph.runLocal(step.name, go) : go();
+    },
+  });
+  const trackedEngine = graph.engine(c.engine.engine);
+  if (c.maxConcurrent !== null) c.log(`at most ${c.maxConcurrent} trainer step${c.maxConcurrent === 1 ? '' : 's'} submitted at once (slurm.maxConcurrentSteps)`);
+  const out = await graph.run();
+  if (out.cancelled) throw new StepCancelled(`experiment (${steps.filter((s) => c.folder.hasStep(s.name)).length} of ${steps.length} steps recorded; running it again resumes)`);
+  const missing = steps.filter((s) => !c.folder.hasStep(s.name)).map((s) => s.name);
+  if (out.failed.length === 0 && missing.length) throw new Error(`steps not recorded: ${missing.join(', ')}; a rerun runs them`);
+  if (out.failed.length) {
+    const recorded = steps.filter((s) => c.folder.hasStep(s.name)).length;
+    const firstLine = (e: Error) => e.message.split('\n')[0];
+    throw new Error(
+      `${out.failed.length} of ${steps.length} steps failed: ${out.failed.map((f) => f.name).join(', ')}` +
+        (out.blocked.length ? `; not run because a step they start from failed: ${out.blocked.map((b) => b.name).join(', ')}` : '') +
+        `; ${recorded} steps are recorded and a rerun reuses them (each failure's log tail is in the job log above)\n` +
+        out.failed.map((f) => `  ${firstLine(f.error)}`).join('\n'),
+    );
+  }
+  return { reused: out.reused };
+}
+
+/** What a downstream step needs of a pre-training that is still training on the cluster. */
+function pendingPretrain(folder: RunFolder, pre: PretrainStep): PendingPretrain {
+  return { kind: 'pending-pretrain', name: pre.name, method: pre.methodLabel, records: pre.records.length, bundle: folder.bundleDir(pre.name), trainer_checkpoint: trainerCheckpoint(folder.checkpointDir(pre.name)) };
+}
+
 function describe(s: PlannedStep): string {
   if (s.kind === 'pretrain') return `pre-train ${s.methodLabel} seed ${s.seed} on ${s.records.length} records of ${s.pool.join(', ')}${s.fraction !== null ? ` (fraction ${s.fraction})` : ''}`;
   if (s.kind === 'robustness') return `robustness of ${s.model} on ${s.test.length} corrupted test records`;
   return `${s.mode} ${s.methodLabel} on ${s.target ?? 'the targets'} (${s.train.length} train / ${s.val.length} val / ${s.test.length} test records)`;
 }
 
+/** A pre-training submitted but not yet finished (Slurm): what its dependents' trainers need, its record still to come. */
+interface PendingPretrain {
+  readonly kind: 'pending-pretrain';
+  readonly name: string;
+  readonly method: string;
+  readonly records: number;
+  readonly bundle: string;
+  readonly trainer_checkpoint: string;
+}
+
+type RecordLookup = (name: string) => StepRecord | PendingPretrain | undefined;
+
 type StepResult = Omit<PretrainRecord, 'seconds'> | Omit<DownstreamRecord, 'seconds'> | Omit<RobustnessRecord, 'seconds'>;
 
-async function runRobustness(step: RobustnessStep, folder: RunFolder, done: ReadonlyMap<string, StepRecord>, catalog: Catalog, io: Parameters<typeof pretrain>[2], config: ExperimentConfig): Promise<Omit<RobustnessRecord, 'seconds'>> {
-  const model = done.get(step.model) as DownstreamRecord | undefined;
+async function runRobustness(step: RobustnessStep, folder: RunFolder, recordOf: RecordLookup, catalog: Catalog, io: Parameters<typeof pretrain>[2], config: ExperimentConfig): Promise<Omit<RobustnessRecord, 'seconds'>> {
+  const model = recordOf(step.model) as DownstreamRecord | undefined;
   if (!model) throw new Error(`${step.name}: its model's step ${step.model} has no record`);
   const r = config.robustness;
   const points = await robustness(
@@ -199,13 +278,13 @@ async function runRobustness(step: RobustnessStep, folder: RunFolder, done: Read
 async function runStep(
   step: PlannedStep,
   folder: RunFolder,
-  done: ReadonlyMap<string, StepRecord>,
+  recordOf: RecordLookup,
   catalog: Catalog,
   io: Parameters<typeof pretrain>[2],
   config: ExperimentConfig,
   engine: EngineContext | null,
 ): Promise<StepResult> {
-  if (step.kind === 'robustness') return runRobustness(step, folder, done, catalog, io, config);
+  if (step.kind === 'robustness') return runRobustness(step, folder, recordOf, catalog, io, config);
   if (step.kind === 'pretrain') {
     const sha = sha256(step.records);
     writeJsonAtomic(folder.snapshotFile(step.name), { records: step.records });
@@ -219,7 +298,7 @@ async function runStep(
     const rec: Omit<PretrainRecord, 'seconds'> = { name: step.name, kind: 'pretrain', method: step.methodLabel, seed: step.seed, pool: step.pool, fraction: step.fraction, records: step.records.length, snapshot_sha256: sha, steps: r.steps, losses: r.losses, resumed_from: r.resumedFrom, bundle: r.bundle, ...engineFields(r) };
     return rec;
   }
-  return runDownstream(step, folder, done, catalog, io, config, engine);
+  return runDownstream(step, folder, recordOf, catalog, io, config, engine);
 }
 
 /** engine and trainer_checkpoint of a step trained by a PyTorch engine; nothing for TensorFlow.js. */
@@ -228,8 +307,8 @@ function engineFields(r: object): { engine?: string; trainer_checkpoint?: string
   return e.engine ? { engine: e.engine, trainer_checkpoint: e.trainer_checkpoint } : {};
 }
 
-async function runDownstream(step: DownstreamStep, folder: RunFolder, done: ReadonlyMap<string, StepRecord>, catalog: Catalog, io: Parameters<typeof pretrain>[2], config: ExperimentConfig, engine: EngineContext | null): Promise<Omit<DownstreamRecord, 'seconds'>> {
-  const pre = step.pretrain === null ? null : (done.get(step.pretrain) as PretrainRecord | undefined);
+async function runDownstream(step: DownstreamStep, folder: RunFolder, recordOf: RecordLookup, catalog: Catalog, io: Parameters<typeof pretrain>[2], config: ExperimentConfig, engine: EngineContext | null): Promise<Omit<DownstreamRecord, 'seconds'>> {
+  const pre = step.pretrain === null ? null : (recordOf(step.pretrain) as PretrainRecord | PendingPretrain | undefined);
   if (pre === undefined) throw new Error(`${step.name}: its pre-training step ${step.pretrain} has no record`);
   const ids = { train: step.train, val: step.val, test: step.test };
   const sha = sha256([...step.train, -1, ...step.val, -1, ...step.test]);
@@ -238,7 +317,7 @@ async function runDownstream(step: DownstreamStep, folder: RunFolder, done: Read
   const r = engine
     ? await engineDownstream(
         engine,
-        { name: step.name, mode: step.mode, init: pre ? { checkpoint: pre.trainer_checkpoint, bundle: pre.bundle } : null, method, backbone: step.backbone, seed: step.seed, train: recordRefs(catalog, step.train), val: recordRefs(catalog, step.val), test: recordRefs(catalog, step.test), bundleDir: folder.bundleDir(step.name), predictionsFile: folder.predictionsFile(step.name) },
+        { name: step.name, mode: step.mode, init: pre ? { checkpoint: pre.trainer_checkpoint, bundle: pre.bundle, ...(pre.kind === 'pending-pretrain' ? { after: pre.name } : {}) } : null, method, backbone: step.backbone, seed: step.seed, train: recordRefs(catalog, step.train), val: recordRefs(catalog, step.val), test: recordRefs(catalog, step.test), bundleDir: folder.bundleDir(step.name), predictionsFile: folder.predictionsFile(step.name) },
         io,
       )
     : await downstream(

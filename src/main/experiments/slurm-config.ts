@@ -35,6 +35,8 @@ export const slurmSchema = z
     pollSeconds: z.number().positive().default(2),
     /** Seconds a started job may take to show its marker in the run folder before the folder is declared not shared. */
     visibleWithin: z.number().positive().default(60),
+    /** Trainer steps of one run submitted at once (queued or running); null: every step whose turn has come (the cluster's scheduler decides). */
+    maxConcurrentSteps: z.number().int().positive().nullable().default(null),
   })
   .strict();
 

@@ -212,6 +212,7 @@ export class SlurmEngine implements TrainingEngine {
         }
         if (seen !== shown) {
           shown = seen;
+          io.onState?.(info.state === 'PENDING' ? 'queued' : 'running');
           io.log(`${step.name}: slurm job ${id} ${info.state.toLowerCase()}${info.state === 'RUNNING' ? ` on ${node}` : info.reason && info.reason !== 'None' ? ` (${info.reason})` : ''}`);
         }
         if (info.state === 'PENDING' && info.reason === 'DependencyNeverSatisfied') {

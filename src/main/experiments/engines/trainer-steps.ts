@@ -26,7 +26,14 @@ export interface EngineContext {
   /** Where each step's files go: a run folder's checkpoints/<step>/, or a single-step job's checkpoints/. */
   readonly folder: Pick<RunFolder, 'checkpointDir'>;
   log(line: string): void;
+  /** Runs the workstation's part of a step (checkpoint -> bundle, scoring); the runner may queue it behind other steps'. Absent: at once. */
+  readonly local?: <T>(fn: () => T | Promise<T>) => Promise<T>;
 }
+
+/** Where a step's trainer leaves its final checkpoint: known before it runs, so a probe can be submitted behind its pre-training. */
+export const trainerCheckpoint = (checkpointDir: string): string => join(checkpointDir, 'trainer', 'checkpoint.safetensors');
+
+const local = <T>(ctx: EngineContext, fn: () => T | Promise<T>): Promise<T> => (ctx.local ? ctx.local(fn) : Promise.resolve().then(fn));
 
 /** What an engine step adds to a step record: where it trained and the trainer's checkpoint. */
 export interface EngineStepInfo {
@@ -118,7 +125,7 @@ export async function enginePretrain(
     out: files.out,
   };
   const r = await train(ctx, step, files, io, steps);
-  importTorchCheckpoint(r.checkpoint, args.bundleDir);
+  await local(ctx, () => importTorchCheckpoint(r.checkpoint, args.bundleDir));
   return { bundle: args.bundleDir, steps, losses: r.losses, resumedFrom: r.resumedFrom, engine: r.where, trainer_checkpoint: r.checkpoint };
 }
 
@@ -128,7 +135,7 @@ export async function engineDownstream(
     name: string;
     mode: 'probe' | 'finetune';
     /** The pre-training step's trainer checkpoint, or its bundle (made by TensorFlow.js); null: random weights. */
-    init: { checkpoint?: string; bundle: string } | null;
+    init: { checkpoint?: string; bundle: string; after?: string } | null;
     method: MethodConfig | null;
     backbone: BackboneSpec;
     seed: number;
@@ -146,7 +153,10 @@ export async function engineDownstream(
   const batches = Math.ceil((args.val.length + args.test.length) / ctx.config.evaluation.batchSize);
   const total = steps + batches;
   let init: string | undefined;
-  if (args.init) {
+  if (args.init?.after && args.init.checkpoint) {
+    // Still training (Slurm): this trainer is held until it ends (afterok), its checkpoint then at this path.
+    init = args.init.checkpoint;
+  } else if (args.init) {
     init = args.init.checkpoint && existsSync(args.init.checkpoint) ? args.init.checkpoint : join(files.dir, 'init.safetensors');
     // An encoder trained by TensorFlow.js (a run resumed on another engine): its weights in PyTorch layout.
     if (init !== args.init.checkpoint && !existsSync(init)) exportTorchCheckpoint(args.init.bundle, init);
@@ -159,19 +169,22 @@ export async function engineDownstream(
     methodIndex: 0,
     shards: poolShards(ctx, args.train.map((r) => r.id)),
     ...(init ? { init } : {}),
+    ...(args.init?.after ? { after: [args.init.after] } : {}),
     steps,
     batchSize: batchFor(args.name, budget, args.train.length, ctx.log),
     checkpointEvery: ctx.config.downstream.checkpointEvery,
     out: files.out,
   };
   const r = await train(ctx, step, files, io, total);
-  importTorchCheckpoint(r.checkpoint, args.bundleDir);
   let done = steps;
-  const scored = scoreBundle(
+  const scored = await local(ctx, () => {
+    importTorchCheckpoint(r.checkpoint, args.bundleDir);
+    return scoreBundle(
     args.bundleDir,
     { val: args.val, test: args.test, bootstrap: ctx.config.evaluation.bootstrap, evalBatch: ctx.config.evaluation.batchSize, seed: args.seed, engine: ctx.config.inference, predictionsFile: args.predictionsFile },
     io,
     () => io.onProgress?.(++done, total, null),
-  );
+    );
+  });
   return { bundle: args.bundleDir, steps, losses: r.losses, resumedFrom: r.resumedFrom, ...scored, engine: r.where, trainer_checkpoint: r.checkpoint };
 }

@@ -47,6 +47,8 @@ export interface EngineIo {
   /** Each new metrics line, in step order (a resumed step starts after its checkpoint). */
   onMetric(m: TrainerMetric): void;
   log(line: string): void;
+  /** The trainer's job changed between waiting in the cluster's queue and running (Slurm; progress labels). */
+  onState?(state: 'queued' | 'running'): void;
 }
 
 /** Where a step's trainer ran and what it left: `${out}/checkpoint.safetensors`. */
