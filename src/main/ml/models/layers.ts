@@ -1,6 +1,7 @@
 // Building blocks of the functional models. Activations are NWC ([batch, samples, channels]):
 // channels innermost is what the WASM and native backends' convolutions and reductions want.
 import * as tf from '@tensorflow/tfjs-core';
+import { batchNormTrain } from './batch-norm-train.js';
 import type { ParamStore } from './params.js';
 
 /** One forward pass's mode and, in training, the batch statistics BatchNorm layers saw. */
@@ -67,13 +68,10 @@ export function batchNorm(x: tf.Tensor3D, bn: BatchNorm, ctx: ForwardContext): t
     return tf.add(tf.mul(x, scale), shift);
   }
   const [n, w, c] = x.shape;
-  const flat = tf.reshape(x, [n * w, c]);
-  const mean = tf.mean(flat, 0);
-  const centred = tf.sub(flat, mean);
-  const variance = tf.mean(tf.square(centred), 0);
-  ctx.updates?.push({ runningMean: bn.runningMean, runningVar: bn.runningVar, mean: tf.keep(mean), variance: tf.keep(variance), count: n * w });
-  const scale = tf.mul(bn.gamma, tf.rsqrt(tf.add(variance, BN_EPSILON)));
-  return tf.reshape(tf.add(tf.mul(centred, scale), bn.beta), [n, w, c]);
+  const { y, mean, variance } = batchNormTrain(tf.reshape(x, [n * w, c]), bn.gamma as tf.Tensor1D, bn.beta as tf.Tensor1D, BN_EPSILON);
+  if (ctx.updates) ctx.updates.push({ runningMean: bn.runningMean, runningVar: bn.runningVar, mean, variance, count: n * w });
+  else tf.dispose([mean, variance]);
+  return tf.reshape(y, [n, w, c]);
 }
 
 /** Folds the batch statistics of a training step into the running ones (PyTorch's rule) and frees them. */

@@ -15,6 +15,7 @@ import { routeDecisions } from '../kernels/kernel-router.js';
 import { setNativeOrtThreads } from '../kernels/ort-native.js';
 import { machineRoutesForWorkers, saveMachineRoutes } from '../kernels/route-cache.js';
 import { sharedRouteBuffer } from '../kernels/route-share.js';
+import { sharedBuffer } from '../tensor-read.js';
 import type { Replica, ReplicaState, ShareGradients } from '../train/replica.js';
 import type { BatchStats, FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 
@@ -76,6 +77,16 @@ export function combineStats(parts: readonly (readonly BatchStats[])[]): BatchSt
   });
 }
 
+/** out = sum_i weights[i] * parts[i], in one pass per part (same order of additions as before: from 0). */
+export function average(out: Float32Array, parts: readonly Float32Array[], weights: readonly number[]): void {
+  out.fill(0);
+  parts.forEach((p, i) => {
+    if (p.length !== out.length) throw new RangeError(`share ${i} sent ${p.length} gradients, ${out.length} expected`);
+    const w = weights[i];
+    for (let j = 0; j < out.length; j++) out[j] += w * p[j];
+  });
+}
+
 /** Rows [a, b) of each input array of n records. */
 function rows(inputs: readonly Float32Array[], n: number, a: number, b: number): Float32Array[] {
   return inputs.map((arr) => {
@@ -85,8 +96,12 @@ function rows(inputs: readonly Float32Array[], n: number, a: number, b: number):
 }
 
 export class DataParallelTrainer {
-  /** The averaged gradient of the last data-parallel step (for checks). */
+  /** The averaged gradient of the last data-parallel step (for checks; the next step overwrites it). */
   lastGradients: Float32Array | undefined;
+  // Reused every step: this thread's share's gradients, and their average, which workers read on
+  // shared memory (fresh 35 MB arrays cost ~300 ms a step to touch here, copies ~15 ms each).
+  private readonly ownGradients = sharedBuffer();
+  private readonly averaged = sharedBuffer();
 
   private constructor(readonly local: Replica, private readonly remotes: Remote[], readonly backend: string) {}
 
@@ -142,23 +157,20 @@ export class DataParallelTrainer {
       const all = [mine, ...(await Promise.all(embedded)).map((m) => m.parts)];
       const { value, dz } = this.coupledLoss(all, shares);
       const grads = active.map((r, i) => r.expect('gradients', { type: 'coupled', dz: dz[i + 1] }));
-      parts = [this.local.coupledGradients(own.inputs, own.n, own, dz[0]), ...(await Promise.all(grads))];
+      parts = [this.local.coupledGradients(own.inputs, own.n, own, dz[0], this.ownGradients), ...(await Promise.all(grads))];
       loss = value;
       // Each share's gradient is already its part of the whole loss's.
       weights = shares.map(() => 1);
     } else {
       const grads = active.map((r, i) => r.expect('gradients', { type: 'gradients', ...share(i + 1) }));
       const own = share(0);
-      parts = [this.local.gradients(own.inputs, own.n, own), ...(await Promise.all(grads))];
+      parts = [this.local.gradients(own.inputs, own.n, own, this.ownGradients), ...(await Promise.all(grads))];
       weights = shares.map(([a, b]) => (b - a) / n);
       loss = parts.reduce((s, p, i) => s + weights[i] * p.loss, 0);
     }
     const names = parts[0].names;
-    const avg = new Float32Array(parts[0].grads.length);
-    parts.forEach((p, i) => {
-      const w = weights[i];
-      for (let j = 0; j < avg.length; j++) avg[j] += w * p.grads[j];
-    });
+    const avg = this.averaged(parts[0].grads.length);
+    average(avg, parts.map((p) => p.grads), weights);
     const stats = parts[0].stats.length ? combineStats(parts.map((p) => p.stats)) : [];
     this.lastGradients = avg;
     const applied = this.remotes.map((r) => r.expect('applied', { type: 'apply', grads: avg, names, stats, lr, step, totalSteps }));

@@ -9,6 +9,7 @@ import { routeDecisions } from '../kernels/kernel-router.js';
 import { setNativeOrtThreads } from '../kernels/ort-native.js';
 import { adoptMachineRoutes } from '../kernels/route-cache.js';
 import { adoptSharedRoutes } from '../kernels/route-share.js';
+import { sharedBuffer } from '../tensor-read.js';
 import { Adam } from '../train/adam.js';
 import { Replica } from '../train/replica.js';
 import { buildTask } from '../train/task.js';
@@ -29,6 +30,9 @@ async function main(): Promise<void> {
   adoptMachineRoutes(setup.routes.machine);
   const choice = await chooseBackend({ prefer: setup.backend, env: {} });
   const replica = new Replica(buildTask(setup.task), new Adam(setup.task.adam));
+  // Gradients go to the coordinator on shared memory, one buffer for every step: no copy, no
+  // fresh pages (the coordinator reads it before it sends 'apply'; it is written again only after).
+  const grads = sharedBuffer();
   let share: { inputs: Float32Array[]; n: number; step: number; first: number } | undefined;
 
   port.on('message', (msg: ToWorker) => {
@@ -38,17 +42,16 @@ async function main(): Promise<void> {
           replica.load(msg.state);
           return send({ type: 'loaded' });
         case 'gradients': {
-          const g = replica.gradients(msg.inputs, msg.n, msg);
-          return send({ type: 'gradients', ...g }, [g.grads.buffer as ArrayBuffer]);
+          return send({ type: 'gradients', ...replica.gradients(msg.inputs, msg.n, msg, grads) });
         }
         case 'embed':
           share = msg;
           return send({ type: 'embedded', parts: replica.embed(msg.inputs, msg.n, msg) });
         case 'coupled': {
           if (!share) throw new Error('coupled gradients without embeddings');
-          const g = replica.coupledGradients(share.inputs, share.n, share, msg.dz);
+          const g = replica.coupledGradients(share.inputs, share.n, share, msg.dz, grads);
           share = undefined;
-          return send({ type: 'gradients', ...g }, [g.grads.buffer as ArrayBuffer]);
+          return send({ type: 'gradients', ...g });
         }
         case 'apply':
           replica.apply(msg.grads, msg.names, msg.stats, msg.lr, msg.step, msg.totalSteps);

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { applyBatchNormUpdates, discardBatchNormUpdates, type BatchNormUpdate } from '../models/index.js';
 import { explainWasmAbort } from '../backend.js';
+import { flattenInto } from '../tensor-read.js';
 import { Adam } from './adam.js';
 import type { ShareContext, TrainTask } from './task.js';
 
@@ -13,6 +14,9 @@ export interface BatchStats {
   readonly variance: Float32Array;
   readonly count: number;
 }
+
+/** Gives the array (of `size` values) a share's gradients are written into. */
+export type GradientBuffer = (size: number) => Float32Array;
 
 export interface ShareGradients {
   readonly loss: number;
@@ -69,11 +73,14 @@ export class Replica {
     }
   }
 
-  /** A share's loss and gradients (of its mean loss); the update waits for apply(). */
-  gradients(inputs: readonly Float32Array[], n: number, ctx: ShareContext): ShareGradients {
+  /**
+   * A share's loss and gradients (of its mean loss); the update waits for apply(). `into` gives the
+   * array the gradients are written to (a buffer reused step after step; fresh without it).
+   */
+  gradients(inputs: readonly Float32Array[], n: number, ctx: ShareContext, into?: GradientBuffer): ShareGradients {
     const objective = this.task.objective(inputs, n, ctx);
     try {
-      return this.taped((updates) => objective.loss(updates), n);
+      return this.taped((updates) => objective.loss(updates), n, into);
     } finally {
       objective.dispose();
     }
@@ -94,14 +101,18 @@ export class Replica {
    * given its gradient `dz` (per view) with respect to them: the vector-Jacobian product, as the
    * gradient of sum(z * dz). The forward pass runs again (a tape cannot wait for the other shares).
    */
-  coupledGradients(inputs: readonly Float32Array[], n: number, ctx: ShareContext, dz: readonly Float32Array[]): ShareGradients {
-    return this.taped((updates) => {
-      const parts = this.task.coupled!.embed(inputs, n, ctx, updates);
-      return tf.addN(parts.map((z, i) => tf.sum(tf.mul(z, tf.tensor(dz[i], z.shape))))) as tf.Scalar;
-    }, n);
+  coupledGradients(inputs: readonly Float32Array[], n: number, ctx: ShareContext, dz: readonly Float32Array[], into?: GradientBuffer): ShareGradients {
+    return this.taped(
+      (updates) => {
+        const parts = this.task.coupled!.embed(inputs, n, ctx, updates);
+        return tf.addN(parts.map((z, i) => tf.sum(tf.mul(z, tf.tensor(dz[i], z.shape))))) as tf.Scalar;
+      },
+      n,
+      into,
+    );
   }
 
-  private taped(loss: (updates: BatchNormUpdate[]) => tf.Scalar, n: number): ShareGradients {
+  private taped(loss: (updates: BatchNormUpdate[]) => tf.Scalar, n: number, into?: GradientBuffer): ShareGradients {
     if (this.pending) discardBatchNormUpdates(this.pending);
     const updates: BatchNormUpdate[] = [];
     try {
@@ -113,7 +124,7 @@ export class Replica {
         names.push(name);
         tensors.push(grads[v.name]);
       }
-      const out = { loss: value.dataSync()[0], grads: flatten(tensors), names, stats: updates.map((u) => ({ mean: u.mean.dataSync() as Float32Array, variance: u.variance.dataSync() as Float32Array, count: u.count })) };
+      const out = { loss: value.dataSync()[0], grads: flattenInto(tensors, into), names, stats: updates.map((u) => ({ mean: u.mean.dataSync() as Float32Array, variance: u.variance.dataSync() as Float32Array, count: u.count })) };
       tf.dispose([value, ...Object.values(grads)]);
       this.pending = updates;
       return out;
@@ -169,14 +180,4 @@ export class Replica {
     this.adam.dispose();
     this.task.dispose();
   }
-}
-
-export function flatten(tensors: readonly tf.Tensor[]): Float32Array {
-  const out = new Float32Array(tensors.reduce((a, t) => a + t.size, 0));
-  let offset = 0;
-  for (const t of tensors) {
-    out.set(t.dataSync() as Float32Array, offset);
-    offset += t.size;
-  }
-  return out;
 }
