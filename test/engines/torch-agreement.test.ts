@@ -7,7 +7,7 @@
 // that learns something else is caught). The demo's macro AUROC averages classes with a handful of
 // positives and little signal, so it is not what this test compares.
 // Fine-tuned, not probed: a linear probe on an encoder this small is decided by the draw of its
-// weights (TensorFlow.js alone, seeds 1-3 on one target: LAD 0.61-0.84, RBBB 0.84-0.94, each interval
+// weights (TensorFlow.js alone, seeds 1-3 on Fjord Registry: LAD 0.61-0.82, RBBB 0.84-0.94, each interval
 // ~0.1 wide), so two engines' probes disagree as often as two seeds do. Fine-tuning for 200 steps learns both
 // classes from any start (at 120 steps two TensorFlow.js seeds still gave disjoint LAD intervals).
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
