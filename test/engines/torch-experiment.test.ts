@@ -16,10 +16,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => ws && rmSync(ws, { recursive: true, force: true }));
 
-/** 200 bootstrap replicates: intervals steady enough to compare the two engines' runs by. */
-const SAME_EVALUATION = { bootstrap: 200, batchSize: 32 };
-
-
 /** The report of a run folder: written, with the engine that trained it named in the overview. */
 function reportOf(runDir: string): string {
   const out = join(runDir, 'report.html');
@@ -72,38 +68,6 @@ describe.skipIf(torchMissing)('engine torch', () => {
     expect(curve.points.every((p) => p.macro_auroc !== null && p.macro_auroc > 0 && p.macro_auroc < 1)).toBe(true);
     expect(reportOf(runDir)).toContain('data-testid="training-engine"');
   }, 2_400_000);
-
-  // Slow (a second LODO, on TensorFlow.js): not bit for bit, but the same experiment.
-  // Not a CI gate yet: the demo workspace's per-target test sets hold a handful of positives, so both
-  // engines' AUROCs sit near chance with intervals as wide as [0, 1] and touching ones decide the
-  // outcome (issue #21 stays open for a comparison on a test set large enough to mean something).
-  // OPENECG_SLOW_TESTS=1 runs it.
-  it.skipIf(!process.env.OPENECG_SLOW_TESTS)('slow: for the same seed, per-target test AUROCs of torch and tfjs agree within their bootstrap intervals', async () => {
-    // Longer than the tiny runs above, so both engines' probes converge on their encoders: what is
-    // compared is the experiment, not two draws of initial weights after six steps.
-    const trained = (engine: string) =>
-      tinyConfig({
-        engine,
-        evaluation: SAME_EVALUATION,
-        pretrain: { steps: 40, batchSize: 8, checkpointEvery: 20 },
-        downstream: { protocols: ['probe'], probe: { steps: 80, batchSize: 16, learningRate: 0.05 }, checkpointEvery: 40 },
-      });
-    const torch = await runExperiment({ workspace: ws, runDir: join(ws, 'runs', 'torch-lodo-long'), kind: 'lodo', config: trained('torch') });
-    const tfjs = await runExperiment({ workspace: ws, runDir: join(ws, 'runs', 'tfjs-lodo-long'), kind: 'lodo', config: trained('tfjs') });
-    expect(torch.engine).toMatch(/^torch /);
-    expect(tfjs.engine).toBe('tfjs');
-    for (const t of torch.lodo!) {
-      const f = tfjs.lodo!.find((r) => r.target === t.target && r.method === t.method && r.protocol === t.protocol)!;
-      for (const [a, b, ciA, ciB] of [
-        [t.auroc_without, f.auroc_without, t.ci_without, f.ci_without],
-        [t.auroc_with, f.auroc_with, t.ci_with, f.ci_with],
-      ] as const) {
-        // The two engines' 95% patient-bootstrap intervals overlap: the same experiment within its
-        // uncertainty (the engines draw different initial weights, and a tiny test set is wide).
-        expect(a !== null && b !== null && ciA !== null && ciB !== null, `${t.target}: both AUROCs and intervals`).toBe(true);
-        const overlap = Math.min(ciA!.high, ciB!.high) - Math.max(ciA!.low, ciB!.low);
-        expect(overlap, `${t.target}: torch ${a} ${JSON.stringify(ciA)} vs tfjs ${b} ${JSON.stringify(ciB)}`).toBeGreaterThanOrEqual(0);
-      }
-    }
-  }, 2_400_000);
+  // The torch-vs-tfjs agreement of issue 21 is decided in torch-agreement.test.ts, on a workspace
+  // large enough for it.
 });

@@ -12,6 +12,23 @@ export async function demoWorkspace(prefix: string): Promise<string> {
   return ws;
 }
 
+/**
+ * Classes raised in signalWorkspace: each has a clear morphology a small encoder under a linear probe
+ * learns (LAD: frontal axis below -30 degrees; RBBB: QRS 130-160 ms with a terminal R' in V1), and at
+ * these rates a target's test part holds dozens of positives and of negatives.
+ */
+export const SIGNAL_PREVALENCE = { LAD: 0.35, RBBB: 0.35 } as const;
+
+/**
+ * A demo workspace whose LAD and RBBB are common (the generator's prevalence option; every other class
+ * as in the demo): large enough for bootstrap intervals of useful width on a target's test part.
+ */
+export async function signalWorkspace(prefix: string, records: number): Promise<string> {
+  const ws = mkdtempSync(join(tmpdir(), `openecg-${prefix}-`));
+  await makeDemoWorkspace({ workspace: ws, records, workers: 0, prevalence: SIGNAL_PREVALENCE });
+  return ws;
+}
+
 /** One tiny SimCLR, a few steps, two targets: seconds on the WASM backend. Baselines and robustness off. */
 export function tinyConfig(overrides: Record<string, unknown> = {}): ExperimentConfig {
   return parseExperimentConfig({

@@ -8,7 +8,7 @@ import { DEMO_CENTERS } from './centers.js';
 import { writeCode15Index, writeMimicIndex, writePtbxlIndex } from './indexes.js';
 import { CODE15_LABELS, snomedCodes } from './labels.js';
 import type { DemoManifest, DemoRecordEntry } from './manifest.js';
-import { planCorpus, type RecordPlan } from './plan.js';
+import { planCorpus, type ClassPrevalence, type RecordPlan } from './plan.js';
 import { produceRecord, type Produced } from './produce.js';
 import { Code15Writer, CODE15_LENGTH } from './writers/code15.js';
 import type { DemoBatch } from './worker.js';
@@ -20,6 +20,8 @@ export interface DemoOptions {
   readonly records?: number;
   /** Worker threads (default 2); 1 or less runs in-process, as do runs from TypeScript sources. */
   readonly workers?: number;
+  /** Non-rhythm classes drawn at these probabilities instead of the centers' own (plan.ts); default none: the demo's mix. */
+  readonly prevalence?: ClassPrevalence;
 }
 
 const BATCH = 16;
@@ -91,7 +93,7 @@ async function runInWorkers(outDir: string, plans: readonly RecordPlan[], worker
 
 export async function generateDemoCorpus(outDir: string, options: DemoOptions = {}, onProgress?: (done: number, total: number) => void): Promise<DemoManifest> {
   const seed = options.seed ?? 1;
-  const plans = planCorpus(seed, options.records ?? 2000);
+  const plans = planCorpus(seed, options.records ?? 2000, options.prevalence);
   mkdirSync(outDir, { recursive: true });
   for (const c of DEMO_CENTERS) mkdirSync(join(outDir, c.folder), { recursive: true });
   const code15Plans = plans.filter((p) => p.center === 'serra');
@@ -128,6 +130,7 @@ export async function generateDemoCorpus(outDir: string, options: DemoOptions = 
     version: 1,
     seed,
     generator: 'openecg-demo',
+    ...(options.prevalence && Object.keys(options.prevalence).length ? { prevalence: options.prevalence } : {}),
     centers: DEMO_CENTERS.map((c) => ({ name: c.name, folder: c.folder, adapter: c.adapter, layout: c.layout, fs: c.fs, count: byCenter(c.folder).length })),
     records,
   };

@@ -35,6 +35,8 @@ export interface DemoManifest {
   readonly version: 1;
   readonly seed: number;
   readonly generator: 'openecg-demo';
+  /** Class probabilities that replaced the centers' own (generator option; absent: the demo's mix). */
+  readonly prevalence?: Readonly<Record<string, number>>;
   readonly centers: readonly DemoCenterEntry[];
   readonly records: readonly DemoRecordEntry[];
 }

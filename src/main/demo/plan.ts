@@ -2,7 +2,7 @@
 // classes, length, file name and seeds. Drawn on the main thread from the corpus seed alone, so
 // the records' bytes do not depend on how workers share the work.
 import { CLASSES } from '../../shared/classes.js';
-import { DEMO_CENTERS, SINUS_RHYTHMS, type DemoCenter } from './centers.js';
+import { DEMO_CENTERS, RHYTHM_CLASSES, SINUS_RHYTHMS, type DemoCenter } from './centers.js';
 import { Rng, mixSeed } from './random.js';
 
 export interface RecordPlan {
@@ -119,10 +119,34 @@ const BASE_DATES: Readonly<Record<string, number>> = {
   code15: Date.UTC(2011, 0, 1),
 };
 
-export function planCorpus(seed: number, total: number): RecordPlan[] {
+/**
+ * Probability per non-rhythm class that replaces each center's own, in the centers that draw the
+ * class at all (a CODE-15-style center still draws only its six labels). Not used by the demo: tests
+ * raise a class with a clear signal (e.g. LAD, RBBB) so a small test set holds enough positives.
+ */
+export type ClassPrevalence = Readonly<Record<string, number>>;
+
+/** Throws on a rhythm class (one rhythm per record is drawn by weight, not by chance), an unknown class or a value outside [0, 1]. */
+export function checkPrevalence(prevalence: ClassPrevalence): void {
+  for (const [cls, p] of Object.entries(prevalence)) {
+    if ((RHYTHM_CLASSES as readonly string[]).includes(cls)) throw new Error(`prevalence: ${cls} is a rhythm class; only non-rhythm classes can be raised`);
+    if (!DEMO_CENTERS.some((c) => cls in c.modifiers)) throw new Error(`prevalence: unknown non-rhythm class '${cls}'`);
+    if (!(p >= 0 && p <= 1)) throw new Error(`prevalence: ${cls} must lie in [0, 1], got ${p}`);
+  }
+}
+
+function withPrevalence(center: DemoCenter, prevalence: ClassPrevalence): DemoCenter {
+  const modifiers = { ...center.modifiers };
+  for (const [cls, p] of Object.entries(prevalence)) if (cls in modifiers) modifiers[cls] = p;
+  return { ...center, modifiers };
+}
+
+export function planCorpus(seed: number, total: number, prevalence: ClassPrevalence = {}): RecordPlan[] {
+  checkPrevalence(prevalence);
   const counts = centerCounts(total);
   const plans: RecordPlan[] = [];
-  DEMO_CENTERS.forEach((center, ci) => {
+  DEMO_CENTERS.forEach((demoCenter, ci) => {
+    const center = withPrevalence(demoCenter, prevalence);
     const rng = new Rng(mixSeed(seed, ci, 0x51a7));
     let patient = -1;
     let left = 0;

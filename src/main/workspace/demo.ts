@@ -20,6 +20,8 @@ export interface DemoWorkspaceOptions {
    * identities, imported through the 'site' adapter with identities kept out (default 0: none).
    */
   readonly hospitalSite?: number;
+  /** Non-rhythm class probabilities replacing the centers' own (the generator's option; tests only: default the demo's mix). */
+  readonly prevalence?: Readonly<Record<string, number>>;
 }
 
 /** The hospital site's center name in the catalog. */
@@ -57,11 +59,12 @@ export async function makeDemoWorkspace(options: DemoWorkspaceOptions, events: D
   const records = options.records ?? 2000;
   let manifest = readManifest(corpus);
   // A corpus from another seed or size is made again rather than mixed with the new one.
-  const reuse = manifest !== null && manifest.seed === seed && manifest.records.length === records;
+  const prevalence = options.prevalence ?? {};
+  const reuse = manifest !== null && manifest.seed === seed && manifest.records.length === records && JSON.stringify(manifest.prevalence ?? {}) === JSON.stringify(prevalence);
   let generateSeconds: number | null = null;
   if (!reuse) {
     const t0 = performance.now();
-    manifest = await generateDemoCorpus(corpus, { seed, records, workers: options.workers }, events.generate);
+    manifest = await generateDemoCorpus(corpus, { seed, records, workers: options.workers, prevalence }, events.generate);
     generateSeconds = +((performance.now() - t0) / 1000).toFixed(2);
   }
   const centers: DemoSummary['centers'] = [];
