@@ -17,7 +17,7 @@ import { RunFolder, writeJsonAtomic } from './run-folder.js';
 import { ShardStore } from '../signal/store.js';
 import { probeEngine } from '../ml/index.js';
 import { downstream, pretrain } from './steps.js';
-import { describeTrainingEngine, openTrainingEngine } from './engines/run-engine.js';
+import { describeTrainingEngine, openTrainingEngine, warmTrainingEngine } from './engines/run-engine.js';
 import { engineDownstream, enginePretrain, type EngineContext } from './engines/trainer-steps.js';
 import { baselineTable, lodoTable, scalingCurves, type BaselineRow, type LodoRow, type ScalingCurve } from './tables.js';
 
@@ -63,6 +63,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   const t0 = performance.now();
   const { config, kind } = options;
   const log = options.log ?? (() => {});
+  warmTrainingEngine(config.engine);
   const backend = await chooseBackend({ prefer: config.backend });
   const codeVersion = codeVersionOf();
   const folder = new RunFolder(options.runDir);
