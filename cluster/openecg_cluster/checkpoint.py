@@ -43,11 +43,25 @@ def write(run, step, module, optimizer, scaler, state, metadata):
     if os.path.exists(final):
         shutil.rmtree(final)
     os.replace(tmp, final)
-    save_file(weights, os.path.join(run, "checkpoint.safetensors"), meta)
+    publish(os.path.join(final, "model.safetensors"), os.path.join(run, "checkpoint.safetensors"), weights, meta)
     old = sorted(d for d in os.listdir(folder) if d.startswith("step-"))[:-KEEP]
     for d in old:
         shutil.rmtree(os.path.join(folder, d), ignore_errors=True)
     return final
+
+
+def publish(model, path, weights, meta):
+    """RUN/checkpoint.safetensors as a hard link to the step's model.safetensors (the same bytes:
+    no second write and fsync of the whole network), replaced atomically; written again where the
+    file system has no hard links. Neither file is ever rewritten in place, so sharing is safe."""
+    tmp = f"{path}.tmp-{os.getpid()}"
+    try:
+        if os.path.lexists(tmp):
+            os.remove(tmp)
+        os.link(model, tmp)
+        os.replace(tmp, path)
+    except OSError:
+        save_file(weights, path, meta)
 
 
 def latest(run):

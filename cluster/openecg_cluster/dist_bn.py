@@ -4,8 +4,10 @@ torch's nn.SyncBatchNorm is the tool on GPUs (train.py converts to it there), bu
 it refuses CPU tensors, and CI trains on CPUs with gloo. DistBatchNorm1d is an nn.BatchNorm1d
 (same parameters, buffers and names) whose training-mode statistics are summed over the ranks
 with a differentiable all_reduce, so a 2-rank step computes what one process would on the whole
-batch. Training mode takes this path with one process too, so 1-rank and N-rank runs do the
-same arithmetic (two-pass statistics); inference is plain BatchNorm1d.
+batch. One process (no process group of 2 or more) runs torch's fused batch_norm instead: the
+same statistics to float rounding (the ddp tests hold 1e-5 in float64), and about 6x less CPU
+than the unfused two-pass ops, which took a quarter of a ResNet step on the CPU (docs/cluster.md).
+Inference is plain BatchNorm1d.
 """
 import torch
 import torch.distributed as dist
@@ -35,8 +37,8 @@ def distributed():
 
 class DistBatchNorm1d(nn.BatchNorm1d):
     def forward(self, x):
-        if not self.training:
-            return super().forward(x)
+        if not self.training or (not distributed() and x.numel() > x.shape[1]):
+            return super().forward(x)  # fused; a single value per channel is left to the two passes (torch refuses it)
         reduce = AllReduceSum.apply if distributed() else (lambda t: t)
         dims = [0, 2] if x.dim() == 3 else [0]
         count = float(x.numel() // x.shape[1])

@@ -15,6 +15,9 @@ import signal
 import sys
 import time
 
+STARTED = time.perf_counter()  # before `import torch`, the larger part of a trainer's start-up
+
+import numpy as np
 import torch
 import torch.distributed as dist
 import torch.nn as nn
@@ -47,10 +50,27 @@ class Supervised(nn.Module):
             self.model.eval()
             with torch.no_grad():
                 features = self.model(x, output="embedding")
-            logits = self.model.head(features)
-        else:
-            logits = self.model(x)
-        return F.binary_cross_entropy_with_logits(full(logits), y)
+            return self.probe_loss(features, y)
+        return F.binary_cross_entropy_with_logits(full(self.model(x)), y)
+
+    def probe_loss(self, features, y):
+        return F.binary_cross_entropy_with_logits(full(self.model.head(features)), y)
+
+
+def probe_features(module, shards, prep, rows, batch, device, dtype, cuda):
+    """The frozen encoder's embedding of every row, computed once in eval mode (a probe's records
+    are not augmented, so a record's embedding is the same at every step): each probe step then
+    runs the head only, instead of the encoder's forward on its whole batch (docs/cluster.md)."""
+    model = module.model
+    model.eval()
+    features, labels = [], []
+    with torch.no_grad(), torch.autocast("cuda", enabled=cuda):
+        for i in range(0, len(rows), batch):
+            items = [prep(*shards.record(r), 0, 0) for r in rows[i:i + batch]]
+            x = torch.from_numpy(np.stack([x for x, _ in items])).to(device, dtype)
+            features.append(model(x, output="embedding").to(dtype))
+            labels.append(torch.from_numpy(np.stack([y for _, y in items])).to(device, dtype))
+    return torch.cat(features), torch.cat(labels), {int(r): i for i, r in enumerate(rows)}
 
 
 def parse(argv=None):
@@ -70,6 +90,7 @@ def parse(argv=None):
     ap.add_argument("--threads", type=int, default=0, help="torch threads per rank (0: torch's default)")
     ap.add_argument("--float64", action="store_true", help="CPU checks: weights and arithmetic in float64 (see docs/cluster.md, equivalence)")
     ap.add_argument("--no-resume", action="store_true")
+    ap.add_argument("--no-probe-cache", action="store_true", help="probe: run the frozen encoder on every step's batch instead of once per record")
     ap.add_argument("--kill-after", type=int, help="testing: SIGKILL this process after that many steps (a crash at a known place)")
     return ap.parse_args(argv)
 
@@ -129,7 +150,14 @@ def optimizer_for(module, run):
     return torch.optim.AdamW([g for g in groups if g["params"]], lr=run["learningRate"], betas=(0.9, run["beta2"]), eps=1e-8)
 
 
+# An epoch-end checkpoint is skipped when the last one is younger than this (short epochs of a
+# probe or a small pool would otherwise write the whole network every few seconds); checkpointEvery
+# and the last step always write one.
+EPOCH_CHECKPOINT_MIN_S = 60.0
+
+
 def main(argv=None):
+    started = STARTED if argv is None else time.perf_counter()
     args = parse(argv)
     world, rank, device = setup(args)
     doc = read_config(args.config)
@@ -171,14 +199,28 @@ def main(argv=None):
         trim_metrics(args.out, start)
     augment = module.augment if run["task"] == "pretrain" else augment_config({}, NO_AUGMENT)
     enc = module.encoder if run["task"] == "pretrain" else module.model
+    if rank == 0:
+        print(f"openecg_cluster: {run['task']} on {run['backbone']} ready in {time.perf_counter() - started:.1f} s (torch import, model, shards{', resumed at step ' + str(start) if start else ''})", flush=True)
     prep = Preparer(run["method"] if run["task"] == "pretrain" else run["task"], run["seed"], augment, run["normalisation"], getattr(enc, "tokens", 40), getattr(module, "mask_ratio", 0.75))
     sampler = EpochSampler(rows, run["batchSize"], world, rank, run["seed"])
     per_epoch = sampler.steps_per_epoch
+    # A probe that sees its records at least once: their embeddings once, then head-only steps
+    # (one rank only; whether it caches depends on the budget, not on where it resumed).
+    cached = None
+    if run["task"] == "probe" and world == 1 and not args.no_probe_cache and total * run["batchSize"] >= len(rows):
+        t0 = time.perf_counter()
+        cached = probe_features(module, shards, prep, rows, run["batchSize"], device, dtype, cuda)
+        print(f"openecg_cluster: probe features of {len(rows)} records in {time.perf_counter() - t0:.1f} s", flush=True)
     step = start
+    last_checkpoint = time.perf_counter()
     while step < total:
         epoch = step // per_epoch
         batches = StepBatches(sampler, epoch, step - epoch * per_epoch)
-        loader = DataLoader(TrainItems(shards, prep), batch_sampler=batches, num_workers=args.workers, persistent_workers=False)
+        if cached:
+            features, labels, where = cached
+            loader = ((features[ix], labels[ix]) for ix in (torch.tensor([where[int(r)] for r, _, _ in items], device=device) for items in batches))
+        else:
+            loader = DataLoader(TrainItems(shards, prep), batch_sampler=batches, num_workers=args.workers, persistent_workers=False)
         for batch in loader:
             if step >= total:
                 break
@@ -190,7 +232,7 @@ def main(argv=None):
             inputs = [t.to(device, dtype, non_blocking=True) if t.is_floating_point() else t.to(device) for t in batch]
             opt.zero_grad(set_to_none=True)
             with torch.autocast("cuda", enabled=cuda):
-                loss = ddp(*inputs)
+                loss = module.probe_loss(*inputs) if cached else ddp(*inputs)
             if scaler is not None:
                 scaler.scale(loss).backward()
                 scaler.step(opt)
@@ -211,15 +253,21 @@ def main(argv=None):
                 metric(args.out, {"step": step, "total_steps": total, "epoch": step / per_epoch, "loss": float(value), "lr": lr, "seconds": round(seconds, 4), "samples_per_s": round(run["batchSize"] / seconds, 1), "world_size": world})
             end_epoch = step % per_epoch == 0
             every = run["checkpointEvery"] > 0 and step % run["checkpointEvery"] == 0
-            if (end_epoch or every or step == total) and rank == 0:
+            due = every or step == total or (end_epoch and time.perf_counter() - last_checkpoint >= EPOCH_CHECKPOINT_MIN_S)
+            if due and rank == 0:
+                t1 = time.perf_counter()
                 checkpoint.write(args.out, step, saved, opt, scaler, {"epoch": step / per_epoch, "losses": losses}, meta)
                 write_json(os.path.join(args.out, "losses.json"), losses)
+                last_checkpoint = time.perf_counter()
+                print(f"openecg_cluster: checkpoint at step {step} written in {last_checkpoint - t1:.1f} s", flush=True)
             if world > 1 and (end_epoch or every or step == total):
                 dist.barrier()  # nobody races ahead of a checkpoint being written
             if args.kill_after == step:
                 os.kill(os.getpid(), signal.SIGKILL)
     if rank == 0 and step >= total:
+        t1 = time.perf_counter()
         export_onnx(args.out)
+        print(f"openecg_cluster: ONNX graphs written in {time.perf_counter() - t1:.1f} s; {time.perf_counter() - started:.1f} s in all", flush=True)
     if world > 1:
         dist.destroy_process_group()
     return 0

@@ -19,7 +19,7 @@ import { probeEngine } from '../ml/index.js';
 import { pinRunRoutes, ROUTES_FILE, writeRunRoutes } from '../ml/kernels/route-cache.js';
 import { downstream, pretrain, StepCancelled } from './steps.js';
 import { StepGraph } from './run-graph.js';
-import { describeTrainingEngine, openTrainingEngine } from './engines/run-engine.js';
+import { describeTrainingEngine, openTrainingEngine, warmTrainingEngine } from './engines/run-engine.js';
 import { engineDownstream, enginePretrain, trainerCheckpoint, type EngineContext } from './engines/trainer-steps.js';
 import { baselineTable, lodoTable, scalingCurves, type BaselineRow, type LodoRow, type ScalingCurve } from './tables.js';
 
@@ -76,6 +76,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   const t0 = performance.now();
   const { config, kind } = options;
   const log = options.log ?? (() => {});
+  warmTrainingEngine(config.engine);
   const backend = await chooseBackend({ prefer: config.backend });
   const codeVersion = codeVersionOf();
   const folder = new RunFolder(options.runDir);

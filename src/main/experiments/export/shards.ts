@@ -37,7 +37,7 @@ export interface ShardExportOptions {
   readonly dtype?: ShardDtype;
   /** Records per shard (default 4096: 98 MB of int16). */
   readonly shardSize?: number;
-  /** Re-hash kept shards instead of trusting their records and size. */
+  /** Re-hash kept shards instead of trusting their records and size (once per process while size and mtime hold). */
   readonly verify?: boolean;
   onProgress?(done: number, total: number, bytes: number): void;
 }
@@ -155,8 +155,25 @@ function readIndex(out: string): ShardIndex | null {
 
 const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
+/**
+ * SHA-256 of the shard files this process wrote or hashed, by path, with the size and mtime they had:
+ * a pool re-used by every step of a run is hashed once per job process, not once per step (a file
+ * changed since has another mtime or size and is hashed again).
+ */
+const hashedHere = new Map<string, { size: number; mtimeMs: number; sha: string }>();
+
+function remember(path: string, sha: string): void {
+  const st = statSync(path);
+  hashedHere.set(path, { size: st.size, mtimeMs: st.mtimeMs, sha });
+}
+
 function fileSha256(path: string): string {
-  return sha256(readFileSync(path));
+  const st = statSync(path);
+  const known = hashedHere.get(path);
+  if (known && known.size === st.size && known.mtimeMs === st.mtimeMs) return known.sha;
+  const sha = sha256(readFileSync(path));
+  hashedHere.set(path, { size: st.size, mtimeMs: st.mtimeMs, sha });
+  return sha;
 }
 
 /** Writes header + chunks to a temporary name, fsyncs, renames; returns the file's SHA-256 and size. */
@@ -177,7 +194,9 @@ function writeHashed(path: string, chunks: Iterable<Uint8Array>): { sha: string;
     closeSync(fd);
   }
   renameSync(tmp, path);
-  return { sha: hash.digest('hex'), bytes };
+  const sha = hash.digest('hex');
+  remember(path, sha);
+  return { sha, bytes };
 }
 
 function keepable(prev: ShardIndex | null, out: string, entry: { records_sha256: string; count: number }, dtype: ShardDtype, k: number, verify: boolean): ShardEntry | null {
